@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# safe - scope guards, revocable device resources and owned DMA buffers for
+# Linux drivers.
+#
+#   make [KDIR=...]	build safe.ko out of tree
+#   make check		install what is missing, then run every check
+#   make demo		boot Debian's kernel in QEMU and show safe at work
+#   make bench		code-size and speed comparisons
+#
+# KDIR defaults to the running kernel's build directory, else the installed
+# Debian 6.12 headers.
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build/Makefile) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64/Makefile))))
+override KDIR := $(patsubst %/Makefile,%,$(KDIR))
+
+.PHONY: all modules clean check demo bench
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "No kernel build directory: install linux-headers or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf .safe
+
+check:
+	@bash scripts/check.sh
+
+demo:
+	@bash scripts/demo.sh
+
+bench:
+	@bash scripts/bench.sh

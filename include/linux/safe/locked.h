@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Lock-bound data: C's answer to Rust's Mutex<T> and LockedBy<T, U>.
+ *
+ * SAFE_LOCKED() puts data next to its lock and hides it: the member is
+ * __private (sparse reports any direct use) and the only accessors are
+ *
+ *  - safe_locked_scope(), which takes the lock for the next statement and
+ *    names the data pointer only inside it, so a use outside the scope does
+ *    not compile;
+ *  - safe_locked_get(), for code that already holds the lock, which lockdep
+ *    checks on every call.
+ *
+ * SAFE_LOCKED_BY() is for data protected by a lock that lives elsewhere,
+ * typically in a parent object.  safe_locked_by() asks for that lock,
+ * asserts it is held, and (with CONFIG_SAFE_DEBUG) that it is the lock the
+ * data was bound to.
+ *
+ * Both also carry __guarded_by() for compilers with context analysis
+ * (Clang 22 on Linux 7.0+); elsewhere the annotation is empty.
+ */
+#ifndef _LINUX_SAFE_LOCKED_H
+#define _LINUX_SAFE_LOCKED_H
+
+#include <linux/safe/guard.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/lockdep.h>
+
+#ifndef __guarded_by
+#define __guarded_by(...)
+#endif
+
+#ifndef __pt_guarded_by
+#define __pt_guarded_by(...)
+#endif
+
+/**
+ * SAFE_LOCKED() - a lock and the data only it may reach
+ * @_lock_type: type of the lock, e.g. ``struct mutex`` or ``spinlock_t``
+ * @_data_type: type of the protected data
+ *
+ * Expands to an anonymous struct type with a public ``lock`` member, to be
+ * initialised with the lock's own init function, and a hidden data member.
+ *
+ * Example::
+ *
+ *	struct foo {
+ *		SAFE_LOCKED(struct mutex, struct foo_stats) stats;
+ *	};
+ *
+ *	mutex_init(&foo->stats.lock);
+ *	safe_locked_scope(mutex, s, &foo->stats)
+ *		s->rx_packets++;
+ *
+ * Context: any declaration.
+ * Return: the struct type.
+ */
+#define SAFE_LOCKED(_lock_type, _data_type)				\
+	struct {							\
+		_lock_type lock;					\
+		_data_type __private __safe_locked_data __guarded_by(&lock); \
+	}
+
+#define __safe_locked_ptr(_locked) \
+	(&ACCESS_PRIVATE(_locked, __safe_locked_data))
+
+/* The type of a pointer to the data of @_locked. */
+#define __safe_locked_ptr_t(_locked) typeof(__safe_locked_ptr(_locked))
+
+/**
+ * safe_locked_scope() - run the next statement with the lock held
+ * @_guard: guard class for the lock type, e.g. ``mutex``, ``spinlock_irqsave``
+ *	or a conditional one such as ``mutex_try``
+ * @_var: name of the data pointer, visible only in the statement
+ * @_locked: pointer to the SAFE_LOCKED() object
+ *
+ * The lock is released however the statement is left.  With a conditional
+ * guard the statement is skipped when the lock is not taken.
+ *
+ * Context: whatever @_guard requires; ``mutex`` may sleep.
+ * Return: nothing; it is a statement prefix.
+ */
+#define safe_locked_scope(_guard, _var, _locked)			\
+	for (typeof(_locked) __safe_l = (_locked); __safe_l; __safe_l = NULL) \
+		__safe_locked_scope(_guard, _var)
+
+/* Runs once: the increment clears __safe_l, which ends both loops. */
+#define __safe_locked_scope(_guard, _var)				\
+	for (__safe_locked_ptr_t(__safe_l) _var =			\
+		     __safe_locked_ptr(__safe_l);			\
+	     __safe_l; __safe_l = NULL)					\
+		scoped_guard(_guard, &__safe_l->lock)
+
+/**
+ * safe_locked_get() - the data, for a caller that holds the lock
+ * @_locked: pointer to the SAFE_LOCKED() object
+ *
+ * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held.
+ *
+ * Context: the lock of @_locked must be held.
+ * Return: pointer to the protected data.
+ */
+#define safe_locked_get(_locked)					\
+	({								\
+		typeof(_locked) __safe_l = (_locked);			\
+									\
+		lockdep_assert_held(&__safe_l->lock);			\
+		__safe_locked_ptr(__safe_l);				\
+	})
+
+/**
+ * safe_locked_init_ptr() - the data, before the object is shared
+ * @_locked: pointer to the SAFE_LOCKED() object
+ *
+ * For initialisation only, while no other thread can reach @_locked, e.g.
+ * in probe() before the object is registered anywhere.
+ *
+ * Context: single-threaded initialisation of @_locked.
+ * Return: pointer to the protected data.
+ */
+#define safe_locked_init_ptr(_locked)	__safe_locked_ptr(_locked)
+
+/**
+ * SAFE_LOCKED_BY() - data protected by a lock that lives elsewhere
+ * @_data_type: type of the protected data
+ *
+ * Rust's LockedBy: the lock belongs to another object, usually the parent
+ * that owns many of these.  Bind it once with safe_locked_by_init().  With
+ * CONFIG_SAFE_DEBUG the object also remembers that lock.
+ *
+ * Context: any declaration.
+ * Return: the struct type.
+ */
+#ifdef CONFIG_SAFE_DEBUG
+#define SAFE_LOCKED_BY(_data_type)					\
+	struct {							\
+		_data_type __private __safe_locked_data;		\
+		const void *__safe_owner;				\
+	}
+#define __safe_locked_by_bind(_lb, _lock)	((_lb)->__safe_owner = (_lock))
+#define __safe_locked_by_owner_ok(_lb, _lock)	((_lb)->__safe_owner == (_lock))
+#else
+#define SAFE_LOCKED_BY(_data_type)					\
+	struct {							\
+		_data_type __private __safe_locked_data;		\
+	}
+#define __safe_locked_by_bind(_lb, _lock)	((void)(_lb), (void)(_lock))
+#define __safe_locked_by_owner_ok(_lb, _lock)	((void)(_lb), (void)(_lock), true)
+#endif
+
+/**
+ * safe_locked_by_init() - bind lock-bound data to its lock
+ * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lock: the lock that protects it
+ *
+ * Context: single-threaded initialisation of @_lb.
+ * Return: pointer to the data, for initialising it.
+ */
+#define safe_locked_by_init(_lb, _lock)					\
+	({								\
+		typeof(_lb) __safe_b = (_lb);				\
+									\
+		__safe_locked_by_bind(__safe_b, _lock);			\
+		__safe_locked_ptr(__safe_b);				\
+	})
+
+/**
+ * safe_locked_by_check() - is @_lock held and the one @_lb was bound to?
+ * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lock: the lock the caller holds
+ *
+ * Without lockdep only the binding is checked (with CONFIG_SAFE_DEBUG).
+ *
+ * Context: any.
+ * Return: true when access through @_lock is allowed.
+ */
+#define safe_locked_by_check(_lb, _lock)				\
+	({								\
+		typeof(_lock) __safe_k = (_lock);			\
+									\
+		__safe_locked_by_owner_ok(_lb, __safe_k) &&		\
+		(!IS_ENABLED(CONFIG_LOCKDEP) || lockdep_is_held(__safe_k)); \
+	})
+
+/**
+ * safe_locked_by() - the data, for a caller that holds its lock
+ * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lock: the lock the caller holds
+ *
+ * Warns once (and lockdep warns) when @_lock is not held or, with
+ * CONFIG_SAFE_DEBUG, is not the lock @_lb was bound to.
+ *
+ * Context: @_lock must be held.
+ * Return: pointer to the protected data.
+ */
+#define safe_locked_by(_lb, _lock)					\
+	({								\
+		typeof(_lb) __safe_b = (_lb);				\
+		typeof(_lock) __safe_k = (_lock);			\
+									\
+		lockdep_assert_held(__safe_k);				\
+		WARN_ON_ONCE(!__safe_locked_by_owner_ok(__safe_b, __safe_k)); \
+		__safe_locked_ptr(__safe_b);				\
+	})
+
+#endif /* _LINUX_SAFE_LOCKED_H */

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# oot.sh SERIES - out-of-tree builds against Debian's linux-headers for SERIES:
+#
+#   standalone  safe.ko and the examples that link against it   (make W=1)
+#   embed       the guards example with the library built in   (SAFE_EMBED=y)
+#   sparse      the same sources under sparse                   (make C=2)
+#
+# A build passes only with zero warnings.  Sources are copied to the cache,
+# so the checkout stays clean and later runs are incremental.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=$1
+kdir=$(headers_dir "$series") || { result FAIL "oot/$series/headers"; exit 1; }
+work=$SAFE_CACHE/oot/$series
+mkdir -p "$work"
+rsync -a --delete --exclude .git --exclude '.safe' --exclude '*.o' \
+	--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$work/src/"
+
+# Every example with a Kbuild file, except those that need other kernels.
+examples=()
+for d in "$work"/src/examples/*/; do
+	[ -f "$d/Kbuild" ] && examples+=("$d")
+done
+
+clean_build() {	# clean_build NAME LOG MAKE-ARGS...
+	local name=$1 log=$2
+	shift 2
+	if make -C "$kdir" "$@" > "$log" 2>&1 &&
+	   ! grep -E '(warning|error):' "$log" | grep -q .; then
+		result PASS "$name"
+	else
+		grep -E -A3 '(warning|error):|Error' "$log" | head -n 30 >&2
+		result FAIL "$name"
+	fi
+}
+
+clean_build "oot/$series/standalone/safe" "$work/safe.log" \
+	M="$work/src" W=1 modules
+for d in "${examples[@]}"; do
+	n=$(basename "$d")
+	clean_build "oot/$series/standalone/$n" "$work/$n.log" M="$d" W=1 \
+		KBUILD_EXTRA_SYMBOLS="$work/src/Module.symvers" modules
+done
+
+# Mode (b): the library compiled into the driver's own module.
+emb=$work/embed
+rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+	--exclude '*.mod*' "$SAFE_ROOT/examples/guards/" "$emb/"
+clean_build "oot/$series/embed/guards" "$work/embed.log" M="$emb" W=1 \
+	SAFE_EMBED=y SAFE_DIR="$work/src" modules
+if [ -f "$emb/safe_guards.ko" ] && ! modinfo "$emb/safe_guards.ko" |
+	grep -q '^depends:.*safe'; then
+	result PASS "oot/$series/embed/no-dependency-on-safe.ko"
+else
+	result FAIL "oot/$series/embed/no-dependency-on-safe.ko"
+fi
+
+# sparse, forced over every object (C=2).
+if command -v sparse > /dev/null; then
+	clean_build "oot/$series/sparse/safe" "$work/sparse.log" \
+		M="$work/src" C=2 modules
+	for d in "${examples[@]}"; do
+		n=$(basename "$d")
+		clean_build "oot/$series/sparse/$n" "$work/sparse-$n.log" \
+			M="$d" C=2 KBUILD_EXTRA_SYMBOLS="$work/src/Module.symvers" modules
+	done
+else
+	result FAIL "oot/$series/sparse (sparse not installed)"
+fi
