@@ -162,13 +162,21 @@ static inline __must_check const void *__safe_must_check_ptr(const void *val)
 	}								\
 	__SAFE_GUARD_FNS(_cls, _cond)
 
-/* Classes that are a struct with ->lock (DEFINE_LOCK_GUARD_*()). */
+/*
+ * Classes that are a struct with ->lock (DEFINE_LOCK_GUARD_*()).  Only
+ * generation 1 kernels use these helpers, and there ->lock is never an
+ * ERR_PTR() (the kernel's destructor would unlock it).
+ */
 #define __SAFE_STRUCT_GUARD_FNS(_cls, _cond)				\
-	static inline void *__safe_raw_##_cls(typeof(_cls##_t) *_T)	\
+	static __maybe_unused const bool _cls##_is_conditional = _cond;	\
+	static inline void *_cls##_lock_ptr(typeof(_cls##_t) *_T)	\
 	{								\
 		return (void *)(__force unsigned long)_T->lock;		\
 	}								\
-	__SAFE_GUARD_FNS(_cls, _cond)
+	static inline int _cls##_lock_err(typeof(_cls##_t) *_T)		\
+	{								\
+		return _T->lock ? 0 : -EBUSY;				\
+	}
 
 #ifndef DEFINE_CLASS_IS_GUARD
 /**
@@ -519,18 +527,98 @@ __SAFE_STRUCT_GUARD_FNS(class_irqsave, false)
 /* safe's own additions                                                  */
 /* -------------------------------------------------------------------- */
 
+/*
+ * The state of safe's own guard classes.  Keeping the errno next to the lock
+ * pointer, rather than encoding it in the pointer, lets the compiler fold
+ * ACQUIRE_ERR() into the acquisition's own return value: the guard form
+ * compiles to what a hand-written "if (err) return err;" does.
+ */
+struct safe_guard {
+	void *lock;
+	unsigned long flags;
+	int err;
+};
+
+#define __SAFE_STATE_GUARD_FNS(_cls, _cond)				\
+	static __maybe_unused const bool _cls##_is_conditional = _cond;	\
+	static inline void *_cls##_lock_ptr(struct safe_guard *_T)	\
+	{								\
+		return _T->err ? NULL : _T->lock;			\
+	}								\
+	static inline int _cls##_lock_err(struct safe_guard *_T)	\
+	{								\
+		return _T->err;						\
+	}
+
+/**
+ * SAFE_DEFINE_GUARD() - define a guard class for a lock taken by pointer
+ * @_name: class name, used as guard(@_name), scoped_guard(@_name, ...), ...
+ * @type: pointer type of the lock, e.g. ``struct percpu_rw_semaphore *``
+ * @_lock: acquisition statement using ``_T`` (the lock pointer)
+ * @_unlock: release statement using ``_T``
+ *
+ * Like DEFINE_GUARD(), but the release does not test the lock pointer for
+ * NULL (acquiring a NULL lock has already crashed), so the guard costs no
+ * more than the hand-written lock/unlock pair.
+ *
+ * Context: file scope.
+ * Return: nothing; defines ``class_@_name_t`` and its helpers.
+ */
+#define SAFE_DEFINE_GUARD(_name, type, _lock, _unlock)			\
+	static inline void __safe_lock_##_name(type _T) { _lock; }	\
+	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	DEFINE_CLASS(_name, struct safe_guard,				\
+		     __safe_unlock_##_name(_T.lock),			\
+		     ({ __safe_lock_##_name(l);				\
+			(struct safe_guard){ .lock = l }; }),		\
+		     type l)						\
+	__SAFE_STATE_GUARD_FNS(class_##_name, false)
+
+/**
+ * SAFE_DEFINE_GUARD_FLAGS() - guard class that also saves flags
+ * @_name: class name
+ * @type: pointer type of the lock
+ * @_lock: acquisition statement using ``_T`` and storing into ``_F``
+ * @_unlock: release statement using ``_T`` and ``_F``
+ *
+ * For the ``_irqsave`` kind of lock, whose release needs what the
+ * acquisition saved, e.g.
+ * ``write_seqlock_irqsave(_T, _F)``/``write_sequnlock_irqrestore(_T, _F)``.
+ *
+ * Context: file scope.
+ * Return: nothing; defines ``class_@_name_t`` and its helpers.
+ */
+#define SAFE_DEFINE_GUARD_FLAGS(_name, type, _lock, _unlock)		\
+	static inline unsigned long __safe_lock_##_name(type _T)	\
+	{								\
+		unsigned long _F;					\
+									\
+		_lock;							\
+		return _F;						\
+	}								\
+	static inline void __safe_unlock_##_name(type _T, unsigned long _F) \
+	{								\
+		_unlock;						\
+	}								\
+	DEFINE_CLASS(_name, struct safe_guard,				\
+		     __safe_unlock_##_name(_T.lock, _T.flags),		\
+		     ((struct safe_guard){ .lock = l,			\
+			.flags = __safe_lock_##_name(l) }),		\
+		     type l)						\
+	__SAFE_STATE_GUARD_FNS(class_##_name, false)
+
 /**
  * SAFE_DEFINE_COND_GUARD() - define a conditional guard that keeps its errno
  * @_name: class name, used as guard(@_name), ACQUIRE(@_name, ...), ...
  * @type: pointer type of the lock, e.g. ``struct mutex *``
  * @_lock: acquisition, an int expression using ``_T`` (the lock pointer)
  * @_cond: success test on the acquisition's value ``_RET``
- * @_unlock: release expression using ``_T``
+ * @_unlock: release statement using ``_T``
  *
  * Unlike the kernel's DEFINE_GUARD_COND() before 6.17, the class stands
  * alone (its destructor never sees a failed acquisition) and a failure
  * keeps its errno, so ACQUIRE_ERR() returns it on every kernel.  A failure
- * whose ``_RET`` is not an errno reports -EBUSY.
+ * whose ``_RET`` is not negative (a failed trylock) reports -EBUSY.
  *
  * Example::
  *
@@ -542,13 +630,44 @@ __SAFE_STRUCT_GUARD_FNS(class_irqsave, false)
  * Return: nothing; defines ``class_@_name_t`` and its helpers.
  */
 #define SAFE_DEFINE_COND_GUARD(_name, type, _lock, _cond, _unlock)	\
-	DEFINE_CLASS(_name, type,					\
-		     __GUARD_IS_ERR(_T) ? (void)0 : (void)(_unlock),	\
-		     ({ int _RET = (_lock);				\
-			(type)__safe_cond_state(_T, _RET, _cond); }),	\
-		     type _T)						\
-	static inline void __safe_err_safe_##_name(void) { }		\
-	__SAFE_PTR_GUARD_FNS(class_##_name, true)
+	static inline int __safe_lock_##_name(type _T)			\
+	{								\
+		int _RET = (_lock);					\
+									\
+		return (_cond) ? 0 : _RET < 0 ? _RET : -EBUSY;		\
+	}								\
+	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	DEFINE_CLASS(_name, struct safe_guard,				\
+		     _T.err ? (void)0 : __safe_unlock_##_name(_T.lock),	\
+		     ((struct safe_guard){ .lock = l,			\
+			.err = __safe_lock_##_name(l) }),		\
+		     type l)						\
+	__SAFE_STATE_GUARD_FNS(class_##_name, true)
+
+/**
+ * SAFE_DEFINE_ERR_GUARD() - conditional guard for an errno-returning lock
+ * @_name: class name
+ * @type: pointer type of the lock
+ * @_lock: acquisition, an int expression using ``_T`` that is 0 on success
+ *	and a negative errno on failure, e.g. ``mutex_lock_killable(_T)``
+ * @_unlock: release statement using ``_T``
+ *
+ * SAFE_DEFINE_COND_GUARD() for the common case: ACQUIRE_ERR() is the
+ * acquisition's own return value, and the guard compiles to the
+ * hand-written ``err = lock(); if (err) return err;``.
+ *
+ * Context: file scope.
+ * Return: nothing; defines ``class_@_name_t`` and its helpers.
+ */
+#define SAFE_DEFINE_ERR_GUARD(_name, type, _lock, _unlock)		\
+	static inline int __safe_lock_##_name(type _T) { return _lock; } \
+	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	DEFINE_CLASS(_name, struct safe_guard,				\
+		     _T.err ? (void)0 : __safe_unlock_##_name(_T.lock),	\
+		     ((struct safe_guard){ .lock = l,			\
+			.err = __safe_lock_##_name(l) }),		\
+		     type l)						\
+	__SAFE_STATE_GUARD_FNS(class_##_name, true)
 
 void __safe_scoped_break(void)
 	__compiletime_error("break in safe_scoped_guard()/safe_seqlock_read() leaves just it");

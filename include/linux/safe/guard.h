@@ -179,9 +179,8 @@ SAFE_DEFINE_COND_GUARD(mutex_try, struct mutex *,
 #endif
 
 #ifndef SAFE_HAVE_CLASS_mutex_intr
-SAFE_DEFINE_COND_GUARD(mutex_intr, struct mutex *,
-		       mutex_lock_interruptible(_T), _RET == 0,
-		       mutex_unlock(_T))
+SAFE_DEFINE_ERR_GUARD(mutex_intr, struct mutex *,
+		      mutex_lock_interruptible(_T), mutex_unlock(_T))
 #endif
 
 #ifndef SAFE_HAVE_CLASS_rwsem_read_try
@@ -190,8 +189,8 @@ SAFE_DEFINE_COND_GUARD(rwsem_read_try, struct rw_semaphore *,
 #endif
 
 #ifndef SAFE_HAVE_CLASS_rwsem_read_intr
-SAFE_DEFINE_COND_GUARD(rwsem_read_intr, struct rw_semaphore *,
-		       down_read_interruptible(_T), _RET == 0, up_read(_T))
+SAFE_DEFINE_ERR_GUARD(rwsem_read_intr, struct rw_semaphore *,
+		      down_read_interruptible(_T), up_read(_T))
 #endif
 
 #ifndef SAFE_HAVE_CLASS_rwsem_write_try
@@ -200,8 +199,8 @@ SAFE_DEFINE_COND_GUARD(rwsem_write_try, struct rw_semaphore *,
 #endif
 
 #ifndef SAFE_HAVE_CLASS_rwsem_write_kill
-SAFE_DEFINE_COND_GUARD(rwsem_write_kill, struct rw_semaphore *,
-		       down_write_killable(_T), _RET == 0, up_write(_T))
+SAFE_DEFINE_ERR_GUARD(rwsem_write_kill, struct rw_semaphore *,
+		      down_write_killable(_T), up_write(_T))
 #endif
 
 #ifndef SAFE_HAVE_CLASS_spinlock_try
@@ -238,11 +237,11 @@ DEFINE_LOCK_GUARD_1_COND(raw_spinlock_irqsave, _try,
 /* Classes upstream does not have                                        */
 /* -------------------------------------------------------------------- */
 
-SAFE_DEFINE_COND_GUARD(safe_mutex_kill, struct mutex *,
-		       mutex_lock_killable(_T), _RET == 0, mutex_unlock(_T))
+SAFE_DEFINE_ERR_GUARD(safe_mutex_kill, struct mutex *,
+		      mutex_lock_killable(_T), mutex_unlock(_T))
 
-SAFE_DEFINE_COND_GUARD(safe_rwsem_read_kill, struct rw_semaphore *,
-		       down_read_killable(_T), _RET == 0, up_read(_T))
+SAFE_DEFINE_ERR_GUARD(safe_rwsem_read_kill, struct rw_semaphore *,
+		      down_read_killable(_T), up_read(_T))
 
 DEFINE_LOCK_GUARD_0(safe_local_bh, local_bh_disable(), local_bh_enable())
 
@@ -251,31 +250,30 @@ DEFINE_LOCK_GUARD_0(safe_rcu_bh, rcu_read_lock_bh(), rcu_read_unlock_bh())
 DEFINE_LOCK_GUARD_0(safe_rcu_sched,
 		    rcu_read_lock_sched(), rcu_read_unlock_sched())
 
-DEFINE_LOCK_GUARD_1(safe_write_seqlock, seqlock_t,
-		    write_seqlock(_T->lock), write_sequnlock(_T->lock))
+SAFE_DEFINE_GUARD(safe_write_seqlock, seqlock_t *,
+		  write_seqlock(_T), write_sequnlock(_T))
 
-DEFINE_LOCK_GUARD_1(safe_write_seqlock_bh, seqlock_t,
-		    write_seqlock_bh(_T->lock), write_sequnlock_bh(_T->lock))
+SAFE_DEFINE_GUARD(safe_write_seqlock_bh, seqlock_t *,
+		  write_seqlock_bh(_T), write_sequnlock_bh(_T))
 
-DEFINE_LOCK_GUARD_1(safe_write_seqlock_irq, seqlock_t,
-		    write_seqlock_irq(_T->lock), write_sequnlock_irq(_T->lock))
+SAFE_DEFINE_GUARD(safe_write_seqlock_irq, seqlock_t *,
+		  write_seqlock_irq(_T), write_sequnlock_irq(_T))
 
-DEFINE_LOCK_GUARD_1(safe_write_seqlock_irqsave, seqlock_t,
-		    write_seqlock_irqsave(_T->lock, _T->flags),
-		    write_sequnlock_irqrestore(_T->lock, _T->flags),
-		    unsigned long flags)
+SAFE_DEFINE_GUARD_FLAGS(safe_write_seqlock_irqsave, seqlock_t *,
+			write_seqlock_irqsave(_T, _F),
+			write_sequnlock_irqrestore(_T, _F))
 
-DEFINE_LOCK_GUARD_1(safe_read_seqlock_excl, seqlock_t,
-		    read_seqlock_excl(_T->lock), read_sequnlock_excl(_T->lock))
+SAFE_DEFINE_GUARD(safe_read_seqlock_excl, seqlock_t *,
+		  read_seqlock_excl(_T), read_sequnlock_excl(_T))
 
-DEFINE_GUARD(safe_percpu_read, struct percpu_rw_semaphore *,
-	     percpu_down_read(_T), percpu_up_read(_T))
+SAFE_DEFINE_GUARD(safe_percpu_read, struct percpu_rw_semaphore *,
+		  percpu_down_read(_T), percpu_up_read(_T))
 
 SAFE_DEFINE_COND_GUARD(safe_percpu_read_try, struct percpu_rw_semaphore *,
 		       percpu_down_read_trylock(_T), _RET, percpu_up_read(_T))
 
-DEFINE_GUARD(safe_percpu_write, struct percpu_rw_semaphore *,
-	     percpu_down_write(_T), percpu_up_write(_T))
+SAFE_DEFINE_GUARD(safe_percpu_write, struct percpu_rw_semaphore *,
+		  percpu_down_write(_T), percpu_up_write(_T))
 
 /*
  * The reader loop: an outer loop that runs once and holds the seqlock

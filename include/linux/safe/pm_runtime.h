@@ -19,17 +19,21 @@
  *	if (ret)
  *		return ret;
  */
-SAFE_DEFINE_COND_GUARD(safe_pm_runtime_active, struct device *,
-		       pm_runtime_resume_and_get(_T), _RET == 0,
-		       pm_runtime_put(_T))
+SAFE_DEFINE_ERR_GUARD(safe_pm_runtime_active, struct device *,
+		      pm_runtime_resume_and_get(_T), pm_runtime_put(_T))
+
+static inline void __safe_pm_runtime_put_busy(struct device *dev)
+{
+	pm_runtime_mark_last_busy(dev);
+	pm_runtime_put_autosuspend(dev);
+}
 
 /*
  * safe_pm_runtime_active_auto: the same, but the exit marks the device busy
  * and drops the count with pm_runtime_put_autosuspend().
  */
-SAFE_DEFINE_COND_GUARD(safe_pm_runtime_active_auto, struct device *,
-		       pm_runtime_resume_and_get(_T), _RET == 0,
-		       ({ pm_runtime_mark_last_busy(_T);
-			  pm_runtime_put_autosuspend(_T); }))
+SAFE_DEFINE_ERR_GUARD(safe_pm_runtime_active_auto, struct device *,
+		      pm_runtime_resume_and_get(_T),
+		      __safe_pm_runtime_put_busy(_T))
 
 #endif /* _LINUX_SAFE_PM_RUNTIME_H */

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - everything "make check" runs, in order, with one summary line
+# at the end: "N passed, N failed, N skipped".  Each static check, build,
+# compile-fail case and KUnit case counts once.
+#
+# SAFE_CHECK_ONLY="static oot compile-fail kunit ..." limits the steps.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SAFE_RESULTS=$(mktemp)
+export SAFE_RESULTS
+trap 'rm -f "$SAFE_RESULTS"' EXIT
+t0=$(date +%s)
+
+want() {
+	[ -z "${SAFE_CHECK_ONLY:-}" ] && return 0
+	case " $SAFE_CHECK_ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+step() {
+	say ""
+	say "== $* ($(( $(date +%s) - t0 ))s)"
+}
+
+summary() {
+	local p f s
+	p=$(awk '$1 == "PASS" { n += $3 } END { print n + 0 }' "$SAFE_RESULTS")
+	f=$(awk '$1 == "FAIL" { n += $3 } END { print n + 0 }' "$SAFE_RESULTS")
+	s=$(awk '$1 == "SKIP" { n += $3 } END { print n + 0 }' "$SAFE_RESULTS")
+	if [ "$f" -gt 0 ]; then
+		say ""
+		say "Failed:"
+		awk '$1 == "FAIL" { print "  " $2 }' "$SAFE_RESULTS" >&2
+	fi
+	say ""
+	say "make check took $(( $(date +%s) - t0 ))s"
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ]
+}
+
+step "dependencies (Debian packages)"
+if bash "$SAFE_ROOT/scripts/deps.sh" check; then
+	result PASS deps
+else
+	result FAIL deps
+	summary
+	exit 1
+fi
+
+step "kernel sources (Debian linux-source, cached in $SAFE_CACHE)"
+for k in $SAFE_KERNELS; do
+	if "$SAFE_ROOT/scripts/kernel-src.sh" "$k" > /dev/null; then
+		result PASS "source/$k"
+	else
+		result FAIL "source/$k"
+	fi
+done
+
+if want static; then
+	step "checkpatch --strict, kernel-doc, Context:/Return: sections"
+	bash "$SAFE_ROOT/scripts/static.sh"
+fi
+
+if want oot; then
+	for k in $SAFE_KERNELS; do
+		step "out-of-tree builds against Debian linux-headers-$k (W=1, C=2)"
+		bash "$SAFE_ROOT/scripts/oot.sh" "$k"
+	done
+fi
+
+if want compile-fail; then
+	for k in $SAFE_KERNELS; do
+		step "compile-fail tests, gcc, linux-headers-$k"
+		bash "$SAFE_ROOT/scripts/compile-fail.sh" oot "$(headers_dir "$k")" "$k"
+	done
+fi
+
+if want kunit; then
+	for cfg in "6.12 gcc" "6.1 gcc" "6.12 clang"; do
+		set -- $cfg
+		case " $SAFE_KERNELS " in *" $1 "*) ;; *) continue ;; esac
+		step "KUnit on UML, linux-source-$1, $2"
+		bash "$SAFE_ROOT/scripts/kunit-result.sh" "$1" "$2"
+		if [ "$2" = clang ]; then
+			step "compile-fail tests, clang, in the linux-source-$1 tree"
+			bash "$SAFE_ROOT/scripts/compile-fail.sh" tree \
+				"$(source_dir "$1")" "$SAFE_CACHE/kunit/$1-$2" \
+				"$1-tree" ARCH=um LLVM=1
+		fi
+	done
+fi
+
+summary
