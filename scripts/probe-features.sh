@@ -94,8 +94,12 @@ EOF
 	done
 } > "$tmp/probe.c"
 
-# -w: only errors matter.  The probe never links.
-if "$@" -w -fmax-errors=0 -S -o /dev/null "$tmp/probe.c" 2> "$tmp/err"; then
+# -w: only errors matter, and all of them.  The probe never links.
+case $("$1" --version 2>/dev/null | head -n1) in
+*clang*) nolimit=-ferror-limit=0 ;;
+*) nolimit=-fmax-errors=0 ;;
+esac
+if "$@" -w $nolimit -S -o /dev/null "$tmp/probe.c" 2> "$tmp/err"; then
 	:
 fi
 

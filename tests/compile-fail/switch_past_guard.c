@@ -4,7 +4,7 @@
  * jumps over the guard into its scope.
  */
 // expect-gcc: switch jumps over variable initialization
-// expect-clang: (cannot jump from switch statement to this case label|label followed by a declaration)
+// expect-clang: (cannot jump from switch statement to this case label|label followed by a declaration|error: expected expression)
 #include <linux/safe/guard.h>
 
 static DEFINE_MUTEX(m);

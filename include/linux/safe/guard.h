@@ -233,6 +233,10 @@ DEFINE_LOCK_GUARD_1_COND(raw_spinlock_irqsave, _try,
 			 raw_spin_trylock_irqsave(_T->lock, _T->flags))
 #endif
 
+#ifndef SAFE_HAVE_CLASS_raw_spinlock_bh_try
+DEFINE_LOCK_GUARD_1_COND(raw_spinlock_bh, _try, raw_spin_trylock_bh(_T->lock))
+#endif
+
 /* -------------------------------------------------------------------- */
 /* Classes upstream does not have                                        */
 /* -------------------------------------------------------------------- */

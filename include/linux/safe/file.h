@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File operations that survive hot-unplug.
+ *
+ * A character device's file operations run as long as a file is open,
+ * which can be long after the device is gone: misc_deregister() stops new
+ * opens but neither waits for calls in flight nor stops later ones on
+ * files already open.  safe_miscdevice wraps the driver's file_operations
+ * so that every call runs inside the device's revocation domain:
+ *
+ *  - once the domain is revoked, every call returns -ENODEV (poll returns
+ *    EPOLLHUP | EPOLLERR) without reaching the driver;
+ *  - revocation waits for the calls in flight, after waking sleepers on
+ *    the domain's wait queue (see safe_revocable_wait());
+ *  - an open file holds a reference to the domain, so the wrapper itself
+ *    never touches freed memory.
+ *
+ * ->release is always passed on, after revocation too, so it must only
+ * free what the file itself owns.  ->mmap is passed on inside the domain,
+ * but a mapping outlives the call: a driver that maps device memory must
+ * zap it at unbind itself.
+ *
+ * The driver keeps file->private_data for itself.
+ */
+#ifndef _LINUX_SAFE_FILE_H
+#define _LINUX_SAFE_FILE_H
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/safe/revocable.h>
+
+/**
+ * struct safe_miscdevice - a misc device with revocable file operations
+ * @misc: the misc device; fill in everything but ->fops
+ * @fops: the driver's file operations
+ * @domain: the revocation domain the calls run in
+ */
+struct safe_miscdevice {
+	struct miscdevice misc;
+	const struct file_operations *fops;
+	struct safe_revocable_domain *domain;
+};
+
+int safe_misc_register(struct safe_miscdevice *sm);
+void safe_misc_deregister(struct safe_miscdevice *sm);
+int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm);
+
+
+#endif /* _LINUX_SAFE_FILE_H */

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Revocable device resources.
+ *
+ * A revocation domain, usually one per device, owns one SRCU read side.
+ * Resources (an MMIO mapping, private state, a registration with another
+ * subsystem) are registered with it and reached only through an access:
+ *
+ *	safe_revocable_scope(regs, priv->regs)
+ *		writel(1, regs->ctrl);		// skipped once revoked
+ *
+ * The access is sleepable and nestable, and its SRCU index lives in the
+ * caller's own scope.  Revoking the domain (at unbind, hot-unplug, or by
+ * hand) revokes every resource after one grace period: afterwards no access
+ * is in flight, every new one fails, and each resource's release callback
+ * has run once.  Code that the driver model already keeps inside the bound
+ * lifetime of the device uses safe_revocable_bound(): one pointer load.
+ *
+ * See Documentation/revocable.rst.
+ */
+#ifndef _LINUX_SAFE_REVOCABLE_H
+#define _LINUX_SAFE_REVOCABLE_H
+
+#include <linux/safe/cleanup.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/srcu.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+/**
+ * struct safe_revocable_domain - one SRCU read side for many resources
+ * @srcu: the read side every access enters
+ * @ref: kref; the domain and its resources live until the last put
+ * @lock: protects @resources, @dead and each resource's @revoked
+ * @revoke_lock: serialises revocations (held across the grace period)
+ * @resources: the &struct safe_revocable objects, in creation order
+ * @wq: wait queue for sleeps inside accesses; woken before revocation waits
+ * @dev: the device whose binding the domain follows, or NULL
+ * @dead: set once the domain is revoked; new accesses fail
+ * @grace_periods: SRCU grace periods revocation has waited for (test hook)
+ *
+ * Fields are private; use the functions below.
+ */
+struct safe_revocable_domain {
+	struct srcu_struct srcu;
+	struct kref ref;
+	struct mutex lock;
+	struct mutex revoke_lock;
+	struct list_head resources;
+	wait_queue_head_t wq;
+	struct device *dev;
+	bool dead;
+	unsigned long grace_periods;
+};
+
+/**
+ * struct safe_revocable - a resource reachable only through an access
+ * @ptr: the resource, NULL once revoked
+ * @domain: the domain it belongs to
+ * @release: called once with the resource after readers drained, or NULL
+ * @old: the resource between unpublishing and release
+ * @node: entry in the domain's list
+ * @revoked: set under the domain lock when revocation starts
+ *
+ * Allocated by safe_revocable_create() and owned by the domain: a pointer
+ * to it stays valid for as long as a reference to the domain is held.
+ */
+struct safe_revocable {
+	void __rcu *ptr;
+	struct safe_revocable_domain *domain;
+	void (*release)(void *ptr);
+	void *old;
+	struct list_head node;
+	bool revoked;
+};
+
+/**
+ * struct safe_revocable_access - an access in progress
+ * @domain: the domain entered, or NULL when the access failed
+ * @ptr: the resource, or NULL
+ * @idx: the SRCU read-side index of this access
+ *
+ * Lives on the caller's stack, one per access: concurrent and nested
+ * accesses never share an index.
+ */
+struct safe_revocable_access {
+	struct safe_revocable_domain *domain;
+	void *ptr;
+	int idx;
+};
+
+struct safe_revocable_domain *safe_revocable_domain_create(struct device *dev);
+struct safe_revocable_domain *devm_safe_revocable_domain_create(struct device *dev);
+void safe_revocable_domain_get(struct safe_revocable_domain *d);
+void safe_revocable_domain_put(struct safe_revocable_domain *d);
+int safe_revocable_domain_revoke(struct safe_revocable_domain *d);
+unsigned long safe_revocable_domain_grace_periods(struct safe_revocable_domain *d);
+
+struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
+					     void *ptr, void (*release)(void *ptr));
+int safe_revocable_revoke(struct safe_revocable *r);
+
+#ifdef CONFIG_SAFE_DEBUG
+void safe_revocable_check_bound(struct safe_revocable *r, struct device *dev);
+#else
+static inline void safe_revocable_check_bound(struct safe_revocable *r,
+					      struct device *dev)
+{
+}
+#endif
+
+/**
+ * safe_revocable_domain_dead() - has the domain been revoked?
+ * @d: the domain
+ *
+ * For wait conditions; an access already knows from its own result.
+ *
+ * Context: any.
+ * Return: true once safe_revocable_domain_revoke() has started.
+ */
+static inline bool safe_revocable_domain_dead(struct safe_revocable_domain *d)
+{
+	return READ_ONCE(d->dead);
+}
+
+/**
+ * safe_revocable_domain_wq() - the domain's wait queue
+ * @d: the domain
+ *
+ * Sleep inside an access only on this queue (see safe_revocable_wait()):
+ * revocation wakes it before it waits for accesses to end, and it lives as
+ * long as the domain, so pollers that still hold an entry on it after
+ * unbind never touch freed memory.
+ *
+ * Context: any.
+ * Return: the wait queue head.
+ */
+static inline wait_queue_head_t *safe_revocable_domain_wq(struct safe_revocable_domain *d)
+{
+	return &d->wq;
+}
+
+/**
+ * safe_revocable_domain_enter() - enter the domain without a resource
+ * @d: the domain
+ * @a: access state, on the caller's stack
+ *
+ * For code that needs the device to stay bound but no particular resource,
+ * such as protected file operations.  End with safe_revocable_end().
+ *
+ * Context: any context that may use SRCU readers; may sleep inside.
+ * Return: true if entered, false once the domain is revoked (nothing to end).
+ */
+static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
+					       struct safe_revocable_access *a)
+{
+	a->idx = srcu_read_lock(&d->srcu);
+	if (likely(!READ_ONCE(d->dead))) {
+		a->domain = d;
+		a->ptr = d;
+		return true;
+	}
+	srcu_read_unlock(&d->srcu, a->idx);
+	a->domain = NULL;
+	a->ptr = NULL;
+	return false;
+}
+
+/**
+ * safe_revocable_try_access() - start an access to a resource
+ * @r: the resource
+ * @a: access state, on the caller's stack
+ *
+ * Until safe_revocable_end(), the returned resource cannot be released:
+ * revocation waits.  The section may sleep and may nest other accesses.
+ *
+ * Context: any context that may use SRCU readers.
+ * Return: the resource, or NULL once it is revoked (then nothing to end).
+ */
+static inline void *safe_revocable_try_access(struct safe_revocable *r,
+					      struct safe_revocable_access *a)
+{
+	struct safe_revocable_domain *d = r->domain;
+
+	a->idx = srcu_read_lock(&d->srcu);
+	a->ptr = srcu_dereference(r->ptr, &d->srcu);
+	if (likely(a->ptr)) {
+		a->domain = d;
+		return a->ptr;
+	}
+	srcu_read_unlock(&d->srcu, a->idx);
+	a->domain = NULL;
+	return NULL;
+}
+
+/**
+ * safe_revocable_end() - end an access
+ * @a: the access; a failed one is ignored
+ *
+ * Context: the context that started the access.
+ * Return: nothing.
+ */
+static inline void safe_revocable_end(struct safe_revocable_access *a)
+{
+	if (a->domain)
+		srcu_read_unlock(&a->domain->srcu, a->idx);
+}
+
+/* By-value start, for the scoped forms. */
+static inline struct safe_revocable_access __safe_revocable_begin(struct safe_revocable *r)
+{
+	struct safe_revocable_access a;
+
+	safe_revocable_try_access(r, &a);
+	return a;
+}
+
+/**
+ * safe_revocable_bound() - the resource, for code that runs while bound
+ * @r: the resource
+ * @dev: the device whose binding guarantees @r is alive
+ *
+ * For probe and remove, devres actions, and callbacks that are torn down
+ * before the domain is revoked (IRQ handlers freed before unbind, timers
+ * and work cancelled in remove).  The driver model is the proof that the
+ * resource is alive, so this is one pointer load: no SRCU, no atomics, no
+ * barriers.  With CONFIG_SAFE_DEBUG it checks @dev is bound and is the
+ * domain's device, and warns once if the claim is false.
+ *
+ * Context: the caller must run within the bound lifetime of @dev.
+ * Return: the resource (NULL only after a revocation the caller should
+ * not have been able to see).
+ */
+static inline void *safe_revocable_bound(struct safe_revocable *r,
+					 struct device *dev)
+{
+	safe_revocable_check_bound(r, dev);
+	return rcu_dereference_protected(r->ptr, true);
+}
+
+/**
+ * SAFE_REVOCABLE() - a typed handle to a revocable resource
+ * @type: the resource's type, e.g. ``struct foo_regs``
+ *
+ * A union of the untyped handle (``.rev``) and a pointer to @type that is
+ * never stored, only used by the accessors for the type of their result.
+ *
+ * Example::
+ *
+ *	struct foo_priv {
+ *		SAFE_REVOCABLE(struct foo_regs) regs;
+ *	};
+ *
+ *	priv->regs.rev = safe_revocable_create(domain, regs, NULL);
+ *
+ * Context: any declaration.
+ * Return: the union type.
+ */
+#define SAFE_REVOCABLE(type)						\
+	union {								\
+		struct safe_revocable *rev;				\
+		type *__safe_type;					\
+	}
+
+#define __safe_rev_ptr_t(_h)	typeof((_h).__safe_type)
+
+/**
+ * safe_revocable_scope() - run the next statement only if the resource lives
+ * @_var: name of the typed resource pointer, visible in the statement only
+ * @_h: the SAFE_REVOCABLE() handle
+ *
+ * The access ends however the statement is left.  ``break`` leaves the
+ * statement.
+ *
+ * Context: any context that may use SRCU readers; the statement may sleep.
+ * Return: nothing; it is a statement prefix.
+ */
+#define safe_revocable_scope(_var, _h)					\
+	for (struct safe_revocable_access __safe_acc			\
+		     __cleanup(safe_revocable_end) =			\
+		     __safe_revocable_begin((_h).rev),			\
+		     *__safe_once = &__safe_acc;			\
+	     __safe_once; __safe_once = NULL)				\
+		__safe_revocable_scope(_var, _h)
+
+#define __safe_revocable_scope(_var, _h)				\
+	for (__safe_rev_ptr_t(_h) _var = __safe_acc.ptr;		\
+	     __safe_once && __safe_acc.ptr; __safe_once = NULL)
+
+/**
+ * safe_revocable_guard() - start an access for the rest of the scope
+ * @_var: name of the typed resource pointer; NULL if revoked
+ * @_h: the SAFE_REVOCABLE() handle
+ *
+ * Declares @_var and a hidden access that ends with the enclosing scope.
+ * Test @_var before use.
+ *
+ * Context: any context that may use SRCU readers.
+ * Return: nothing; it is a declaration.
+ */
+#define safe_revocable_guard(_var, _h)					\
+	struct safe_revocable_access __safe_acc_##_var			\
+		__cleanup(safe_revocable_end) =				\
+		__safe_revocable_begin((_h).rev);			\
+	__safe_rev_ptr_t(_h) _var = __safe_acc_##_var.ptr
+
+#define __safe_errno_0()	(-ENODEV)
+#define __safe_errno_1(e)	(e)
+#define __safe_errno(e...)	CONCATENATE(__safe_errno_, COUNT_ARGS(e))(e)
+
+/**
+ * safe_revocable_guard_or_return() - safe_revocable_guard(), or return
+ * @_var: name of the typed resource pointer
+ * @_h: the SAFE_REVOCABLE() handle
+ * @...: value to return if the resource is revoked; -ENODEV if omitted
+ *
+ * Context: any context that may use SRCU readers, in a function returning
+ * an int-like value.
+ * Return: returns from the enclosing function when the resource is gone.
+ */
+#define safe_revocable_guard_or_return(_var, _h, ...)			\
+	struct safe_revocable_access __safe_acc_##_var			\
+		__cleanup(safe_revocable_end) =				\
+		__safe_revocable_begin((_h).rev);			\
+	__safe_rev_ptr_t(_h) _var = __safe_acc_##_var.ptr;		\
+	if (!__safe_acc_##_var.ptr)					\
+		return __safe_errno(__VA_ARGS__)
+
+/**
+ * safe_revocable_wait() - sleep inside an access until a condition holds
+ * @_d: the domain
+ * @_cond: the condition
+ *
+ * wait_event_interruptible() on the domain's wait queue that also ends when
+ * the domain is revoked, so unbind never waits for a sleeper.
+ *
+ * Context: process context, inside an access to @_d.
+ * Return: 0 when @_cond is true, -ENODEV when the domain was revoked,
+ * -ERESTARTSYS on a signal.
+ */
+#define safe_revocable_wait(_d, _cond)					\
+	({								\
+		struct safe_revocable_domain *__safe_d = (_d);		\
+		int __safe_ret;						\
+									\
+		__safe_ret = wait_event_interruptible(__safe_d->wq,	\
+				(_cond) || safe_revocable_domain_dead(__safe_d)); \
+		if (!__safe_ret && safe_revocable_domain_dead(__safe_d)) \
+			__safe_ret = -ENODEV;				\
+		__safe_ret;						\
+	})
+
+#endif /* _LINUX_SAFE_REVOCABLE_H */

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Revocable file operations for misc devices.
+ *
+ * Each open file gets a proxy file_operations, allocated at open as
+ * debugfs does, whose functions enter the device's revocation domain
+ * around the driver's own.  file->f_op points into the proxy, so every
+ * call finds its domain without touching file->private_data, which stays
+ * the driver's.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/safe/file.h>
+#include "safe_export.h"
+
+struct safe_file_proxy {
+	struct file_operations fops;
+	const struct file_operations *inner;
+	struct safe_revocable_domain *domain;
+};
+
+/*
+ * Where file->f_op goes once the proxy is gone.  Its owner is this code's
+ * own module, so the final fops_put() in __fput() keeps this code loaded
+ * until the VFS is done with the file.
+ */
+static const struct file_operations safe_file_closed_fops = {
+	.owner = THIS_MODULE,
+};
+
+static struct safe_file_proxy *safe_proxy(struct file *f)
+{
+	return container_of(f->f_op, struct safe_file_proxy, fops);
+}
+
+/* Run @call inside the file's domain; @gone when the domain is revoked. */
+#define SAFE_FILE_CALL(f, gone, call)					\
+	({								\
+		struct safe_file_proxy *__p = safe_proxy(f);		\
+		struct safe_revocable_access __a;			\
+		typeof(call) __ret = (gone);				\
+									\
+		if (safe_revocable_domain_enter(__p->domain, &__a)) {	\
+			__ret = (call);					\
+			safe_revocable_end(&__a);			\
+		}							\
+		__ret;							\
+	})
+
+#define inner_of(f)	(safe_proxy(f)->inner)
+
+static ssize_t safe_file_read(struct file *f, char __user *buf, size_t len,
+			      loff_t *pos)
+{
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->read(f, buf, len, pos));
+}
+
+static ssize_t safe_file_write(struct file *f, const char __user *buf,
+			       size_t len, loff_t *pos)
+{
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->write(f, buf, len, pos));
+}
+
+static ssize_t safe_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *f = iocb->ki_filp;
+
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->read_iter(iocb, to));
+}
+
+static ssize_t safe_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *f = iocb->ki_filp;
+
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->write_iter(iocb, from));
+}
+
+static long safe_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->unlocked_ioctl(f, cmd, arg));
+}
+
+static long safe_file_compat_ioctl(struct file *f, unsigned int cmd,
+				   unsigned long arg)
+{
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->compat_ioctl(f, cmd, arg));
+}
+
+static __poll_t safe_file_poll(struct file *f, struct poll_table_struct *pt)
+{
+	return SAFE_FILE_CALL(f, (__poll_t)(EPOLLHUP | EPOLLERR),
+			      inner_of(f)->poll(f, pt));
+}
+
+static loff_t safe_file_llseek(struct file *f, loff_t off, int whence)
+{
+	return SAFE_FILE_CALL(f, (loff_t)-ENODEV,
+			      inner_of(f)->llseek(f, off, whence));
+}
+
+static int safe_file_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->mmap(f, vma));
+}
+
+static int safe_file_fasync(int fd, struct file *f, int on)
+{
+	/* Turning async notification off must work on a dead device too. */
+	if (!on)
+		return inner_of(f)->fasync(fd, f, on);
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->fasync(fd, f, on));
+}
+
+/* Point @f back at the closed fops and free the proxy. */
+static void safe_file_unproxy(struct file *f)
+{
+	struct safe_file_proxy *p = safe_proxy(f);
+	struct safe_revocable_domain *d = p->domain;
+
+	/* Cannot fail: an open file of ours pins this module already. */
+	__module_get(THIS_MODULE);
+	replace_fops(f, &safe_file_closed_fops);
+	kfree(p);
+	safe_revocable_domain_put(d);
+}
+
+static int safe_file_release(struct inode *inode, struct file *f)
+{
+	const struct file_operations *inner = inner_of(f);
+	int ret = 0;
+
+	if (inner->release)
+		ret = inner->release(inode, f);
+	safe_file_unproxy(f);
+	return ret;
+}
+
+static int safe_file_open(struct inode *inode, struct file *f,
+			  struct safe_revocable_domain *d,
+			  const struct file_operations *inner)
+{
+	struct safe_file_proxy *p;
+	struct safe_revocable_access a;
+	int ret = 0;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	if (!try_module_get(inner->owner)) {
+		kfree(p);
+		return -ENODEV;
+	}
+	p->inner = inner;
+	p->domain = d;
+	safe_revocable_domain_get(d);
+
+	p->fops.owner = inner->owner;
+	p->fops.release = safe_file_release;
+	if (inner->read)
+		p->fops.read = safe_file_read;
+	if (inner->write)
+		p->fops.write = safe_file_write;
+	if (inner->read_iter)
+		p->fops.read_iter = safe_file_read_iter;
+	if (inner->write_iter)
+		p->fops.write_iter = safe_file_write_iter;
+	if (inner->unlocked_ioctl)
+		p->fops.unlocked_ioctl = safe_file_ioctl;
+	if (inner->compat_ioctl)
+		p->fops.compat_ioctl = safe_file_compat_ioctl;
+	if (inner->poll)
+		p->fops.poll = safe_file_poll;
+	if (inner->llseek)
+		p->fops.llseek = safe_file_llseek;
+	if (inner->mmap)
+		p->fops.mmap = safe_file_mmap;
+	if (inner->fasync)
+		p->fops.fasync = safe_file_fasync;
+
+	/* Drops the open-time fops (ours); the proxy holds inner->owner. */
+	replace_fops(f, &p->fops);
+
+	if (!safe_revocable_domain_enter(d, &a)) {
+		ret = -ENODEV;
+	} else {
+		if (inner->open)
+			ret = inner->open(inode, f);
+		safe_revocable_end(&a);
+	}
+	if (ret)
+		safe_file_unproxy(f);
+	return ret;
+}
+
+static int safe_misc_open(struct inode *inode, struct file *f)
+{
+	/* misc_open() leaves the miscdevice in private_data. */
+	struct miscdevice *misc = f->private_data;
+	struct safe_miscdevice *sm =
+		container_of(misc, struct safe_miscdevice, misc);
+
+	return safe_file_open(inode, f, sm->domain, sm->fops);
+}
+
+static const struct file_operations safe_misc_fops = {
+	.owner = THIS_MODULE,
+	.open = safe_misc_open,
+};
+
+/**
+ * safe_misc_register() - register a misc device with revocable file ops
+ * @sm: the device: ->misc filled in except ->fops, ->fops and ->domain set
+ *
+ * Opens, and every file operation on files already open, fail with
+ * -ENODEV once ->domain is revoked; revoking it waits for the calls in
+ * flight.  Deregister with safe_misc_deregister() before @sm is freed.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the error from misc_register(); -EINVAL if ->fops or
+ * ->domain is missing.
+ */
+int safe_misc_register(struct safe_miscdevice *sm)
+{
+	if (!sm->fops || !sm->domain)
+		return -EINVAL;
+	sm->misc.fops = &safe_misc_fops;
+	return misc_register(&sm->misc);
+}
+SAFE_EXPORT(safe_misc_register);
+
+/**
+ * safe_misc_deregister() - deregister a misc device
+ * @sm: the device
+ *
+ * Stops new opens.  Files already open keep working until the domain is
+ * revoked, and fail with -ENODEV after.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing.
+ */
+void safe_misc_deregister(struct safe_miscdevice *sm)
+{
+	misc_deregister(&sm->misc);
+}
+SAFE_EXPORT(safe_misc_deregister);
+
+static void safe_misc_devm_deregister(void *data)
+{
+	safe_misc_deregister(data);
+}
+
+/**
+ * devm_safe_misc_register() - safe_misc_register(), undone at unbind
+ * @dev: the device whose unbind deregisters @sm
+ * @sm: the misc device
+ *
+ * Context: process context, typically probe(); may sleep.
+ * Return: 0 or a negative errno.
+ */
+int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm)
+{
+	int ret = safe_misc_register(sm);
+
+	if (ret)
+		return ret;
+	return devm_add_action_or_reset(dev, safe_misc_devm_deregister, sm);
+}
+SAFE_EXPORT(devm_safe_misc_register);
