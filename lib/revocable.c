@@ -328,22 +328,30 @@ SAFE_EXPORT(devm_safe_revocable_domain_create);
  * @r: the resource
  * @dev: the device the caller says is bound
  *
+ * The device counts as bound while it has a driver: from probe() through
+ * remove() and the devres actions that follow it.
+ *
  * Context: any.
- * Return: nothing; warns once when @dev is not the domain's device, has
- * no driver, or @r is already revoked.
+ * Return: true if the claim holds; false, after a one-time warning, when
+ * @dev is not the domain's device, has no driver, or @r is revoked.
  */
-void safe_revocable_check_bound(struct safe_revocable *r, struct device *dev)
+bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev)
 {
 	struct safe_revocable_domain *d = r->domain;
 
-	WARN_ONCE(dev != d->dev,
-		  "safe: bound access through %s, but the domain belongs to %s\n",
-		  dev ? dev_name(dev) : "(null)",
-		  d->dev ? dev_name(d->dev) : "(null)");
-	WARN_ONCE(dev && !READ_ONCE(dev->driver),
-		  "safe: bound access to %s, which has no driver\n", dev_name(dev));
-	WARN_ONCE(READ_ONCE(r->revoked),
-		  "safe: bound access to a revoked resource\n");
+	if (WARN_ONCE(dev != d->dev,
+		      "safe: bound access through %s, but the domain belongs to %s\n",
+		      dev ? dev_name(dev) : "(null)",
+		      d->dev ? dev_name(d->dev) : "(null)"))
+		return false;
+	if (WARN_ONCE(dev && !READ_ONCE(dev->driver),
+		      "safe: bound access to %s, which has no driver\n",
+		      dev_name(dev)))
+		return false;
+	if (WARN_ONCE(READ_ONCE(r->revoked),
+		      "safe: bound access to a revoked resource\n"))
+		return false;
+	return true;
 }
 SAFE_EXPORT(safe_revocable_check_bound);
 #endif

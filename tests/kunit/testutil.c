@@ -15,15 +15,16 @@
 #include <linux/uaccess.h>
 #include "testutil.h"
 
-static struct file *debugfs_open(const char *path, int flags)
+/* Open @path inside a private mount of the filesystem @fs. */
+static struct file *fs_open(const char *fs, const char *path, int flags)
 {
-	struct file_system_type *type = get_fs_type("debugfs");
+	struct file_system_type *type = get_fs_type(fs);
 	struct vfsmount *mnt;
 	struct file *f;
 
 	if (!type)
 		return ERR_PTR(-ENODEV);
-	mnt = vfs_kern_mount(type, 0, "debugfs", NULL);
+	mnt = vfs_kern_mount(type, 0, fs, NULL);
 	if (IS_ERR(mnt))
 		return ERR_CAST(mnt);
 	f = file_open_root_mnt(mnt, path, flags, 0);
@@ -32,18 +33,23 @@ static struct file *debugfs_open(const char *path, int flags)
 	return f;
 }
 
+static struct file *debugfs_open(const char *path, int flags)
+{
+	return fs_open("debugfs", path, flags);
+}
+
+struct file *safe_test_dev_open(const char *name, int flags)
+{
+	return fs_open("devtmpfs", name, flags);
+}
+
 /*
  * Some debugfs files (kmemleak's among them) only implement ->read() and
  * ->write() with user pointers.  Give this kthread a throwaway mm, as
  * KUnit's own kunit_vm_mmap() does on newer kernels, and pass the data
  * through a user page.
  */
-struct user_page {
-	struct mm_struct *mm;
-	unsigned long addr;
-};
-
-static int user_page_get(struct user_page *u)
+int safe_test_user_page_get(struct user_page *u)
 {
 	if (current->mm)
 		return -EBUSY;
@@ -63,7 +69,7 @@ static int user_page_get(struct user_page *u)
 	return 0;
 }
 
-static void user_page_put(struct user_page *u)
+void safe_test_user_page_put(struct user_page *u)
 {
 	vm_munmap(u->addr, PAGE_SIZE);
 	kthread_unuse_mm(u->mm);
@@ -85,14 +91,14 @@ int safe_test_debugfs_write(const char *path, const char *val)
 	} else if (!f->f_op->write || len > PAGE_SIZE) {
 		n = -EINVAL;
 	} else {
-		n = user_page_get(&u);
+		n = safe_test_user_page_get(&u);
 		if (!n) {
 			if (copy_to_user((void __user *)u.addr, val, len))
 				n = -EFAULT;
 			else
 				n = f->f_op->write(f, (const char __user *)u.addr,
 						   len, &pos);
-			user_page_put(&u);
+			safe_test_user_page_put(&u);
 		}
 	}
 	fput(f);
@@ -117,7 +123,7 @@ ssize_t safe_test_debugfs_read(const char *path, char *buf, size_t len)
 			fput(f);
 			return -EINVAL;
 		}
-		n = user_page_get(&u);
+		n = safe_test_user_page_get(&u);
 		if (n) {
 			fput(f);
 			return n;
@@ -140,8 +146,26 @@ ssize_t safe_test_debugfs_read(const char *path, char *buf, size_t len)
 		total += n;
 	}
 	if (via_user)
-		user_page_put(&u);
+		safe_test_user_page_put(&u);
 	fput(f);
 	buf[total] = '\0';
 	return n < 0 ? n : total;
+}
+
+ssize_t safe_test_file_read(struct file *f, char *buf, size_t len)
+{
+	struct user_page u;
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (len > PAGE_SIZE)
+		return -EINVAL;
+	n = safe_test_user_page_get(&u);
+	if (n)
+		return n;
+	n = vfs_read(f, (char __user *)u.addr, len, &pos);
+	if (n > 0 && copy_from_user(buf, (const char __user *)u.addr, n))
+		n = -EFAULT;
+	safe_test_user_page_put(&u);
+	return n;
 }

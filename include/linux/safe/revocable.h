@@ -107,11 +107,12 @@ struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
 int safe_revocable_revoke(struct safe_revocable *r);
 
 #ifdef CONFIG_SAFE_DEBUG
-void safe_revocable_check_bound(struct safe_revocable *r, struct device *dev);
+bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev);
 #else
-static inline void safe_revocable_check_bound(struct safe_revocable *r,
+static inline bool safe_revocable_check_bound(struct safe_revocable *r,
 					      struct device *dev)
 {
+	return true;
 }
 #endif
 
@@ -290,7 +291,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		__safe_revocable_scope(_var, _h)
 
 #define __safe_revocable_scope(_var, _h)				\
-	for (__safe_rev_ptr_t(_h) _var = __safe_acc.ptr;		\
+	for (__safe_rev_ptr_t(_h) _var __maybe_unused = __safe_acc.ptr;	\
 	     __safe_once && __safe_acc.ptr; __safe_once = NULL)
 
 /**

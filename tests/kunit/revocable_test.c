@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for revocable resources, their domains, devres integration
+ * and protected file operations.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/fault-inject.h>
+#include <linux/file.h>
+#include <linux/kthread.h>
+#include <linux/miscdevice.h>
+#include <linux/platform_device.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/safe/file.h>
+#include <linux/safe/revocable.h>
+#include "testutil.h"
+
+#define MAGIC	0x5afe5afeUL
+
+struct t_res {
+	unsigned long magic;
+	int id;
+	int *released;		/* counts release callbacks */
+	int *order;		/* release order record */
+	int *order_len;
+};
+
+static void t_res_release(void *ptr)
+{
+	struct t_res *res = ptr;
+
+	if (res->released)
+		(*res->released)++;
+	if (res->order)
+		res->order[(*res->order_len)++] = res->id;
+	res->magic = 0;
+	kfree(res);
+}
+
+static struct t_res *t_res_new(struct kunit *test, int id, int *released)
+{
+	struct t_res *res = kzalloc(sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	res->magic = MAGIC;
+	res->id = id;
+	res->released = released;
+	return res;
+}
+
+/* A domain that the test owns; put when the test ends, however it ends. */
+static int t_domain_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void t_domain_free(struct kunit_resource *res)
+{
+	safe_revocable_domain_put(res->data);
+}
+
+static struct safe_revocable_domain *t_domain(struct kunit *test)
+{
+	struct safe_revocable_domain *d = safe_revocable_domain_create(NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	if (!kunit_alloc_resource(test, t_domain_init, t_domain_free,
+				  GFP_KERNEL, d)) {
+		safe_revocable_domain_put(d);
+		KUNIT_FAIL(test, "kunit_alloc_resource");
+	}
+	return d;
+}
+
+static void rev_access_then_revoke(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_revocable_access a;
+	int released = 0;
+	struct t_res *res = t_res_new(test, 1, &released);
+	struct safe_revocable *r = safe_revocable_create(d, res, t_res_release);
+	struct t_res *p;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	p = safe_revocable_try_access(r, &a);
+	KUNIT_EXPECT_PTR_EQ(test, p, res);
+	KUNIT_EXPECT_EQ(test, p->magic, MAGIC);
+	safe_revocable_end(&a);
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	KUNIT_EXPECT_NULL(test, safe_revocable_try_access(r, &a));
+	KUNIT_EXPECT_NULL(test, a.domain);
+	safe_revocable_end(&a);		/* a failed access ends as a no-op */
+}
+
+struct t_priv {
+	SAFE_REVOCABLE(struct t_res) res;
+};
+
+static int use_or_return(struct t_priv *priv, int *seen)
+{
+	safe_revocable_guard_or_return(p, priv->res);
+	*seen = p->id;
+	return 0;
+}
+
+static int use_or_return_eio(struct t_priv *priv)
+{
+	safe_revocable_guard_or_return(p, priv->res, -EIO);
+	return p->id;
+}
+
+static void rev_scoped_forms(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct t_priv priv;
+	int released = 0, ran = 0, seen = 0;
+
+	priv.res.rev = safe_revocable_create(d, t_res_new(test, 7, &released),
+					     t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(priv.res.rev));
+
+	safe_revocable_scope(p, priv.res) {
+		KUNIT_EXPECT_EQ(test, p->id, 7);
+		ran++;
+	}
+	KUNIT_EXPECT_EQ(test, ran, 1);
+	{
+		safe_revocable_guard(p, priv.res);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, p->magic, MAGIC);
+	}
+	KUNIT_EXPECT_EQ(test, use_or_return(&priv, &seen), 0);
+	KUNIT_EXPECT_EQ(test, seen, 7);
+	KUNIT_EXPECT_EQ(test, use_or_return_eio(&priv), 7);
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(priv.res.rev), 0);
+	safe_revocable_scope(p, priv.res)
+		ran++;
+	KUNIT_EXPECT_EQ(test, ran, 1);
+	{
+		safe_revocable_guard(p, priv.res);
+
+		KUNIT_EXPECT_NULL(test, p);
+	}
+	seen = 0;
+	KUNIT_EXPECT_EQ(test, use_or_return(&priv, &seen), -ENODEV);
+	KUNIT_EXPECT_EQ(test, seen, 0);
+	KUNIT_EXPECT_EQ(test, use_or_return_eio(&priv), -EIO);
+	KUNIT_EXPECT_EQ(test, released, 1);
+}
+
+static int scope_break_then_return(struct t_priv *priv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 5; i++) {
+		safe_revocable_scope(p, priv->res) {
+			if (i == 1)
+				continue;
+			if (i == 3)
+				return n;
+			n += p->id;
+		}
+	}
+	return -1;
+}
+
+static void rev_scope_exits_end_access(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct t_priv priv;
+	int released = 0;
+
+	priv.res.rev = safe_revocable_create(d, t_res_new(test, 2, &released),
+					     t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(priv.res.rev));
+	/* i = 0 and 2 add; 1 leaves the scope early; 3 returns from inside. */
+	KUNIT_EXPECT_EQ(test, scope_break_then_return(&priv), 4);
+	/* Every access ended: revocation does not wait forever. */
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+}
+
+static void rev_nested_access(struct kunit *test)
+{
+	struct safe_revocable_domain *d1 = t_domain(test), *d2 = t_domain(test);
+	struct t_priv a, b, c;
+	int released = 0, depth = 0;
+
+	a.res.rev = safe_revocable_create(d1, t_res_new(test, 1, &released), t_res_release);
+	b.res.rev = safe_revocable_create(d1, t_res_new(test, 2, &released), t_res_release);
+	c.res.rev = safe_revocable_create(d2, t_res_new(test, 3, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a.res.rev) || IS_ERR(b.res.rev) ||
+			   IS_ERR(c.res.rev));
+
+	safe_revocable_scope(pa, a.res) {
+		safe_revocable_scope(pa2, a.res) {
+			safe_revocable_scope(pb, b.res) {
+				safe_revocable_scope(pc, c.res) {
+					KUNIT_EXPECT_EQ(test, pa->id + pa2->id +
+							pb->id + pc->id, 7);
+					depth = 4;
+				}
+			}
+		}
+	}
+	KUNIT_EXPECT_EQ(test, depth, 4);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d1), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d2), 0);
+	KUNIT_EXPECT_EQ(test, released, 3);
+}
+
+static void rev_revoke_is_idempotent(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	int released = 0;
+	struct safe_revocable *r1, *r2;
+
+	r1 = safe_revocable_create(d, t_res_new(test, 1, &released), t_res_release);
+	r2 = safe_revocable_create(d, t_res_new(test, 2, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r1) || IS_ERR(r2));
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r1), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r1), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r2), 0);
+	/* Each resource released exactly once. */
+	KUNIT_EXPECT_EQ(test, released, 2);
+	KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(d));
+}
+
+static void rev_release_in_reverse_order(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	int order[4], len = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		struct t_res *res = t_res_new(test, i, NULL);
+
+		res->order = order;
+		res->order_len = &len;
+		KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d, res,
+								      t_res_release)));
+	}
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_ASSERT_EQ(test, len, 4);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, order[i], 3 - i);
+}
+
+static void rev_create_errors(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	int released = 0;
+	struct t_res *res = t_res_new(test, 1, &released);
+	struct safe_revocable *r;
+
+	KUNIT_EXPECT_PTR_EQ(test, safe_revocable_create(d, NULL, NULL),
+			    ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	r = safe_revocable_create(d, res, t_res_release);
+	KUNIT_EXPECT_PTR_EQ(test, r, ERR_PTR(-ENODEV));
+	/* Refused, so not taken over: still ours to free. */
+	KUNIT_EXPECT_EQ(test, released, 0);
+	kfree(res);
+}
+
+static void rev_last_put_revokes(struct kunit *test)
+{
+	struct safe_revocable_domain *d = safe_revocable_domain_create(NULL);
+	int released = 0;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d,
+				t_res_new(test, 1, &released), t_res_release)));
+	safe_revocable_domain_get(d);
+	safe_revocable_domain_put(d);
+	KUNIT_EXPECT_EQ(test, released, 0);
+	safe_revocable_domain_put(d);
+	KUNIT_EXPECT_EQ(test, released, 1);
+}
+
+/* --- revocation racing with readers --------------------------------- */
+
+#define RACE_THREADS	4
+#define RACE_ACCESSES	100000
+
+struct race {
+	struct safe_revocable *r;
+	struct completion warm[RACE_THREADS];
+	struct completion done[RACE_THREADS];
+	unsigned long live[RACE_THREADS];
+	unsigned long gone[RACE_THREADS];
+	unsigned long bad[RACE_THREADS];
+	bool released;
+	int next;
+};
+
+static int race_reader(void *arg)
+{
+	struct race *rc = arg;
+	int me = READ_ONCE(rc->next), i;
+
+	WRITE_ONCE(rc->next, me + 1);
+	for (i = 0; i < RACE_ACCESSES; i++) {
+		struct safe_revocable_access a;
+		struct t_res *p = safe_revocable_try_access(rc->r, &a);
+
+		if (p) {
+			/* Alive for the whole access: not yet released. */
+			if (READ_ONCE(p->magic) != MAGIC || READ_ONCE(rc->released))
+				rc->bad[me]++;
+			rc->live[me]++;
+			safe_revocable_end(&a);
+		} else {
+			rc->gone[me]++;
+		}
+		if (i == 1000)
+			complete(&rc->warm[me]);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	complete(&rc->done[me]);
+	return 0;
+}
+
+static struct race *the_race;
+
+static void race_release(void *ptr)
+{
+	WRITE_ONCE(the_race->released, true);
+	t_res_release(ptr);
+}
+
+static void rev_revoke_races_readers(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct race *rc = kunit_kzalloc(test, sizeof(*rc), GFP_KERNEL);
+	struct t_res *res = t_res_new(test, 1, NULL);
+	unsigned long live = 0, gone = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, rc);
+	the_race = rc;
+	rc->r = safe_revocable_create(d, res, race_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rc->r));
+	for (i = 0; i < RACE_THREADS; i++) {
+		struct task_struct *t;
+
+		init_completion(&rc->warm[i]);
+		init_completion(&rc->done[i]);
+		t = kthread_run(race_reader, rc, "safe-race-%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		/* Serialise the start so each thread takes its own slot. */
+		wait_for_completion(&rc->warm[i]);
+	}
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(rc->r), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(rc->released));
+
+	for (i = 0; i < RACE_THREADS; i++) {
+		wait_for_completion(&rc->done[i]);
+		KUNIT_EXPECT_EQ(test, rc->bad[i], 0UL);
+		KUNIT_EXPECT_EQ(test, rc->live[i] + rc->gone[i],
+				(unsigned long)RACE_ACCESSES);
+		live += rc->live[i];
+		gone += rc->gone[i];
+	}
+	kunit_info(test, "%d threads: %lu accesses saw the resource, %lu saw it gone\n",
+		   RACE_THREADS, live, gone);
+	/* Each thread was past access 1000 before the revocation began. */
+	KUNIT_EXPECT_GE(test, live, (unsigned long)RACE_THREADS * 1000);
+}
+
+/* --- one grace period for a whole domain ------------------------------ */
+
+/*
+ * SRCU's own grace-period count, independent of safe's counter.  Tiny SRCU
+ * (uniprocessor, as on UML) steps ->srcu_idx twice per grace period; Tree
+ * SRCU exports srcu_batches_completed(), declared only in kernel/rcu/rcu.h.
+ */
+#ifdef CONFIG_TINY_SRCU
+static unsigned long srcu_gp_count(struct srcu_struct *ssp)
+{
+	return READ_ONCE(ssp->srcu_idx) / 2;
+}
+#else
+unsigned long srcu_batches_completed(struct srcu_struct *ssp);
+
+static unsigned long srcu_gp_count(struct srcu_struct *ssp)
+{
+	return srcu_batches_completed(ssp);
+}
+#endif
+
+static void rev_domain_of_1000_one_grace_period(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test), *solo;
+	unsigned long gp0, srcu0;
+	int released = 0, i;
+
+	for (i = 0; i < 1000; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d,
+				t_res_new(test, i, &released), t_res_release)));
+	gp0 = safe_revocable_domain_grace_periods(d);
+	srcu0 = srcu_gp_count(&d->srcu);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, released, 1000);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_grace_periods(d) - gp0, 1UL);
+	kunit_info(test, "revoking 1000 resources: %lu grace period(s) waited; SRCU counted %lu\n",
+		   safe_revocable_domain_grace_periods(d) - gp0,
+		   srcu_gp_count(&d->srcu) - srcu0);
+	/* SRCU's own count agrees (Tree SRCU may count a grace period twice). */
+	KUNIT_EXPECT_GE(test, srcu_gp_count(&d->srcu) - srcu0, 1UL);
+	KUNIT_EXPECT_LE(test, srcu_gp_count(&d->srcu) - srcu0, 2UL);
+
+	/* The same 1000 revoked one by one: one grace period each. */
+	solo = t_domain(test);
+	for (i = 0; i < 1000; i++) {
+		struct safe_revocable *r = safe_revocable_create(solo,
+				t_res_new(test, i, &released), t_res_release);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+		KUNIT_ASSERT_EQ(test, safe_revocable_revoke(r), 0);
+	}
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_grace_periods(solo), 1000UL);
+	KUNIT_EXPECT_GE(test, srcu_gp_count(&solo->srcu), 1000UL);
+	KUNIT_EXPECT_EQ(test, released, 2000);
+}
+
+/* --- revoking from inside an access ----------------------------------- */
+
+static void rev_revoke_inside_access_is_refused(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_revocable_access a;
+	int released = 0, ret1, ret2;
+	struct safe_revocable *r;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) || !debug_locks)
+		kunit_skip(test, "needs lockdep to know the task is inside an access");
+	r = safe_revocable_create(d, t_res_new(test, 1, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+
+	KUNIT_ASSERT_NOT_NULL(test, safe_revocable_try_access(r, &a));
+	pr_info("safe-test: expect report begin\n");
+	ret1 = safe_revocable_revoke(r);
+	ret2 = safe_revocable_domain_revoke(d);
+	pr_info("safe-test: expect report end\n");
+	safe_revocable_end(&a);
+
+	KUNIT_EXPECT_EQ(test, ret1, -EDEADLK);
+	KUNIT_EXPECT_EQ(test, ret2, -EDEADLK);
+	/* Refused, not half done: still alive until revoked outside. */
+	KUNIT_EXPECT_EQ(test, released, 0);
+	KUNIT_EXPECT_FALSE(test, safe_revocable_domain_dead(d));
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+}
+
+/* --- sleepers inside an access are woken by revocation ------------------ */
+
+struct sleeper {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r;
+	struct completion inside, done;
+	int ret;
+};
+
+static int sleeper_thread(void *arg)
+{
+	struct sleeper *s = arg;
+	struct safe_revocable_access a;
+
+	if (!safe_revocable_try_access(s->r, &a)) {
+		s->ret = -EINVAL;
+	} else {
+		complete(&s->inside);
+		/* Nothing ever makes the condition true. */
+		s->ret = safe_revocable_wait(s->d, false);
+		safe_revocable_end(&a);
+	}
+	complete(&s->inside);
+	complete(&s->done);
+	return 0;
+}
+
+static void rev_revoke_wakes_sleepers(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct sleeper *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	int released = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->d = d;
+	s->r = safe_revocable_create(d, t_res_new(test, 1, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->r));
+	init_completion(&s->inside);
+	init_completion(&s->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(sleeper_thread, s, "safe-sleeper")));
+	wait_for_completion(&s->inside);
+	msleep(20);	/* let it fall asleep; the wakeup works either way */
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	wait_for_completion(&s->done);
+	KUNIT_EXPECT_EQ(test, s->ret, -ENODEV);
+}
+
+/* --- fault injection on every allocation ------------------------------ */
+
+static int failslab_setup(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_FAILSLAB) || !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+		return -EOPNOTSUPP;
+	/* GFP_KERNEL allocations are ignored by failslab unless told. */
+	return safe_test_debugfs_write("failslab/ignore-gfp-wait", "N");
+}
+
+static void rev_fault_injection(struct kunit *test)
+{
+	int n, failures = 0, released = 0;
+
+#ifdef CONFIG_FAULT_INJECTION
+	if (failslab_setup(test))
+		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
+	for (n = 1; n < 64; n++) {
+		struct safe_revocable_domain *d;
+		struct safe_revocable *r = NULL;
+		struct t_res *res = t_res_new(test, n, &released);
+		bool left;
+
+		WRITE_ONCE(current->fail_nth, n);
+		d = safe_revocable_domain_create(NULL);
+		if (!IS_ERR(d))
+			r = safe_revocable_create(d, res, t_res_release);
+		left = READ_ONCE(current->fail_nth) != 0;
+		WRITE_ONCE(current->fail_nth, 0);
+
+		if (IS_ERR(d)) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(d), -ENOMEM);
+			kfree(res);
+			failures++;
+			continue;
+		}
+		if (IS_ERR(r)) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(r), -ENOMEM);
+			kfree(res);
+			failures++;
+		}
+		safe_revocable_domain_put(d);
+		if (left)
+			break;	/* the n-th fault point was never reached */
+	}
+	kunit_info(test, "%d allocation points failed one at a time\n", failures);
+	KUNIT_EXPECT_GE(test, failures, 2);
+	KUNIT_EXPECT_LT(test, n, 64);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/* --- a real device: devres order, bound path, file operations ----------- */
+
+#define T_DEV_NAME	"safe-rev-test"
+#define T_IOC_ID	_IO('S', 1)
+
+struct t_drv_priv {
+	struct safe_revocable_domain *domain;
+	SAFE_REVOCABLE(struct t_res) res;
+	struct safe_miscdevice misc;
+	bool data_ready;
+};
+
+struct t_drv_log {
+	char events[16];
+	int len;
+	struct safe_revocable_domain *kept;	/* a reference held past unbind */
+	struct safe_revocable *kept_res;
+	bool bound_ok;
+	bool wrong_dev_caught;
+	int released;
+};
+
+static struct t_drv_log t_log;
+
+static void t_log_event(char c)
+{
+	if (t_log.len < (int)sizeof(t_log.events) - 1)
+		t_log.events[t_log.len++] = c;
+}
+
+static void t_early_devres(void *data)
+{
+	t_log_event('E');	/* a devres registered before the domain */
+}
+
+static void t_drv_release(void *ptr)
+{
+	t_log_event('R');	/* the resource's release: revocation */
+	t_res_release(ptr);
+}
+
+static struct t_drv_priv *t_priv_of(struct file *f)
+{
+	struct miscdevice *misc = f->private_data;
+
+	return container_of(misc, struct t_drv_priv, misc.misc);
+}
+
+static ssize_t t_fop_read(struct file *f, char __user *buf, size_t len,
+			  loff_t *pos)
+{
+	struct t_drv_priv *priv = t_priv_of(f);
+	int ret;
+
+	ret = safe_revocable_wait(priv->domain, READ_ONCE(priv->data_ready));
+	if (ret)
+		return ret;
+	return len ? (copy_to_user(buf, "x", 1) ? -EFAULT : 1) : 0;
+}
+
+static long t_fop_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct t_drv_priv *priv = t_priv_of(f);
+
+	if (cmd != T_IOC_ID)
+		return -ENOTTY;
+	safe_revocable_guard_or_return(p, priv->res);
+	return p->id;
+}
+
+static __poll_t t_fop_poll(struct file *f, struct poll_table_struct *pt)
+{
+	struct t_drv_priv *priv = t_priv_of(f);
+
+	poll_wait(f, safe_revocable_domain_wq(priv->domain), pt);
+	return READ_ONCE(priv->data_ready) ? EPOLLIN : 0;
+}
+
+static const struct file_operations t_fops = {
+	.owner = THIS_MODULE,
+	.read = t_fop_read,
+	.unlocked_ioctl = t_fop_ioctl,
+	.poll = t_fop_poll,
+};
+
+static int t_drv_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct t_drv_priv *priv;
+	struct t_res *res;
+	int ret;
+
+	/* Allocated before the domain: freed after it is revoked. */
+	priv = devm_kzalloc(dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, t_early_devres, NULL);
+	if (ret)
+		return ret;
+
+	priv->domain = devm_safe_revocable_domain_create(dev);
+	if (IS_ERR(priv->domain))
+		return PTR_ERR(priv->domain);
+	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return -ENOMEM;
+	res->magic = MAGIC;
+	res->id = 42;
+	res->released = &t_log.released;
+	priv->res.rev = safe_revocable_create(priv->domain, res, t_drv_release);
+	if (IS_ERR(priv->res.rev)) {
+		kfree(res);
+		return PTR_ERR(priv->res.rev);
+	}
+
+	/* probe() runs bound: the fast path needs no SRCU. */
+	t_log.bound_ok = safe_revocable_bound(priv->res.rev, dev) == res;
+	pr_info("safe-test: expect report begin\n");
+	t_log.wrong_dev_caught = IS_ENABLED(CONFIG_SAFE_DEBUG) &&
+		!safe_revocable_check_bound(priv->res.rev, NULL);
+	pr_info("safe-test: expect report end\n");
+
+	safe_revocable_domain_get(priv->domain);
+	t_log.kept = priv->domain;
+	t_log.kept_res = priv->res.rev;
+
+	priv->misc.misc.minor = MISC_DYNAMIC_MINOR;
+	priv->misc.misc.name = T_DEV_NAME;
+	priv->misc.fops = &t_fops;
+	priv->misc.domain = priv->domain;
+	return devm_safe_misc_register(dev, &priv->misc);
+}
+
+static struct platform_driver t_drv = {
+	.probe = t_drv_probe,
+	.driver = { .name = "safe-rev-test-drv" },
+};
+
+struct t_bound {
+	struct platform_device *pdev;
+};
+
+static int t_bind(struct kunit *test, struct t_bound *b)
+{
+	int ret;
+
+	memset(&t_log, 0, sizeof(t_log));
+	ret = platform_driver_register(&t_drv);
+	if (ret)
+		return ret;
+	b->pdev = platform_device_register_simple("safe-rev-test-drv", -1, NULL, 0);
+	if (IS_ERR(b->pdev)) {
+		platform_driver_unregister(&t_drv);
+		return PTR_ERR(b->pdev);
+	}
+	if (!b->pdev->dev.driver) {
+		platform_device_unregister(b->pdev);
+		platform_driver_unregister(&t_drv);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void t_unbind_all(struct t_bound *b)
+{
+	platform_device_unregister(b->pdev);
+	platform_driver_unregister(&t_drv);
+	safe_revocable_domain_put(t_log.kept);
+	t_log.kept = NULL;
+}
+
+static void rev_devres_order_and_kept_handle(struct kunit *test)
+{
+	struct t_bound b;
+	struct safe_revocable_access a;
+
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	KUNIT_EXPECT_TRUE(test, t_log.bound_ok);
+	if (IS_ENABLED(CONFIG_SAFE_DEBUG))
+		KUNIT_EXPECT_TRUE(test, t_log.wrong_dev_caught);
+	KUNIT_EXPECT_NOT_NULL(test, safe_revocable_try_access(t_log.kept_res, &a));
+	safe_revocable_end(&a);
+
+	device_release_driver(&b.pdev->dev);
+	/* Revocation (R) before the devres registered ahead of it (E). */
+	t_log.events[t_log.len] = '\0';
+	KUNIT_EXPECT_STREQ(test, t_log.events, "RE");
+	KUNIT_EXPECT_EQ(test, t_log.released, 1);
+
+	/* A handle kept past unbind is still safe to use; it just fails. */
+	KUNIT_EXPECT_NULL(test, safe_revocable_try_access(t_log.kept_res, &a));
+	KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(t_log.kept));
+	t_unbind_all(&b);
+}
+
+struct t_reader {
+	struct file *f;
+	struct completion started, done;
+	ssize_t ret;
+};
+
+static int t_reader_thread(void *arg)
+{
+	struct t_reader *r = arg;
+	char c;
+
+	complete(&r->started);
+	r->ret = safe_test_file_read(r->f, &c, 1);
+	complete(&r->done);
+	return 0;
+}
+
+static void rev_fops_blocked_reader_and_unbind(struct kunit *test)
+{
+	struct t_reader *rd = kunit_kzalloc(test, sizeof(*rd), GFP_KERNEL);
+	struct t_bound b;
+	char c;
+
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	rd->f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	if (IS_ERR(rd->f)) {
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(rd->f));
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, rd->f->f_op->unlocked_ioctl(rd->f, T_IOC_ID, 0), 42L);
+	KUNIT_EXPECT_EQ(test, vfs_poll(rd->f, NULL), (__poll_t)0);
+
+	init_completion(&rd->started);
+	init_completion(&rd->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_reader_thread, rd, "safe-reader")));
+	wait_for_completion(&rd->started);
+	msleep(50);	/* the reader is asleep in read() */
+	KUNIT_EXPECT_FALSE(test, completion_done(&rd->done));
+
+	/* Unbind must wake the reader and wait for it, not hang. */
+	device_release_driver(&b.pdev->dev);
+	KUNIT_EXPECT_TRUE(test, completion_done(&rd->done));
+	wait_for_completion(&rd->done);
+	KUNIT_EXPECT_EQ(test, rd->ret, (ssize_t)-ENODEV);
+
+	/* The open file outlives the device: every call fails cleanly. */
+	KUNIT_EXPECT_EQ(test, safe_test_file_read(rd->f, &c, 1), (ssize_t)-ENODEV);
+	KUNIT_EXPECT_EQ(test, rd->f->f_op->unlocked_ioctl(rd->f, T_IOC_ID, 0),
+			(long)-ENODEV);
+	KUNIT_EXPECT_EQ(test, vfs_poll(rd->f, NULL), (__poll_t)(EPOLLHUP | EPOLLERR));
+	__fput_sync(rd->f);
+	t_unbind_all(&b);
+}
+
+static void rev_fops_open_fault_injection(struct kunit *test)
+{
+	unsigned int base;
+	int n, failures = 0;
+	struct t_bound b;
+
+#ifdef CONFIG_FAULT_INJECTION
+	if (failslab_setup(test))
+		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	base = kref_read(&t_log.kept->ref);
+	for (n = 1; n < 64; n++) {
+		struct file *f;
+		bool left;
+
+		WRITE_ONCE(current->fail_nth, n);
+		f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+		left = READ_ONCE(current->fail_nth) != 0;
+		WRITE_ONCE(current->fail_nth, 0);
+		if (IS_ERR(f)) {
+			failures++;
+		} else {
+			KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 42L);
+			/* An open file holds one reference to the domain. */
+			KUNIT_EXPECT_EQ(test, kref_read(&t_log.kept->ref), base + 1);
+			__fput_sync(f);
+		}
+		/* Whatever failed, nothing of ours is left behind. */
+		KUNIT_EXPECT_EQ(test, kref_read(&t_log.kept->ref), base);
+		if (left)
+			break;
+	}
+	kunit_info(test, "open failed cleanly at %d of %d allocation points\n",
+		   failures, n - 1);
+	KUNIT_EXPECT_GE(test, failures, 2);
+	KUNIT_EXPECT_LT(test, n, 64);
+	t_unbind_all(&b);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+static struct kunit_case safe_revocable_cases[] = {
+	KUNIT_CASE(rev_access_then_revoke),
+	KUNIT_CASE(rev_scoped_forms),
+	KUNIT_CASE(rev_scope_exits_end_access),
+	KUNIT_CASE(rev_nested_access),
+	KUNIT_CASE(rev_revoke_is_idempotent),
+	KUNIT_CASE(rev_release_in_reverse_order),
+	KUNIT_CASE(rev_create_errors),
+	KUNIT_CASE(rev_last_put_revokes),
+	KUNIT_CASE(rev_revoke_races_readers),
+	KUNIT_CASE(rev_domain_of_1000_one_grace_period),
+	KUNIT_CASE(rev_revoke_inside_access_is_refused),
+	KUNIT_CASE(rev_revoke_wakes_sleepers),
+	KUNIT_CASE(rev_fault_injection),
+	KUNIT_CASE(rev_devres_order_and_kept_handle),
+	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),
+	KUNIT_CASE(rev_fops_open_fault_injection),
+	{}
+};
+
+static struct kunit_suite safe_revocable_suite = {
+	.name = "safe_revocable",
+	.test_cases = safe_revocable_cases,
+};
+kunit_test_suite(safe_revocable_suite);
+
+MODULE_DESCRIPTION("KUnit tests for safe revocable resources");
+MODULE_LICENSE("GPL");
