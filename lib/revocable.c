@@ -182,9 +182,14 @@ static void safe_revocable_release(struct safe_revocable *r)
 		r->release(old);
 }
 
+/*
+ * Revocation is rare (unbind, unplug) and someone waits for it, so skip
+ * SRCU's batching delays.  Expedited SRCU sends no IPIs and only affects
+ * this domain's srcu_struct.
+ */
 static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
 {
-	synchronize_srcu(&d->srcu);
+	synchronize_srcu_expedited(&d->srcu);
 	d->grace_periods++;
 }
 
