@@ -14,10 +14,11 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/safe/file.h>
-#include "safe_export.h"
+#include <linux/export.h>
 
+/* Built once at open, then never changed. */
 struct safe_file_proxy {
-	struct file_operations fops;
+	const struct file_operations fops;
 	const struct file_operations *inner;
 	struct safe_revocable_domain *domain;
 };
@@ -43,10 +44,9 @@ static struct safe_file_proxy *safe_proxy(struct file *f)
 		struct safe_revocable_access __a;			\
 		typeof(call) __ret = (gone);				\
 									\
-		if (safe_revocable_domain_enter(__p->domain, &__a)) {	\
+		if (safe_revocable_domain_enter(__p->domain, &__a))	\
 			__ret = (call);					\
-			safe_revocable_end(&__a);			\
-		}							\
+		safe_revocable_end(&__a);				\
 		__ret;							\
 	})
 
@@ -157,39 +157,34 @@ static int safe_file_open(struct inode *inode, struct file *f,
 	p->domain = d;
 	safe_revocable_domain_get(d);
 
-	p->fops.owner = inner->owner;
-	p->fops.release = safe_file_release;
-	if (inner->read)
-		p->fops.read = safe_file_read;
-	if (inner->write)
-		p->fops.write = safe_file_write;
-	if (inner->read_iter)
-		p->fops.read_iter = safe_file_read_iter;
-	if (inner->write_iter)
-		p->fops.write_iter = safe_file_write_iter;
-	if (inner->unlocked_ioctl)
-		p->fops.unlocked_ioctl = safe_file_ioctl;
-	if (inner->compat_ioctl)
-		p->fops.compat_ioctl = safe_file_compat_ioctl;
-	if (inner->poll)
-		p->fops.poll = safe_file_poll;
-	if (inner->llseek)
-		p->fops.llseek = safe_file_llseek;
-	if (inner->mmap)
-		p->fops.mmap = safe_file_mmap;
-	if (inner->fasync)
-		p->fops.fasync = safe_file_fasync;
+	{
+		const struct file_operations fops = {
+			.owner = inner->owner,
+			.release = safe_file_release,
+			.read = inner->read ? safe_file_read : NULL,
+			.write = inner->write ? safe_file_write : NULL,
+			.read_iter = inner->read_iter ? safe_file_read_iter : NULL,
+			.write_iter = inner->write_iter ? safe_file_write_iter : NULL,
+			.unlocked_ioctl = inner->unlocked_ioctl ? safe_file_ioctl : NULL,
+			.compat_ioctl = inner->compat_ioctl ?
+					safe_file_compat_ioctl : NULL,
+			.poll = inner->poll ? safe_file_poll : NULL,
+			.llseek = inner->llseek ? safe_file_llseek : NULL,
+			.mmap = inner->mmap ? safe_file_mmap : NULL,
+			.fasync = inner->fasync ? safe_file_fasync : NULL,
+		};
+
+		memcpy((void *)&p->fops, &fops, sizeof(fops));
+	}
 
 	/* Drops the open-time fops (ours); the proxy holds inner->owner. */
 	replace_fops(f, &p->fops);
 
-	if (!safe_revocable_domain_enter(d, &a)) {
+	if (!safe_revocable_domain_enter(d, &a))
 		ret = -ENODEV;
-	} else {
-		if (inner->open)
-			ret = inner->open(inode, f);
-		safe_revocable_end(&a);
-	}
+	else if (inner->open)
+		ret = inner->open(inode, f);
+	safe_revocable_end(&a);
 	if (ret)
 		safe_file_unproxy(f);
 	return ret;
@@ -229,7 +224,7 @@ int safe_misc_register(struct safe_miscdevice *sm)
 	sm->misc.fops = &safe_misc_fops;
 	return misc_register(&sm->misc);
 }
-SAFE_EXPORT(safe_misc_register);
+EXPORT_SYMBOL_GPL(safe_misc_register);
 
 /**
  * safe_misc_deregister() - deregister a misc device
@@ -245,7 +240,7 @@ void safe_misc_deregister(struct safe_miscdevice *sm)
 {
 	misc_deregister(&sm->misc);
 }
-SAFE_EXPORT(safe_misc_deregister);
+EXPORT_SYMBOL_GPL(safe_misc_deregister);
 
 static void safe_misc_devm_deregister(void *data)
 {
@@ -268,4 +263,4 @@ int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm)
 		return ret;
 	return devm_add_action_or_reset(dev, safe_misc_devm_deregister, sm);
 }
-SAFE_EXPORT(devm_safe_misc_register);
+EXPORT_SYMBOL_GPL(devm_safe_misc_register);

@@ -9,7 +9,7 @@
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/safe/revocable.h>
-#include "safe_export.h"
+#include <linux/export.h>
 
 /*
  * Is the current task inside an access to @d?  Lockdep knows: every access
@@ -67,7 +67,7 @@ struct safe_revocable_domain *safe_revocable_domain_create(struct device *dev)
 	d->dev = get_device(dev);
 	return d;
 }
-SAFE_EXPORT(safe_revocable_domain_create);
+EXPORT_SYMBOL_GPL(safe_revocable_domain_create);
 
 static void safe_revocable_domain_free(struct kref *ref)
 {
@@ -100,7 +100,7 @@ void safe_revocable_domain_get(struct safe_revocable_domain *d)
 {
 	kref_get(&d->ref);
 }
-SAFE_EXPORT(safe_revocable_domain_get);
+EXPORT_SYMBOL_GPL(safe_revocable_domain_get);
 
 /**
  * safe_revocable_domain_put() - drop a reference to a domain
@@ -117,7 +117,7 @@ void safe_revocable_domain_put(struct safe_revocable_domain *d)
 	if (d)
 		kref_put(&d->ref, safe_revocable_domain_free);
 }
-SAFE_EXPORT(safe_revocable_domain_put);
+EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
 
 /**
  * safe_revocable_create() - register a resource with a domain
@@ -157,7 +157,7 @@ struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
 	mutex_unlock(&d->lock);
 	return r;
 }
-SAFE_EXPORT(safe_revocable_create);
+EXPORT_SYMBOL_GPL(safe_revocable_create);
 
 /*
  * Unpublish @r; the caller holds d->lock.  Only the first revocation of a
@@ -229,7 +229,7 @@ int safe_revocable_revoke(struct safe_revocable *r)
 	mutex_unlock(&d->revoke_lock);
 	return 0;
 }
-SAFE_EXPORT(safe_revocable_revoke);
+EXPORT_SYMBOL_GPL(safe_revocable_revoke);
 
 /**
  * safe_revocable_domain_revoke() - revoke every resource of a domain
@@ -274,7 +274,7 @@ int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 	mutex_unlock(&d->revoke_lock);
 	return 0;
 }
-SAFE_EXPORT(safe_revocable_domain_revoke);
+EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
 
 /**
  * safe_revocable_domain_grace_periods() - grace periods revocation waited for
@@ -290,7 +290,7 @@ unsigned long safe_revocable_domain_grace_periods(struct safe_revocable_domain *
 {
 	return READ_ONCE(d->grace_periods);
 }
-SAFE_EXPORT(safe_revocable_domain_grace_periods);
+EXPORT_SYMBOL_GPL(safe_revocable_domain_grace_periods);
 
 static void safe_revocable_devm_release(void *data)
 {
@@ -325,7 +325,7 @@ struct safe_revocable_domain *devm_safe_revocable_domain_create(struct device *d
 		return ERR_PTR(ret);
 	return d;
 }
-SAFE_EXPORT(devm_safe_revocable_domain_create);
+EXPORT_SYMBOL_GPL(devm_safe_revocable_domain_create);
 
 #ifdef CONFIG_SAFE_DEBUG
 /**
@@ -358,5 +358,5 @@ bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev)
 		return false;
 	return true;
 }
-SAFE_EXPORT(safe_revocable_check_bound);
+EXPORT_SYMBOL_GPL(safe_revocable_check_bound);
 #endif

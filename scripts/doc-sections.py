@@ -17,8 +17,10 @@ DOC = re.compile(r'/\*\*\s*\n(.*?)\*/', re.S)
 MACRO = re.compile(r'^#define\s+([A-Za-z][A-Za-z0-9_]*)\(', re.M)
 FUNC = re.compile(r'^(?!static\b)(?:[A-Za-z_][\w\s\*]*?[\s\*])'
                   r'([A-Za-z][A-Za-z0-9_]*)\s*\([^;{]*\)\s*\{', re.M)
-HFUNC = re.compile(r'^(?:static\s+inline\s+)?(?:[A-Za-z_][\w\s\*]*?[\s\*])'
-                   r'([a-z][a-z0-9_]*)\s*\([^;{]*\)\s*(?:\{|;)', re.M)
+# Functions defined in a header (static inline); prototypes are documented
+# at their definition, in lib/.
+HFUNC = re.compile(r'^static\s+inline\s+(?:[A-Za-z_][\w\s\*]*?[\s\*])'
+                   r'([a-z][a-z0-9_]*)\s*\([^;{]*\)\s*\{', re.M)
 
 
 def documented(text):
@@ -43,8 +45,13 @@ def main(paths):
             names |= {n for n in MACRO.findall(text)
                       if not n.startswith('_')
                       and not re.search(r'_[0-9]$', n)}
+            # A stub for a config option whose real function, declared
+            # in the same header, is documented where it is defined.
+            protos = set(re.findall(r'^[\w\s\*]*?\b(\w+)\([^;{)]*(?:\)[^;{]*)?;',
+                                    text, re.M))
             names |= {n for n in HFUNC.findall(text)
-                      if not n.startswith('_') and n.startswith('safe_')}
+                      if not n.startswith('_') and n.startswith('safe_')
+                      and n not in protos}
         else:
             names |= {n for n in FUNC.findall(text) if n.startswith('safe_')}
         for name in sorted(names):

@@ -45,5 +45,4 @@ int safe_misc_register(struct safe_miscdevice *sm);
 void safe_misc_deregister(struct safe_miscdevice *sm);
 int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm);
 
-
 #endif /* _LINUX_SAFE_FILE_H */

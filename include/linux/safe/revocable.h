@@ -50,8 +50,8 @@
 struct safe_revocable_domain {
 	struct srcu_struct srcu;
 	struct kref ref;
-	struct mutex lock;
-	struct mutex revoke_lock;
+	struct mutex lock;		/* see above */
+	struct mutex revoke_lock;	/* see above */
 	struct list_head resources;
 	wait_queue_head_t wq;
 	struct device *dev;
@@ -82,8 +82,8 @@ struct safe_revocable {
 
 /**
  * struct safe_revocable_access - an access in progress
- * @domain: the domain entered, or NULL when the access failed
- * @ptr: the resource, or NULL
+ * @domain: the domain entered
+ * @ptr: the resource, or NULL when it is revoked
  * @idx: the SRCU read-side index of this access
  *
  * Lives on the caller's stack, one per access: concurrent and nested
@@ -153,24 +153,20 @@ static inline wait_queue_head_t *safe_revocable_domain_wq(struct safe_revocable_
  * @a: access state, on the caller's stack
  *
  * For code that needs the device to stay bound but no particular resource,
- * such as protected file operations.  End with safe_revocable_end().
+ * such as protected file operations.  Always end with safe_revocable_end(),
+ * whatever the result.
  *
  * Context: any context that may use SRCU readers; may sleep inside.
- * Return: true if entered, false once the domain is revoked (nothing to end).
+ * Return: true if the domain is alive, false once it is revoked.
  */
 static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
 					       struct safe_revocable_access *a)
+	__acquires(d)
 {
+	a->domain = d;
 	a->idx = srcu_read_lock(&d->srcu);
-	if (likely(!READ_ONCE(d->dead))) {
-		a->domain = d;
-		a->ptr = d;
-		return true;
-	}
-	srcu_read_unlock(&d->srcu, a->idx);
-	a->domain = NULL;
-	a->ptr = NULL;
-	return false;
+	a->ptr = READ_ONCE(d->dead) ? NULL : d;
+	return a->ptr;
 }
 
 /**
@@ -180,37 +176,34 @@ static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
  *
  * Until safe_revocable_end(), the returned resource cannot be released:
  * revocation waits.  The section may sleep and may nest other accesses.
+ * Always end the access, whatever the result; the scoped forms below do.
  *
  * Context: any context that may use SRCU readers.
- * Return: the resource, or NULL once it is revoked (then nothing to end).
+ * Return: the resource, or NULL once it is revoked.
  */
 static inline void *safe_revocable_try_access(struct safe_revocable *r,
 					      struct safe_revocable_access *a)
+	__acquires(r)
 {
 	struct safe_revocable_domain *d = r->domain;
 
+	a->domain = d;
 	a->idx = srcu_read_lock(&d->srcu);
 	a->ptr = srcu_dereference(r->ptr, &d->srcu);
-	if (likely(a->ptr)) {
-		a->domain = d;
-		return a->ptr;
-	}
-	srcu_read_unlock(&d->srcu, a->idx);
-	a->domain = NULL;
-	return NULL;
+	return a->ptr;
 }
 
 /**
  * safe_revocable_end() - end an access
- * @a: the access; a failed one is ignored
+ * @a: the access, successful or not
  *
  * Context: the context that started the access.
  * Return: nothing.
  */
 static inline void safe_revocable_end(struct safe_revocable_access *a)
+	__releases(a)
 {
-	if (a->domain)
-		srcu_read_unlock(&a->domain->srcu, a->idx);
+	srcu_read_unlock(&a->domain->srcu, a->idx);
 }
 
 /* By-value start, for the scoped forms. */
@@ -269,8 +262,6 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		type *__safe_type;					\
 	}
 
-#define __safe_rev_ptr_t(_h)	typeof((_h).__safe_type)
-
 /**
  * safe_revocable_scope() - run the next statement only if the resource lives
  * @_var: name of the typed resource pointer, visible in the statement only
@@ -288,10 +279,10 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		     __safe_revocable_begin((_h).rev),			\
 		     *__safe_once = &__safe_acc;			\
 	     __safe_once; __safe_once = NULL)				\
-		__safe_revocable_scope(_var, _h)
+		__safe_revocable_scope(_var, typeof((_h).__safe_type))
 
-#define __safe_revocable_scope(_var, _h)				\
-	for (__safe_rev_ptr_t(_h) _var __maybe_unused = __safe_acc.ptr;	\
+#define __safe_revocable_scope(_var, ptr_type)				\
+	for (ptr_type _var __maybe_unused = __safe_acc.ptr;		\
 	     __safe_once && __safe_acc.ptr; __safe_once = NULL)
 
 /**
@@ -309,7 +300,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	struct safe_revocable_access __safe_acc_##_var			\
 		__cleanup(safe_revocable_end) =				\
 		__safe_revocable_begin((_h).rev);			\
-	__safe_rev_ptr_t(_h) _var = __safe_acc_##_var.ptr
+	typeof((_h).__safe_type) _var = __safe_acc_##_var.ptr
 
 #define __safe_errno_0()	(-ENODEV)
 #define __safe_errno_1(e)	(e)
@@ -329,7 +320,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	struct safe_revocable_access __safe_acc_##_var			\
 		__cleanup(safe_revocable_end) =				\
 		__safe_revocable_begin((_h).rev);			\
-	__safe_rev_ptr_t(_h) _var = __safe_acc_##_var.ptr;		\
+	typeof((_h).__safe_type) _var = __safe_acc_##_var.ptr;		\
 	if (!__safe_acc_##_var.ptr)					\
 		return __safe_errno(__VA_ARGS__)
 

@@ -152,10 +152,9 @@ static int bench_access(struct device *dev)
 		struct safe_revocable_access a;
 		void *p = safe_revocable_try_access(r, &a);
 
-		if (p) {
+		if (p)
 			sink += (unsigned long)p;
-			safe_revocable_end(&a);
-		}
+		safe_revocable_end(&a);
 	});
 
 	pr_info("access, %d iterations, best of %d:\n", iters, reps);
