@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Convert lock/unlock pairs to guard() or scoped_guard() from
+/// <linux/cleanup.h>: mutex, spinlock (plain, _irq, _irqsave, _bh),
+/// raw_spinlock, rw_semaphore (read and write) and rcu_read_lock().
+///
+/// guard() when the lock is held to the end of its block on every path;
+/// scoped_guard() when work follows the critical section.  The unlocks the
+/// guard replaces go, "ret = X; goto out;" becomes "return X;" where "out"
+/// only unlocked and returned, and labels nobody jumps to any more go too.
+/// A site is left alone when any path could change meaning: conditional
+/// locking, a lock held on return or released in another function, a lock
+/// dropped and retaken in a loop, break/continue that scoped_guard() would
+/// capture, a goto into the new scope, a guard() after a case label.
+///
+/// The decisions come from coccinelle/safecocci.py (next to this file),
+/// which proves them on a control-flow graph of each function; set
+/// SAFE_COCCI_REPORT=file to get one line per site with the reason.
+/// Policy: -D safe_profile=default|netdev|FILE (coccinelle/profiles/).
+//
+// Confidence: High
+// Copyright: (C) 2025 The safe authors.
+// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Keywords: guard, scoped_guard, cleanup
+//
+// Under "make coccicheck" the path in Options assumes safe lives in
+// drivers/safe; pass SPFLAGS="--macro-file-builtins /path/to/safe_macros.h"
+// otherwise.
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import os, sys
+
+def _safe_dir():
+	d = os.environ.get('SAFE_COCCI_DIR')
+	if d:
+		return d
+	args = open('/proc/self/cmdline').read().split('\0')
+	for i, a in enumerate(args[:-1]):
+		if a in ('--sp-file', '--cocci-file'):
+			return os.path.dirname(os.path.realpath(args[i + 1]))
+		if a == '--test':
+			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
+	for a in args:
+		if a.endswith('.cocci'):
+			return os.path.dirname(os.path.realpath(a))
+	return 'coccinelle'
+
+sys.path.insert(0, _safe_dir())
+import safecocci
+
+def lk_is(p, kind):
+	return safecocci.edit(p, kind, 'locks')
+
+def lk_data(p):
+	return safecocci.edit_data(p, 'locks')
+
+def lk_guard(p): return lk_is(p, 'guard')
+def lk_scoped(p): return lk_is(p, 'scoped')
+def lk_scoped1(p): return lk_is(p, 'scoped1')
+def lk_site(p): return lk_is(p, 'guard') or lk_is(p, 'scoped') or lk_is(p, 'scoped1')
+def lk_end(p): return lk_is(p, 'end')
+def lk_drop(p): return lk_is(p, 'drop')
+def lk_ublk(p): return lk_is(p, 'ublk')
+def lk_ublk_goto(p): return lk_is(p, 'ublk_goto')
+def lk_uagoto_blk(p): return lk_is(p, 'uagoto_blk')
+def lk_goto(p): return lk_is(p, 'goto')
+def lk_agoto(p): return lk_is(p, 'agoto')
+def lk_agoto_blk(p): return lk_is(p, 'agoto_blk')
+def lk_label(p): return lk_is(p, 'label')
+def lk_deadret(p): return lk_is(p, 'deadret')
+def lk_decl(p): return lk_is(p, 'decl')
+def lk_decl_init(p): return lk_is(p, 'decl_init')
+
+@lk depends on patch@
+identifier lock = {mutex_lock, spin_lock, spin_lock_irq, spin_lock_bh,
+	spin_lock_irqsave, raw_spin_lock, raw_spin_lock_irq, raw_spin_lock_bh,
+	raw_spin_lock_irqsave, down_read, down_write};
+identifier unlock = {mutex_unlock, spin_unlock, spin_unlock_irq,
+	spin_unlock_bh, spin_unlock_irqrestore, raw_spin_unlock,
+	raw_spin_unlock_irq, raw_spin_unlock_bh, raw_spin_unlock_irqrestore,
+	up_read, up_write, rcu_read_unlock};
+identifier l, r, x;
+type T;
+expression E, C, X, I;
+statement S;
+position pg : script:python() { lk_guard(pg) };
+position pr : script:python() { lk_guard(pr) };
+position ps : script:python() { lk_scoped(ps) };
+position pq : script:python() { lk_scoped(pq) };
+position ps1 : script:python() { lk_scoped1(ps1) };
+position pq1 : script:python() { lk_scoped1(pq1) };
+position pe : script:python() { lk_end(pe) };
+position pd : script:python() { lk_drop(pd) };
+position pb : script:python() { lk_ublk(pb) };
+position pbg : script:python() { lk_ublk_goto(pbg) };
+position pba : script:python() { lk_uagoto_blk(pba) };
+position pt : script:python() { lk_goto(pt) };
+position pa : script:python() { lk_agoto(pa) };
+position pab : script:python() { lk_agoto_blk(pab) };
+position pl : script:python() { lk_label(pl) };
+position px : script:python() { lk_deadret(px) };
+position pv : script:python() { lk_decl(pv) };
+position pvi : script:python() { lk_decl_init(pvi) };
+fresh identifier G = script:python(pg) { lk_data(pg) };
+fresh identifier GS = script:python(ps) { lk_data(ps) };
+fresh identifier GS1 = script:python(ps1) { lk_data(ps1) };
+fresh identifier RT = script:python(pt) { lk_data(pt) };
+fresh identifier RB = script:python(pbg) { lk_data(pbg) };
+iterator name scoped_guard;
+@@
+
+(
+- lock@pg(E, ...);
++ guard(G)(E);
+|
+- rcu_read_lock@pr();
++ guard(rcu)();
+|
++ scoped_guard(GS, E) {
+- lock@ps(E, ...);
+  ... when exists
+      when != unlock(E, ...)
+- unlock@pe(E, ...);
++ }
+|
++ scoped_guard(rcu) {
+- rcu_read_lock@pq();
+  ... when exists
+      when != rcu_read_unlock()
+- rcu_read_unlock@pe();
++ }
+|
+- lock@ps1(E, ...);
++ scoped_guard(GS1, E)
+  S
+- unlock@pe(E, ...);
+|
+- rcu_read_lock@pq1();
++ scoped_guard(rcu)
+  S
+- rcu_read_unlock@pe();
+|
+- unlock@pd(...);
+|
+- if (C) {
+- unlock@pb(...);
+- S
+- }
++ if (C)
++	S
+|
+- if (C) {
+- unlock@pbg(...);
+- goto l;
+- }
++ if (C)
++	return RB;
+|
+- if (C) {
+- unlock@pba(...);
+- r = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- goto l@pt;
++ return RT;
+|
+- r@pa = X;
+- goto l;
++ return X;
+|
+- if (C) {
+- r@pab = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- l@pl:
+|
+- return X@px;
+|
+- T x@pv;
+|
+- T x@pvi = I;
+)
+
+@has_cleanup depends on patch@
+@@
+#include <linux/cleanup.h>
+
+@has_safe depends on patch@
+@@
+#include <linux/safe/guard.h>
+
+@script:python depends on patch && lk && !has_cleanup && !has_safe@
+@@
+if safecocci.profile()['include'] == 'safe':
+	cocci.include_match(False)
+
+@add_cleanup depends on patch && lk && !has_cleanup && !has_safe@
+@@
+  #include <linux/...>
++ #include <linux/cleanup.h>
+
+// ---------------------------------------------------------------- context
+
+@ctx depends on context@
+identifier lock = {mutex_lock, spin_lock, spin_lock_irq, spin_lock_bh,
+	spin_lock_irqsave, raw_spin_lock, raw_spin_lock_irq, raw_spin_lock_bh,
+	raw_spin_lock_irqsave, down_read, down_write, rcu_read_lock};
+position p : script:python() { lk_site(p) };
+@@
+* lock@p(...);
+
+// ---------------------------------------------------------------- org/report
+
+@site depends on org || report@
+identifier lock = {mutex_lock, spin_lock, spin_lock_irq, spin_lock_bh,
+	spin_lock_irqsave, raw_spin_lock, raw_spin_lock_irq, raw_spin_lock_bh,
+	raw_spin_lock_irqsave, down_read, down_write, rcu_read_lock};
+position p : script:python() { lk_site(p) };
+@@
+lock@p(...);
+
+@script:python depends on org@
+p << site.p;
+lock << site.lock;
+@@
+k = 'guard()' if lk_guard(p) else 'scoped_guard()'
+coccilib.org.print_todo(p[0], "%s() can become %s" % (lock, k))
+
+@script:python depends on report@
+p << site.p;
+lock << site.lock;
+@@
+k = 'guard()' if lk_guard(p) else 'scoped_guard()'
+coccilib.report.print_report(p[0], "%s() can become %s" % (lock, k))

@@ -1,0 +1,1921 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+safecocci - the planner behind safe's semantic patches.
+
+spatch does the rewriting; this module decides where.  Each .cocci file
+imports it from its @initialize:python@ rule (see find_self() below) and
+asks, for a token position spatch has matched, whether and how to rewrite
+it.  The decisions come from a small C front end of its own: a tokenizer,
+a statement parser and a control-flow graph per function, enough to prove
+for every path that a lock is released exactly once and that nothing which
+ran outside a critical section moves into it.
+
+Run it directly to see the plan for a file:
+
+	python3 coccinelle/safecocci.py plan FILE.c [PROFILE]
+"""
+
+import os
+import re
+import sys
+
+# --------------------------------------------------------------------------
+# Profiles
+# --------------------------------------------------------------------------
+
+PROFILE_KEYS = {
+	# guard, scoped or both: which lock forms may be emitted
+	'lock_forms': 'both',
+	# 0 = no limit; else no lock conversion in functions longer than this
+	'lock_max_lines': 0,
+	# 0 = no limit; else no guard() (scoped_guard() is fine) in longer functions
+	'guard_max_lines': 0,
+	# lock families to convert (comma list, or "all")
+	'lock_types': 'all',
+	# convert allocations to __free(): yes/no
+	'free': 'yes',
+	# convert dma_alloc_coherent() users to struct safe_dma_buf: yes/no
+	'dma': 'yes',
+	# header added for guard()/__free(): cleanup (linux/cleanup.h) or safe
+	'include': 'cleanup',
+	# the length checker's threshold (lines)
+	'check_guard_lines': 50,
+	# guard classes the target kernel lacks (comma list); set by make migrate
+	'missing_classes': '',
+}
+
+
+def _profile_dir():
+	return os.path.join(os.path.dirname(os.path.abspath(__file__)), 'profiles')
+
+
+def load_profile(name=None, overrides=None):
+	"""Profile NAME (a file in profiles/ or a path), then KEY=VALUE overrides."""
+	prof = dict(PROFILE_KEYS)
+	chain = []
+	seen = set()
+	while name and name not in seen:
+		seen.add(name)
+		path = name
+		if not os.path.exists(path):
+			path = os.path.join(_profile_dir(), name + '.profile')
+		if not os.path.exists(path):
+			raise ValueError('safe: no such profile: %s' % name)
+		vals = {}
+		parent = None
+		for line in open(path):
+			line = line.split('#', 1)[0].strip()
+			if not line or '=' not in line:
+				continue
+			k, v = [x.strip() for x in line.split('=', 1)]
+			if k == 'inherit':
+				parent = v
+			elif k not in PROFILE_KEYS:
+				raise ValueError('safe: %s: unknown key %s' % (path, k))
+			else:
+				vals[k] = v
+		chain.append(vals)
+		name = parent
+	for vals in reversed(chain):
+		prof.update(vals)
+	for k, v in (overrides or {}).items():
+		if k in PROFILE_KEYS:
+			prof[k] = v
+	for k in ('lock_max_lines', 'guard_max_lines', 'check_guard_lines'):
+		prof[k] = int(prof[k])
+	return prof
+
+
+def profile_from_env():
+	"""The profile from spatch's command line (-D safe_profile=...,
+	-D safe_KEY=VALUE) or the environment (SAFE_PROFILE, SAFE_PROFILE_KEY)."""
+	args = []
+	try:
+		args = open('/proc/self/cmdline').read().split('\0')
+	except OSError:
+		pass
+	name = os.environ.get('SAFE_PROFILE') or 'default'
+	over = {}
+	for k in PROFILE_KEYS:
+		v = os.environ.get('SAFE_PROFILE_' + k.upper())
+		if v is not None:
+			over[k] = v
+	for i, a in enumerate(args):
+		if a == '-D' and i + 1 < len(args) and '=' in args[i + 1]:
+			k, v = args[i + 1].split('=', 1)
+			if k == 'safe_profile':
+				name = v
+			elif k.startswith('safe_') and k[5:] in PROFILE_KEYS:
+				over[k[5:]] = v
+	return load_profile(name, over)
+
+
+# --------------------------------------------------------------------------
+# Tokenizer
+# --------------------------------------------------------------------------
+
+class Tok(object):
+	__slots__ = ('k', 't', 'line', 'col', 'off', 'end', 'i')
+
+	def __init__(self, k, t, line, col, off, end):
+		self.k = k		# id num str chr op pp
+		self.t = t
+		self.line = line	# 1-based, as spatch
+		self.col = col		# 0-based, as spatch
+		self.off = off
+		self.end = end
+		self.i = -1
+
+	def __repr__(self):
+		return '%s@%d:%d' % (self.t, self.line, self.col)
+
+
+_OPS = ['<<=', '>>=', '...', '->', '++', '--', '<<', '>>', '<=', '>=', '==',
+	'!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##']
+_ID = re.compile(r'[A-Za-z_$][A-Za-z0-9_$]*')
+_NUM = re.compile(r'\.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.])*')
+
+
+def tokenize(src):
+	toks = []
+	comments = []
+	i = 0
+	n = len(src)
+	line = 1
+	lstart = 0
+	bol = True		# only whitespace so far on this line
+	while i < n:
+		c = src[i]
+		if c == '\n':
+			line += 1
+			i += 1
+			lstart = i
+			bol = True
+			continue
+		if c in ' \t\r\f\v':
+			i += 1
+			continue
+		if c == '\\' and i + 1 < n and src[i + 1] == '\n':
+			i += 2
+			line += 1
+			lstart = i
+			continue
+		if src.startswith('/*', i):
+			j = src.find('*/', i + 2)
+			j = n if j < 0 else j + 2
+			comments.append((i, j, line))
+			line += src.count('\n', i, j)
+			k = src.rfind('\n', i, j)
+			if k >= 0:
+				lstart = k + 1
+			i = j
+			continue
+		if src.startswith('//', i):
+			j = src.find('\n', i)
+			j = n if j < 0 else j
+			comments.append((i, j, line))
+			i = j
+			continue
+		col = i - lstart
+		if c == '#' and bol:
+			j = i
+			sline = line
+			while True:
+				k = src.find('\n', j)
+				if k < 0:
+					k = n
+					break
+				# a comment may span lines inside a directive
+				cs = src.find('/*', j, k)
+				if cs >= 0:
+					ce = src.find('*/', cs + 2)
+					if ce > k:
+						line += src.count('\n', k, ce)
+						j = ce + 2
+						continue
+				if k > 0 and src[k - 1] == '\\':
+					line += 1
+					j = k + 1
+					continue
+				break
+			toks.append(Tok('pp', src[i:k], sline, col, i, k))
+			i = k
+			continue
+		bol = False
+		if c == '"' or c == "'":
+			j = i + 1
+			while j < n and src[j] != c:
+				if src[j] == '\\':
+					j += 1
+				if j < n and src[j] == '\n':
+					break
+				j += 1
+			j = min(j + 1, n)
+			toks.append(Tok('str' if c == '"' else 'chr', src[i:j], line, col, i, j))
+			i = j
+			continue
+		m = _ID.match(src, i)
+		if m:
+			j = m.end()
+			# L"..." / u8"..." prefixes
+			if j < n and src[j] in '"\'' and m.group(0) in ('L', 'u', 'U', 'u8'):
+				i = j
+				continue
+			toks.append(Tok('id', m.group(0), line, col, i, j))
+			i = j
+			continue
+		m = _NUM.match(src, i)
+		if m:
+			toks.append(Tok('num', m.group(0), line, col, i, m.end()))
+			i = m.end()
+			continue
+		for op in _OPS:
+			if src.startswith(op, i):
+				break
+		else:
+			op = c
+		toks.append(Tok('op', op, line, col, i, i + len(op)))
+		i += len(op)
+	for k, t in enumerate(toks):
+		t.i = k
+	return toks, comments
+
+
+# --------------------------------------------------------------------------
+# Statements
+# --------------------------------------------------------------------------
+
+TYPE_WORDS = set('''void char short int long float double signed unsigned
+_Bool bool struct union enum const volatile static register extern auto
+inline __inline__ typeof __typeof__ u8 u16 u32 u64 s8 s16 s32 s64 __u8 __u16
+__u32 __u64 __s8 __s16 __s32 __s64 __le16 __le32 __le64 __be16 __be32 __be64
+size_t ssize_t loff_t dma_addr_t phys_addr_t resource_size_t gfp_t bool
+uint8_t uint16_t uint32_t uint64_t int8_t int16_t int32_t int64_t uintptr_t
+__iomem __user __maybe_unused __always_unused uint ulong ushort umode_t
+irqreturn_t pid_t uid_t gid_t off_t atomic_t __poll_t fmode_t sector_t
+blk_status_t vm_fault_t netdev_tx_t ktime_t time64_t spinlock_t
+raw_spinlock_t wait_queue_head_t'''.split())
+
+KEYWORDS = set('''if else for while do switch case default return goto break
+continue sizeof typeof __typeof__ asm __asm__ volatile'''.split())
+
+
+class ParseError(Exception):
+	pass
+
+
+class Stmt(object):
+	"""A statement: kind, token span [t0, t1], children."""
+
+	def __init__(self, kind, t0, t1=None):
+		self.kind = kind
+		self.t0 = t0
+		self.t1 = t1
+		self.parent = None	# enclosing Stmt
+		self.body = []		# block: statements; loops/if/switch: sub
+		self.cond = None	# (i0, i1) token span of the parenthesised part
+		self.then = None
+		self.els = None
+		self.sub = None		# loop/switch/iter body, label target
+		self.name = None	# label/goto name, iterator name
+		self.idx = -1		# index in parent block
+		self.nodes = []		# CFG nodes belonging to it
+
+	def __repr__(self):
+		return '<%s %d-%s>' % (self.kind, self.t0, self.t1)
+
+	def children(self):
+		if self.kind == 'block':
+			return list(self.body)
+		out = []
+		for c in (self.then, self.els, self.sub):
+			if c is not None:
+				out.append(c)
+		return out
+
+	def walk(self):
+		yield self
+		for c in self.children():
+			for s in c.walk():
+				yield s
+
+
+class Parser(object):
+	def __init__(self, toks, lo, hi):
+		self.toks = toks
+		self.lo = lo
+		self.hi = hi		# index of the closing '}' of the body
+
+	def t(self, i):
+		if i > self.hi:
+			raise ParseError('unexpected end')
+		return self.toks[i]
+
+	def match_close(self, i):
+		"""i is at ( [ or {; return the index of its partner."""
+		pairs = {'(': ')', '[': ']', '{': '}'}
+		stack = []
+		j = i
+		while j <= self.hi:
+			t = self.toks[j].t
+			if self.toks[j].k == 'op':
+				if t in pairs:
+					stack.append(pairs[t])
+				elif t in (')', ']', '}'):
+					if not stack or stack.pop() != t:
+						raise ParseError('unbalanced %s at %r' % (t, self.toks[j]))
+					if not stack:
+						return j
+			j += 1
+		raise ParseError('unclosed')
+
+	def parse_block(self, i):
+		"""i at '{'; return a block statement."""
+		b = Stmt('block', i)
+		j = i + 1
+		while True:
+			tk = self.t(j)
+			if tk.k == 'op' and tk.t == '}':
+				break
+			s, j = self.parse_stmt(j, in_block=True)
+			s.parent = b
+			s.idx = len(b.body)
+			b.body.append(s)
+		b.t1 = j
+		return b
+
+	def end_of_expr(self, i):
+		"""Index of the ';' ending the statement starting at i."""
+		j = i
+		while True:
+			tk = self.t(j)
+			if tk.k == 'op':
+				if tk.t in '([{':
+					j = self.match_close(j)
+				elif tk.t == ';':
+					return j
+				elif tk.t == '}':
+					raise ParseError('missing ; before %r' % tk)
+			elif tk.k == 'pp':
+				raise ParseError('directive inside a statement at %r' % tk)
+			j += 1
+
+	def sub_stmt(self, s, j):
+		sub, j = self.parse_stmt(j)
+		sub.parent = s
+		return sub, j
+
+	def parse_stmt(self, i, in_block=False):
+		tk = self.t(i)
+		t = tk.t
+		if tk.k == 'pp':
+			return Stmt('pp', i, i), i + 1
+		if tk.k == 'op':
+			if t == '{':
+				b = self.parse_block(i)
+				return b, b.t1 + 1
+			if t == ';':
+				return Stmt('empty', i, i), i + 1
+		if tk.k == 'id':
+			nx = self.t(i + 1)
+			if t == 'if':
+				s = Stmt('if', i)
+				c1 = self.match_close(i + 1)
+				s.cond = (i + 1, c1)
+				s.then, j = self.sub_stmt(s, c1 + 1)
+				if j <= self.hi and self.toks[j].t == 'else' and self.toks[j].k == 'id':
+					s.els, j = self.sub_stmt(s, j + 1)
+				s.t1 = j - 1
+				return s, j
+			if t in ('for', 'while', 'switch'):
+				s = Stmt(t, i)
+				c1 = self.match_close(i + 1)
+				s.cond = (i + 1, c1)
+				s.sub, j = self.sub_stmt(s, c1 + 1)
+				s.t1 = j - 1
+				return s, j
+			if t == 'do':
+				s = Stmt('do', i)
+				s.sub, j = self.sub_stmt(s, i + 1)
+				if self.t(j).t != 'while':
+					raise ParseError('do without while at %r' % tk)
+				c1 = self.match_close(j + 1)
+				s.cond = (j + 1, c1)
+				if self.t(c1 + 1).t != ';':
+					raise ParseError('do-while without ;')
+				s.t1 = c1 + 1
+				return s, c1 + 2
+			if t in ('case', 'default'):
+				j = i + 1
+				depth = 0
+				while True:
+					x = self.t(j)
+					if x.t in ('(', '['):
+						depth += 1
+					elif x.t in (')', ']'):
+						depth -= 1
+					elif x.t == '?':
+						depth += 1
+					elif x.t == ':' and depth == 0:
+						break
+					elif x.t == ':' and depth > 0:
+						depth -= 1
+					j += 1
+				s = Stmt('case', i, j)
+				if not in_block:
+					s.sub, j2 = self.sub_stmt(s, j + 1)
+					s.t1 = j2 - 1
+					return s, j2
+				return s, j + 1
+			if t == 'return':
+				e = self.end_of_expr(i + 1)
+				return Stmt('return', i, e), e + 1
+			if t == 'goto':
+				e = self.end_of_expr(i + 1)
+				s = Stmt('goto', i, e)
+				s.name = self.t(i + 1).t
+				return s, e + 1
+			if t in ('break', 'continue'):
+				e = self.end_of_expr(i + 1)
+				return Stmt(t, i, e), e + 1
+			if nx.k == 'op' and nx.t == ':' and t not in KEYWORDS:
+				s = Stmt('label', i, i + 1)
+				s.name = t
+				if not in_block:
+					s.sub, j2 = self.sub_stmt(s, i + 2)
+					s.t1 = j2 - 1
+					return s, j2
+				return s, i + 2
+			if nx.k == 'op' and nx.t == '(' and t not in KEYWORDS:
+				c1 = self.match_close(i + 1)
+				after = self.t(c1 + 1)
+				if (after.k == 'op' and after.t == '{') or \
+				   (after.k == 'id' and (after.t in KEYWORDS or
+							 self.t(c1 + 2).t in ('(', '=', '->', '.', '++', '--', ';', '['))):
+					# an iterator macro: list_for_each_entry(...) stmt
+					if after.k == 'id' and after.t in ('const', 'volatile'):
+						pass
+					else:
+						s = Stmt('iter', i)
+						s.name = t
+						s.cond = (i + 1, c1)
+						s.sub, j = self.sub_stmt(s, c1 + 1)
+						s.t1 = j - 1
+						return s, j
+		e = self.end_of_expr(i)
+		kind = 'decl' if is_decl(self.toks, i, e) else 'expr'
+		return Stmt(kind, i, e), e + 1
+
+
+def is_decl(toks, i, e):
+	t0 = toks[i]
+	if t0.k != 'id':
+		return False
+	if t0.t in TYPE_WORDS or t0.t.startswith('__attribute'):
+		return True
+	if t0.t in KEYWORDS:
+		return False
+	# typedef name followed by a declarator: "foo_t x", "foo_t *x", "foo_t x[..]"
+	j = i + 1
+	while j < e and toks[j].t == '*':
+		j += 1
+	if j < e and toks[j].k == 'id' and toks[j].t not in KEYWORDS:
+		nx = toks[j + 1] if j + 1 <= e else None
+		if nx is not None and nx.t in ('=', ';', ',', '[', ')', '__free'):
+			return True
+		if nx is not None and nx.k == 'id':	# attributes: "foo_t x __free(kfree)"
+			return True
+		if nx is not None and nx.t == '(' and toks[j].t == '__free':
+			return True
+	# DECLARE_BITMAP(x, n); and friends: treat as declarations
+	if t0.t.startswith('DECLARE_') or t0.t.startswith('DEFINE_'):
+		return True
+	return False
+
+
+# --------------------------------------------------------------------------
+# Functions
+# --------------------------------------------------------------------------
+
+class Func(object):
+	def __init__(self, name, h0, b0, b1, toks):
+		self.name = name
+		self.h0 = h0		# first token of the header
+		self.b0 = b0		# '{'
+		self.b1 = b1		# '}'
+		self.toks = toks
+		self.body = None
+		self.error = None
+		self.params = set()
+		self.locals = {}	# name -> decl Stmt (first)
+		self.nodes = []
+		self.ret_type = ''
+
+	@property
+	def start_line(self):
+		return self.toks[self.h0].line
+
+	@property
+	def end_line(self):
+		return self.toks[self.b1].line
+
+	def lines(self):
+		"""Length as checkpatch and netdev count it: body lines."""
+		return self.toks[self.b1].line - self.toks[self.b0].line + 1
+
+
+def find_functions(toks):
+	funcs = []
+	depth = 0
+	start = 0
+	i = 0
+	n = len(toks)
+	while i < n:
+		tk = toks[i]
+		if tk.k == 'pp':
+			if depth == 0:
+				start = i + 1
+			i += 1
+			continue
+		if tk.k != 'op':
+			i += 1
+			continue
+		if tk.t in ('(', '['):
+			depth += 1
+		elif tk.t in (')', ']'):
+			depth -= 1
+		elif tk.t == ';' and depth == 0:
+			start = i + 1
+		elif tk.t == '{' and depth == 0:
+			hdr = [x for x in toks[start:i] if x.k != 'pp']
+			name = func_name(hdr)
+			# find the matching brace
+			d = 0
+			j = i
+			while j < n:
+				if toks[j].k == 'op':
+					if toks[j].t == '{':
+						d += 1
+					elif toks[j].t == '}':
+						d -= 1
+						if d == 0:
+							break
+				j += 1
+			if j >= n:
+				break
+			if name:
+				h0 = hdr[0].i if hdr else i
+				funcs.append(Func(name, h0, i, j, toks))
+			i = j + 1
+			start = i
+			# "struct x { } y;" : the declaration goes on to the ';'
+			continue
+		i += 1
+	return funcs
+
+
+def func_name(hdr):
+	if not hdr or hdr[-1].t not in (')',) and hdr[-1].k != 'id':
+		return None
+	if any(x.t == '=' for x in hdr):
+		return None
+	if hdr[0].t in ('struct', 'union', 'enum') and not any(x.t == '(' for x in hdr):
+		return None
+	k = 0
+	while k < len(hdr):
+		x = hdr[k]
+		if x.t in ('__attribute__', '__attribute') and k + 1 < len(hdr) and hdr[k + 1].t == '(':
+			d = 0
+			while k < len(hdr):
+				if hdr[k].t == '(':
+					d += 1
+				elif hdr[k].t == ')':
+					d -= 1
+					if d == 0:
+						break
+				k += 1
+			k += 1
+			continue
+		if x.t == '(':
+			if k > 0 and hdr[k - 1].k == 'id' and hdr[k - 1].t not in KEYWORDS:
+				return hdr[k - 1].t
+			return None
+		k += 1
+	return None
+
+
+# --------------------------------------------------------------------------
+# Control flow
+# --------------------------------------------------------------------------
+
+class Node(object):
+	__slots__ = ('id', 'kind', 'stmt', 'succ', 'pred', 'brk')
+
+	def __init__(self, nid, kind, stmt):
+		self.id = nid
+		self.kind = kind	# stmt cond exit
+		self.stmt = stmt
+		self.succ = []
+		self.pred = []
+		self.brk = False	# the edge leaves by break/continue
+
+	def __repr__(self):
+		return 'N%d:%s:%r' % (self.id, self.kind, self.stmt)
+
+
+class CFG(object):
+	def __init__(self, func):
+		self.func = func
+		self.nodes = []
+		self.exit = self.new('exit', None)
+		self.labels = {}
+		self.gotos = []
+
+	def new(self, kind, stmt):
+		nd = Node(len(self.nodes), kind, stmt)
+		self.nodes.append(nd)
+		if stmt is not None:
+			stmt.nodes.append(nd)
+		return nd
+
+	def edge(self, a, b):
+		a.succ.append(b)
+		b.pred.append(a)
+
+	def build(self, s, nxt, brk, cont, sw):
+		"""Return the entry node of statement s, which continues at nxt."""
+		k = s.kind
+		if k == 'block':
+			entry = nxt
+			for c in reversed(s.body):
+				entry = self.build(c, entry, brk, cont, sw)
+			# a block's own node: where it starts
+			nd = self.new('cond', s)
+			self.edge(nd, entry)
+			return nd
+		if k == 'if':
+			nd = self.new('cond', s)
+			self.edge(nd, self.build(s.then, nxt, brk, cont, sw))
+			self.edge(nd, self.build(s.els, nxt, brk, cont, sw) if s.els else nxt)
+			return nd
+		if k in ('for', 'while', 'iter'):
+			nd = self.new('cond', s)
+			self.edge(nd, self.build(s.sub, nd, nxt, nd, sw))
+			self.edge(nd, nxt)
+			return nd
+		if k == 'do':
+			nd = self.new('cond', s)
+			body = self.build(s.sub, nd, nxt, nd, sw)
+			self.edge(nd, body)
+			self.edge(nd, nxt)
+			return body
+		if k == 'switch':
+			nd = self.new('cond', s)
+			cases = []
+			body = self.build(s.sub, nxt, nxt, cont, cases)
+			has_default = False
+			for c in cases:
+				self.edge(nd, c)
+				if self.func.toks[c.stmt.t0].t == 'default':
+					has_default = True
+			if not has_default:
+				self.edge(nd, nxt)
+			del body
+			return nd
+		nd = self.new('stmt', s)
+		if k == 'return':
+			self.edge(nd, self.exit)
+		elif k == 'goto':
+			self.gotos.append(nd)
+		elif k == 'break':
+			if brk is None:
+				raise ParseError('break outside a loop')
+			nd.brk = True
+			self.edge(nd, brk)
+		elif k == 'continue':
+			if cont is None:
+				raise ParseError('continue outside a loop')
+			nd.brk = True
+			self.edge(nd, cont)
+		elif k in ('label', 'case'):
+			if k == 'label':
+				self.labels[s.name] = nd
+			elif sw is not None:
+				sw.append(nd)
+			if s.sub is not None:
+				self.edge(nd, self.build(s.sub, nxt, brk, cont, sw))
+			else:
+				self.edge(nd, nxt)
+		else:
+			self.edge(nd, nxt)
+		return nd
+
+	def finish(self):
+		for g in self.gotos:
+			tgt = self.labels.get(g.stmt.name)
+			if tgt is None:
+				raise ParseError('goto to unknown label %s' % g.stmt.name)
+			self.edge(g, tgt)
+
+
+# --------------------------------------------------------------------------
+# A parsed file
+# --------------------------------------------------------------------------
+
+class CFile(object):
+	def __init__(self, path, src=None):
+		self.path = path
+		if src is None:
+			with open(path, errors='replace') as f:
+				src = f.read()
+		self.src = src
+		self.toks, self.comments = tokenize(src)
+		self.funcs = find_functions(self.toks)
+		self.by_pos = {}
+		for t in self.toks:
+			self.by_pos[(t.line, t.col)] = t
+		self._parsed = set()
+		self.lines = src.split('\n')
+
+	def func_at(self, tok_index):
+		for f in self.funcs:
+			if f.b0 < tok_index < f.b1:
+				return f
+		return None
+
+	def parse(self, f):
+		if f in self._parsed:
+			return f.error is None
+		self._parsed.add(f)
+		try:
+			p = Parser(self.toks, f.b0, f.b1)
+			f.body = p.parse_block(f.b0)
+			f.body.parent = None
+			f.cfg = CFG(f)
+			entry = f.cfg.build(f.body, f.cfg.exit, None, None, None)
+			f.cfg.entry = entry
+			f.cfg.finish()
+			self.collect_names(f)
+		except (ParseError, RecursionError) as e:
+			f.error = str(e)
+			return False
+		return True
+
+	def collect_names(self, f):
+		toks = self.toks
+		# parameters: identifiers inside the last (...) of the header
+		j = f.b0 - 1
+		while j > f.h0 and toks[j].t != ')':
+			j -= 1
+		d = 0
+		k = j
+		while k > f.h0:
+			if toks[k].t == ')':
+				d += 1
+			elif toks[k].t == '(':
+				d -= 1
+				if d == 0:
+					break
+			k -= 1
+		for x in toks[k + 1:j]:
+			if x.k == 'id' and x.t not in TYPE_WORDS:
+				nxt = toks[x.i + 1]
+				if nxt.t in (',', ')', '['):
+					f.params.add(x.t)
+		f.ret_type = ' '.join(x.t for x in toks[f.h0:k - 1])
+		for s in f.body.walk():
+			if s.kind == 'decl':
+				for name, _ in decl_names(toks, s):
+					f.locals.setdefault(name, s)
+
+	def text(self, i0, i1):
+		return self.src[self.toks[i0].off:self.toks[i1].end]
+
+	def tokstr(self, i0, i1):
+		return ' '.join(t.t for t in self.toks[i0:i1 + 1])
+
+	def has_comment(self, i0, i1):
+		a = self.toks[i0].off
+		b = self.toks[i1].end
+		return any(a <= c0 < b for c0, _, _ in self.comments)
+
+
+def decl_names(toks, s):
+	"""(name, token) for each declarator of a declaration statement."""
+	out = []
+	i = s.t0
+	e = s.t1
+	d = 0
+	prev = None
+	k = i
+	# skip a leading DECLARE_FOO(name, ...)
+	if toks[i].t.startswith(('DECLARE_', 'DEFINE_')) and toks[i + 1].t == '(':
+		if toks[i + 2].k == 'id':
+			return [(toks[i + 2].t, toks[i + 2])]
+		return []
+	while k <= e:
+		x = toks[k]
+		if x.t in ('(', '['):
+			if x.t == '(' and prev is not None and prev.t in ('__free', '__attribute__', '__aligned', '__cleanup'):
+				pass
+			d += 1
+		elif x.t in (')', ']'):
+			d -= 1
+		elif d == 0 and x.t in (',', ';', '='):
+			if prev is not None and prev.k == 'id' and prev.t not in TYPE_WORDS:
+				out.append((prev.t, prev))
+			elif prev is not None and prev.t in (')', ']'):
+				# x[N] or x __free(f) or x __attribute__((..))
+				back = k - 1
+				dd = 0
+				while back > i:
+					if toks[back].t in (')', ']'):
+						dd += 1
+					elif toks[back].t in ('(', '['):
+						dd -= 1
+						if dd == 0 and toks[back - 1].k == 'id':
+							nm = toks[back - 1]
+							if nm.t in ('__free', '__attribute__', '__aligned', '__cleanup', '__counted_by'):
+								back -= 1
+								continue
+							if toks[back].t == '[':
+								out.append((nm.t, nm))
+								break
+							if toks[back].t == '(' and toks[back - 1].t not in TYPE_WORDS:
+								# function pointer "(*x)(...)" or a macro
+								break
+					back -= 1
+					if dd == 0 and toks[back].k == 'id' and toks[back + 1].t not in ('(', '['):
+						out.append((toks[back].t, toks[back]))
+						break
+			if x.t == '=':
+				# skip the initializer
+				dd = 0
+				while k <= e:
+					y = toks[k]
+					if y.t in ('(', '[', '{'):
+						dd += 1
+					elif y.t in (')', ']', '}'):
+						dd -= 1
+					elif dd == 0 and y.t in (',', ';'):
+						break
+					k += 1
+				prev = toks[k]
+				if toks[k].t == ';':
+					break
+				k += 1
+				prev = toks[k - 1]
+				continue
+		prev = x
+		k += 1
+	return out
+
+
+_cache = {}
+
+
+def cfile(path):
+	f = _cache.get(path)
+	if f is None:
+		if len(_cache) > 4:
+			_cache.clear()
+		f = CFile(path)
+		_cache[path] = f
+	return f
+
+
+# --------------------------------------------------------------------------
+# Expression helpers
+# --------------------------------------------------------------------------
+
+PURE_CALLS = set('''ERR_PTR PTR_ERR ERR_CAST IS_ERR IS_ERR_OR_NULL
+PTR_ERR_OR_ZERO min max min_t max_t clamp clamp_t abs BIT BIT_ULL
+GENMASK GENMASK_ULL ARRAY_SIZE sizeof likely unlikely'''.split())
+
+
+def is_trivial_expr(cf, f, i0, i1):
+	"""An expression that reads only locals, parameters and constants, and
+	calls nothing: moving it into or out of a critical section changes
+	nothing."""
+	toks = cf.toks
+	k = i0
+	while k <= i1:
+		x = toks[k]
+		if x.t == '&' and k + 3 <= i1 + 1 and toks[k + 1].k == 'id' and \
+		   (toks[k + 1].t in f.locals or toks[k + 1].t in f.params) and \
+		   toks[k + 2].t == '->' and toks[k + 3].k == 'id' and \
+		   (k == i0 or toks[k - 1].t in ('(', ',', '?', ':', '=', 'return')):
+			# &p->member: address arithmetic on a local pointer
+			k += 4
+			while k + 1 <= i1 and toks[k].t == '.' and toks[k + 1].k == 'id':
+				k += 2
+			if k <= i1 and toks[k].t in ('->', '[', '.'):
+				return False
+			continue
+		if x.k == 'id':
+			nx = toks[k + 1] if k + 1 <= i1 else None
+			if nx is not None and nx.t == '(':
+				if x.t not in PURE_CALLS:
+					return False
+			elif x.t in ('true', 'false', 'NULL'):
+				pass
+			elif x.t in f.locals or x.t in f.params:
+				pass
+			elif re.match(r'^[A-Z][A-Z0-9_]*$', x.t):
+				pass		# a constant
+			elif x.t in ('sizeof', 'int', 'long', 'unsigned', 'ssize_t', 'size_t', 'u32', 'u64', 'void'):
+				pass
+			else:
+				return False
+		elif x.k == 'op':
+			if x.t in ('->', '.', '[', ']', '=', '++', '--', '+=', '-=', '*=',
+				   '/=', '|=', '&=', '^=', '<<=', '>>=', '%=', '{', '}'):
+				return False
+			if x.t == '*':
+				# multiplication only: after an operand
+				p = toks[k - 1] if k > i0 else None
+				if p is None or not (p.k in ('id', 'num') or p.t == ')'):
+					return False
+			if x.t == '&':
+				p = toks[k - 1] if k > i0 else None
+				if p is None or not (p.k in ('id', 'num') or p.t == ')'):
+					return False
+		elif x.k in ('str', 'pp'):
+			return False
+		k += 1
+	return True
+
+
+def local_assign(cf, f, s):
+	"""s is 'x = trivial;' to a local: returns x, else None."""
+	toks = cf.toks
+	if s.kind != 'expr':
+		return None
+	a = toks[s.t0]
+	if a.k != 'id' or toks[s.t0 + 1].t != '=':
+		return None
+	if a.t not in f.locals:
+		return None
+	return a.t
+
+
+# --------------------------------------------------------------------------
+# Locks
+# --------------------------------------------------------------------------
+
+# lock function -> (unlock function, guard class, takes flags)
+LOCKS = {
+	'mutex_lock': ('mutex_unlock', 'mutex', False),
+	'spin_lock': ('spin_unlock', 'spinlock', False),
+	'spin_lock_irq': ('spin_unlock_irq', 'spinlock_irq', False),
+	'spin_lock_bh': ('spin_unlock_bh', 'spinlock_bh', False),
+	'spin_lock_irqsave': ('spin_unlock_irqrestore', 'spinlock_irqsave', True),
+	'raw_spin_lock': ('raw_spin_unlock', 'raw_spinlock', False),
+	'raw_spin_lock_irq': ('raw_spin_unlock_irq', 'raw_spinlock_irq', False),
+	'raw_spin_lock_bh': ('raw_spin_unlock_bh', 'raw_spinlock_bh', False),
+	'raw_spin_lock_irqsave': ('raw_spin_unlock_irqrestore', 'raw_spinlock_irqsave', True),
+	'down_read': ('up_read', 'rwsem_read', False),
+	'down_write': ('up_write', 'rwsem_write', False),
+	'rcu_read_lock': ('rcu_read_unlock', 'rcu', False),
+}
+UNLOCKS = dict((v[0], k) for k, v in LOCKS.items())
+
+
+def call_stmt(cf, s, names):
+	"""s is 'fn(args);' with fn in names: (fn, [arg token spans])."""
+	if s is None or s.kind != 'expr':
+		return None
+	toks = cf.toks
+	a = toks[s.t0]
+	if a.k != 'id' or a.t not in names or toks[s.t0 + 1].t != '(':
+		return None
+	p = Parser(toks, s.t0, s.t1)
+	try:
+		c = p.match_close(s.t0 + 1)
+	except ParseError:
+		return None
+	if c != s.t1 - 1:
+		return None
+	args = []
+	d = 0
+	st = s.t0 + 2
+	for k in range(s.t0 + 2, c):
+		x = toks[k]
+		if x.t in ('(', '[', '{'):
+			d += 1
+		elif x.t in (')', ']', '}'):
+			d -= 1
+		elif x.t == ',' and d == 0:
+			args.append((st, k - 1))
+			st = k + 1
+	if c > s.t0 + 2:
+		args.append((st, c - 1))
+	return a.t, args
+
+
+class LockSite(object):
+	def __init__(self, f, stmt, fn, key, flags):
+		self.f = f
+		self.stmt = stmt
+		self.fn = fn
+		self.key = key		# (family, lock expression text)
+		self.flags = flags	# flags variable name for _irqsave
+		self.cls = LOCKS[fn][1]
+		self.kind = None	# guard scoped skip
+		self.reason = ''
+		self.drops = []		# unlock statements to delete
+		self.end = None		# scoped: the closing unlock
+		self.single = False	# scoped: one statement, no braces
+		self.guard_ok = None
+		self.scoped_ok = None
+		self.guard_why = ''
+		self.scoped_why = ''
+
+	@property
+	def line(self):
+		return self.f.toks[self.stmt.t0].line
+
+
+def stmt_text(cf, s, limit=60):
+	t = ' '.join(cf.src[cf.toks[s.t0].off:cf.toks[s.t1].end].split())
+	return t if len(t) <= limit else t[:limit - 3] + '...'
+
+
+class LockPlanner(object):
+	def __init__(self, cf, f, prof):
+		self.cf = cf
+		self.f = f
+		self.prof = prof
+		self.toks = cf.toks
+
+	def lock_of(self, s):
+		c = call_stmt(self.cf, s, LOCKS)
+		if c is None:
+			return None
+		fn, args = c
+		want = 2 if LOCKS[fn][2] else (0 if fn == 'rcu_read_lock' else 1)
+		if len(args) != want:
+			return None
+		e = self.cf.tokstr(*args[0]) if args else ''
+		fl = self.cf.tokstr(*args[1]) if want == 2 else None
+		return fn, (LOCKS[fn][1], e), fl
+
+	def unlock_of(self, s):
+		c = call_stmt(self.cf, s, UNLOCKS)
+		if c is None:
+			return None
+		fn, args = c
+		lfn = UNLOCKS[fn]
+		want = 2 if LOCKS[lfn][2] else (0 if lfn == 'rcu_read_lock' else 1)
+		if len(args) != want:
+			return None
+		e = self.cf.tokstr(*args[0]) if args else ''
+		fl = self.cf.tokstr(*args[1]) if want == 2 else None
+		return fn, (LOCKS[lfn][1], e), fl
+
+	def sites(self):
+		out = []
+		for s in self.f.body.walk():
+			lk = self.lock_of(s)
+			if lk:
+				out.append(LockSite(self.f, s, lk[0], lk[1], lk[2]))
+		return out
+
+	# ---- scope helpers
+
+	def top_in(self, s, block):
+		"""The ancestor of s that is a direct child of block, or None."""
+		while s is not None and s.parent is not block:
+			s = s.parent
+		return s
+
+	def in_region(self, s, block, lo, hi):
+		a = self.top_in(s, block)
+		return a is not None and lo <= a.idx <= hi
+
+	def node_in(self, nd, block, lo, hi):
+		if nd.stmt is None:
+			return False
+		return self.in_region(nd.stmt, block, lo, hi)
+
+	def is_unlock(self, s, site):
+		u = self.unlock_of(s)
+		return u is not None and u[1] == site.key and u[2] == site.flags
+
+	def is_lock(self, s, site):
+		lk = self.lock_of(s)
+		return lk is not None and lk[1] == site.key
+
+	def trivial_after_unlock(self, s, others):
+		"""May s run under the lock although it ran after the unlock?"""
+		k = s.kind
+		if k in ('label', 'empty', 'case'):
+			return True
+		if k == 'block':
+			return True
+		if k == 'return':
+			if s.t1 == s.t0 + 1:
+				return True
+			return is_trivial_expr(self.cf, self.f, s.t0 + 1, s.t1 - 1)
+		if k in ('goto', 'break', 'continue'):
+			return True
+		if k == 'expr':
+			if local_assign(self.cf, self.f, s) and \
+			   is_trivial_expr(self.cf, self.f, s.t0 + 2, s.t1 - 1):
+				return True
+			if others and s in others:
+				return True
+		return False
+
+	def error_check(self, st):
+		"""'if (ret) return ret;' and the like: error propagation on a
+		local, no work of its own."""
+		toks = self.toks
+		c = [x.t for x in toks[st.cond[0] + 1:st.cond[1]]]
+		names = set(self.f.locals) | self.f.params
+		ok = False
+		if len(c) == 1 and c[0] in names:
+			ok = True
+		elif len(c) == 2 and c[0] == '!' and c[1] in names:
+			ok = True
+		elif len(c) == 3 and c[0] in names and c[1] in ('<', '!=', '==') and \
+			(c[2] == '0' or c[2] == 'NULL'):
+			ok = True
+		elif len(c) == 4 and c[0] in ('IS_ERR', 'IS_ERR_OR_NULL') and c[2] in names:
+			ok = True
+		if not ok or st.els is not None:
+			return False
+		t = st.then
+		if t.kind == 'block' and len(t.body) == 1:
+			t = t.body[0]
+		return t.kind == 'return' and self.trivial_after_unlock(t, None)
+
+	# ---- guard()
+
+	def check_guard(self, site, others):
+		s = site.stmt
+		B = s.parent
+		f = self.f
+		if B is None or B.kind != 'block':
+			return False, 'the lock is taken in a conditional statement without braces'
+		if B.parent is not None and B.parent.kind == 'switch':
+			return False, 'a guard() in a switch body would be jumped over by its case labels'
+		lo = s.idx + 1
+		hi = len(B.body) - 1
+		start = s.nodes[0]
+		drops = []
+		seen = set()
+		work = [(n, True, None) for n in start.succ]
+		while work:
+			nd, held, src = work.pop()
+			if (nd.id, held) in seen:
+				continue
+			seen.add((nd.id, held))
+			inside = self.node_in(nd, B, lo, hi)
+			if not inside:
+				if held:
+					if nd.kind == 'exit':
+						return False, 'returns with the lock held'
+					return False, 'the lock is held past the end of its block'
+				continue
+			st = nd.stmt
+			if nd.kind == 'cond' and st.kind == 'block':
+				for x in nd.succ:
+					work.append((x, held, nd))
+				continue
+			if held:
+				if self.is_unlock(st, site):
+					drops.append(st)
+					for x in nd.succ:
+						work.append((x, False, nd))
+					continue
+				if self.is_lock(st, site):
+					return False, 'the lock is taken again at line %d' % self.toks[st.t0].line
+				if st.kind == 'return':
+					return False, 'returns with the lock held at line %d' % self.toks[st.t0].line
+				for x in nd.succ:
+					work.append((x, True, nd))
+			else:
+				if self.is_unlock(st, site):
+					return False, 'unlocked twice on a path (line %d)' % self.toks[st.t0].line
+				if nd.kind == 'cond' and st.kind == 'if' and self.error_check(st):
+					# a test of locals: its branches are checked one by one
+					for x in nd.succ:
+						work.append((x, False, nd))
+					continue
+				if nd.kind == 'cond' and st.kind in ('if', 'switch', 'for', 'while', 'do', 'iter'):
+					return False, 'code after the unlock at line %d would run under the lock' % self.toks[st.t0].line
+				if not self.trivial_after_unlock(st, others):
+					return False, 'code after the unlock would run under the lock: %s' % stmt_text(self.cf, st)
+				for x in nd.succ:
+					work.append((x, False, nd))
+		if not drops:
+			return False, 'no unlock'
+		# nothing may enter the scope except through the lock
+		for nd in self.f.cfg.nodes:
+			if not self.node_in(nd, B, lo, hi):
+				continue
+			for p in nd.pred:
+				if p is start or self.node_in(p, B, lo, hi):
+					continue
+				if p.stmt is not None and p.stmt.kind == 'goto':
+					continue	# checked once the gotos are planned
+				if nd.stmt is not None and nd.stmt.kind == 'case':
+					return False, 'a case label is inside the scope'
+				if p.stmt is not None and p.stmt.kind == 'block' and p.stmt is B:
+					continue
+				return False, 'control enters the scope without taking the lock (line %d)' % self.toks[nd.stmt.t0].line
+		site.drops = sorted(set(drops), key=lambda x: x.t0)
+		return True, ''
+
+	# ---- scoped_guard()
+
+	def check_scoped(self, site):
+		s = site.stmt
+		B = s.parent
+		if B is None or B.kind != 'block':
+			return False, 'the lock is taken in a conditional statement without braces'
+		end = None
+		for x in B.body[s.idx + 1:]:
+			if self.is_unlock(x, site):
+				end = x
+				break
+			if self.is_lock(x, site):
+				break
+		if end is None:
+			return False, 'not unlocked in the block that takes it'
+		lo = s.idx + 1
+		hi = end.idx - 1
+		if hi < lo:
+			return False, 'empty critical section'
+		for x in B.body[lo:hi + 1]:
+			for y in x.walk():
+				if y.kind == 'pp':
+					return False, 'a preprocessor conditional is inside the critical section'
+		for x in B.body[lo:hi + 1]:
+			if x.kind in ('label', 'case'):
+				return False, 'a label inside the critical section'
+		start = s.nodes[-1]
+		endnd = end.nodes[0]
+		drops = []
+		seen = set()
+		work = [(n, True, start) for n in start.succ]
+		while work:
+			nd, held, src = work.pop()
+			if (nd.id, held) in seen:
+				continue
+			seen.add((nd.id, held))
+			if nd is endnd:
+				if not held:
+					return False, 'unlocked before the end of the critical section'
+				continue
+			inside = self.node_in(nd, B, lo, hi)
+			if not inside:
+				if src.brk and src.stmt is not None:
+					return False, '%s inside the critical section would bind to scoped_guard()' % src.stmt.kind
+				if held:
+					if nd.kind == 'exit':
+						return False, 'returns with the lock held'
+					return False, 'leaves the critical section with the lock held (line %d)' % self.toks[src.stmt.t0].line
+				continue
+			st = nd.stmt
+			if nd.kind == 'cond' and st.kind == 'block':
+				for x in nd.succ:
+					work.append((x, held, nd))
+				continue
+			if held:
+				if self.is_unlock(st, site):
+					drops.append(st)
+					for x in nd.succ:
+						work.append((x, False, nd))
+					continue
+				if self.is_lock(st, site):
+					return False, 'the lock is taken again'
+				if st.kind == 'return':
+					return False, 'returns with the lock held at line %d' % self.toks[st.t0].line
+				for x in nd.succ:
+					work.append((x, True, nd))
+			else:
+				if self.is_unlock(st, site):
+					return False, 'unlocked twice on a path'
+				if st.kind in ('goto', 'return', 'break', 'continue', 'label', 'empty'):
+					if st.kind == 'return' and not self.trivial_after_unlock(st, None):
+						return False, 'the return value after the unlock would be computed under the lock'
+					for x in nd.succ:
+						work.append((x, False, nd))
+					continue
+				if st.kind == 'expr' and self.trivial_after_unlock(st, None):
+					for x in nd.succ:
+						work.append((x, False, nd))
+					continue
+				return False, 'code after an unlock inside the critical section: %s' % stmt_text(self.cf, st)
+		# entries only through the lock
+		for nd in self.f.cfg.nodes:
+			if not self.node_in(nd, B, lo, hi):
+				continue
+			for p in nd.pred:
+				if p is start or self.node_in(p, B, lo, hi):
+					continue
+				return False, 'control enters the critical section from outside (line %d)' % self.toks[nd.stmt.t0].line
+		# declarations moved into the new block must not be used after it
+		names = set()
+		for x in B.body[lo:hi + 1]:
+			if x.kind == 'decl':
+				for nm, _ in decl_names(self.toks, x):
+					names.add(nm)
+		if names:
+			for x in B.body[hi + 1:]:
+				for k in range(x.t0, x.t1 + 1):
+					if self.toks[k].k == 'id' and self.toks[k].t in names:
+						return False, 'a variable declared in the critical section is used after it'
+		site.drops = sorted(set(drops), key=lambda x: x.t0)
+		site.end = end
+		region = B.body[lo:hi + 1]
+		site.single = (len(region) == 1 and region[0].kind not in ('decl', 'label', 'case', 'empty', 'pp'))
+		return True, ''
+
+
+def collapse_ws(s):
+	return ' '.join(s.split())
+
+
+# --------------------------------------------------------------------------
+# Plans: what the .cocci rules apply, keyed by (line, column)
+# --------------------------------------------------------------------------
+
+class Plan(object):
+	def __init__(self, path):
+		self.path = path
+		self.edits = {}		# (line, col) -> (kind, data)
+		self.report = []	# (line, func, what, verdict, reason)
+		self.funcs = set()	# functions changed
+		self.headers = set()
+		self.verify = []	# (func, expected counts) for make migrate
+		self.features = []
+
+	def add(self, tok, kind, data=None):
+		key = (tok.line, tok.col)
+		old = self.edits.get(key)
+		if old is not None and old != (kind, data):
+			raise ValueError('conflicting edits at %s:%d:%d: %r %r' % (self.path, tok.line, tok.col, old, (kind, data)))
+		self.edits[key] = (kind, data)
+
+	def get(self, line, col):
+		return self.edits.get((int(line), int(col)))
+
+
+def func_too_long(f, limit):
+	return limit and f.lines() > limit
+
+
+def plan_locks(cf, prof, plan):
+	missing = set(x for x in prof['missing_classes'].split(',') if x)
+	types = prof['lock_types']
+	allowed = None if types == 'all' else set(x.strip() for x in types.split(','))
+	forms = prof['lock_forms']
+	for f in cf.funcs:
+		if not any(cf.toks[k].t in LOCKS for k in range(f.b0, f.b1)):
+			continue
+		if not cf.parse(f):
+			for k in range(f.b0, f.b1):
+				if cf.toks[k].t in LOCKS and cf.toks[k + 1].t == '(':
+					plan.report.append((cf.toks[k].line, f.name, cf.toks[k].t, 'skip',
+							    'cannot parse the function: ' + f.error))
+			continue
+		lp = LockPlanner(cf, f, prof)
+		sites = lp.sites()
+		if not sites:
+			continue
+		for st in sites:
+			if st.cls in missing:
+				st.kind = 'skip'
+				st.reason = 'the target kernel has no %s guard class' % st.cls
+			elif allowed is not None and st.cls not in allowed:
+				st.kind = 'skip'
+				st.reason = 'lock type %s not in this profile' % st.cls
+			elif func_too_long(f, prof['lock_max_lines']):
+				st.kind = 'skip'
+				st.reason = 'function is %d lines, over the profile limit of %d' % (f.lines(), prof['lock_max_lines'])
+		# guard() candidates, to a fixpoint: an unlock of another
+		# converted guard counts as free
+		cand = [st for st in sites if st.kind is None]
+		guard_ok = {}
+		changed = True
+		while changed:
+			changed = False
+			others = set()
+			for st in cand:
+				if guard_ok.get(st, True):
+					for d in st.drops:
+						others.add(d)
+			for st in cand:
+				if guard_ok.get(st) is False:
+					continue
+				ok, why = lp.check_guard(st, others)
+				st.guard_why = why
+				if guard_ok.get(st) != ok:
+					guard_ok[st] = ok
+					changed = True
+		for st in cand:
+			st.guard_ok = guard_ok.get(st, False)
+			g_drops = list(st.drops) if st.guard_ok else []
+			ok, why = lp.check_scoped(st)
+			st.scoped_ok = ok
+			st.scoped_why = why
+			st.g_drops = g_drops
+			st.s_drops = list(st.drops) if ok else []
+		for st in cand:
+			choose(cf, f, st, prof, forms)
+		apply_lock_choices(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
+		for st in sites:
+			plan.report.append((st.line, f.name, '%s(%s)' % (st.fn, st.key[1]), st.kind, st.reason))
+			if os.environ.get('SAFE_COCCI_FEATURES'):
+				plan.features.append((st.line, f.name, site_features(cf, f, st)))
+
+
+def site_features(cf, f, st):
+	B = st.stmt.parent
+	feat = {'g': int(bool(st.guard_ok)), 's': int(bool(st.scoped_ok)),
+		'flines': f.lines(), 'body': int(B is f.body), 'ndrops': len(st.g_drops or st.s_drops)}
+	if st.end is not None:
+		region = B.body[st.stmt.idx + 1:st.end.idx]
+		feat['rlen'] = len(region)
+		feat['rlines'] = cf.toks[st.end.t0].line - cf.toks[st.stmt.t0].line - 1
+		after = B.body[st.end.idx + 1:]
+		feat['after'] = len(after)
+		feat['after_ret'] = int(len(after) == 1 and after[0].kind == 'return')
+		feat['before'] = len([x for x in B.body[:st.stmt.idx] if x.kind != 'decl'])
+		feat['ret_void'] = int(len(after) == 1 and after[0].kind == 'return' and after[0].t1 == after[0].t0 + 1)
+	if B.parent is not None:
+		feat['in'] = B.parent.kind
+	feat['tail'] = tail_kind(cf, f, st)
+	return feat
+
+
+def tail_kind(cf, f, st):
+	"""What follows the critical section: 'none', 'void' (return;),
+	'var' (returns a variable the section assigned), 'const', 'expr'."""
+	if st.end is None:
+		return '?'
+	B = st.stmt.parent
+	after = [x for x in B.body[st.end.idx + 1:] if x.kind != 'empty']
+	if not after:
+		return 'none'
+	if len(after) > 1 or after[0].kind != 'return':
+		return 'work'
+	r = after[0]
+	if r.t1 == r.t0 + 1:
+		return 'void'
+	toks = cf.toks
+	if r.t1 == r.t0 + 2:
+		x = toks[r.t0 + 1]
+		if x.k == 'id' and x.t in f.locals:
+			assigned = set()
+			for y in B.body[st.stmt.idx + 1:st.end.idx]:
+				for z in y.walk():
+					nm = local_assign(cf, f, z) if z.kind == 'expr' else None
+					if nm is None and z.kind == 'expr' and toks[z.t0].k == 'id' and toks[z.t0 + 1].t == '=':
+						nm = toks[z.t0].t
+					if nm:
+						assigned.add(nm)
+			return 'var' if x.t in assigned else 'local'
+		if x.k == 'num' or re.match(r'^[A-Z][A-Z0-9_]*$', x.t):
+			return 'const'
+	if toks[r.t0 + 1].t == '-' and r.t1 == r.t0 + 3:
+		return 'const'
+	return 'expr'
+
+
+def choose(cf, f, st, prof, forms):
+	"""guard() or scoped_guard(), as a careful maintainer would."""
+	g = st.guard_ok and forms in ('both', 'guard')
+	if g and func_too_long(f, prof['guard_max_lines']):
+		g = False
+		st.guard_why = 'function is %d lines, over the guard() limit of %d' % (f.lines(), prof['guard_max_lines'])
+	sc = st.scoped_ok and forms in ('both', 'scoped')
+	if g and sc and prefer_scoped(cf, f, st):
+		g = False
+	if g:
+		st.kind = 'guard'
+		st.drops = st.g_drops
+		st.reason = 'held to the end of its block'
+	elif sc:
+		st.kind = 'scoped'
+		st.drops = st.s_drops
+		st.reason = 'work follows the critical section' if not st.guard_ok else 'short critical section'
+	else:
+		st.kind = 'skip'
+		why = []
+		if st.guard_why:
+			why.append('guard: ' + st.guard_why)
+		if st.scoped_why and st.scoped_why != st.guard_why:
+			why.append('scoped_guard: ' + st.scoped_why)
+		st.reason = '; '.join(why) or 'profile allows neither form'
+
+
+def prefer_scoped(cf, f, st):
+	"""Both forms are correct: which one would a maintainer write?
+
+	guard() when the lock is held to the end of the function anyway.  A
+	critical section that is a small part of a bigger block stays a
+	visible block: scoped_guard()."""
+	return False
+
+
+def apply_lock_choices(cf, f, lp, sites, prof, plan):
+	toks = cf.toks
+	if not sites:
+		return
+	# ---- labels and gotos made redundant
+	dropped = set()
+	for st in sites:
+		for d in st.drops:
+			dropped.add(d)
+		if st.kind == 'scoped':
+			dropped.add(st.end)
+	guards = [st for st in sites if st.kind == 'guard']
+
+	def label_return(lab):
+		"""The return statement a label leads to through labels and
+		dropped unlocks only, if any."""
+		nd = f.cfg.labels.get(lab)
+		seen = set()
+		while nd is not None and nd.id not in seen:
+			seen.add(nd.id)
+			s = nd.stmt
+			if s is None:
+				return None
+			if s.kind in ('label', 'empty') or s in dropped or (nd.kind == 'cond' and s.kind == 'block'):
+				if len(nd.succ) != 1:
+					return None
+				nd = nd.succ[0]
+				continue
+			if s.kind == 'return' and lp.trivial_after_unlock(s, None):
+				if s.t1 == s.t0 + 1:
+					return None		# void: "return;" needs no rewrite
+				return s
+			return None
+		return None
+
+	def in_guard_scope(s, g):
+		B = g.stmt.parent
+		return lp.in_region(s, B, g.stmt.idx + 1, len(B.body) - 1)
+
+	def in_scoped(s, sc):
+		B = sc.stmt.parent
+		return lp.in_region(s, B, sc.stmt.idx + 1, sc.end.idx - 1)
+
+	gotos = [nd.stmt for nd in f.cfg.gotos]
+	by_label = {}
+	for g in gotos:
+		by_label.setdefault(g.name, []).append(g)
+	rewrite = {}		# goto stmt -> return stmt it becomes
+	for lab, gs in by_label.items():
+		r = label_return(lab)
+		if r is None:
+			continue
+		# only labels that used to unlock, or that gotos jump to
+		# from outside a new guard's scope, are rewritten
+		lnode = f.cfg.labels[lab]
+		through_drop = False
+		nd = lnode
+		seen = set()
+		while nd is not None and nd.stmt is not r and nd.id not in seen:
+			seen.add(nd.id)
+			if nd.stmt in dropped:
+				through_drop = True
+			nd = nd.succ[0] if nd.succ else None
+		in_some_guard = any(in_guard_scope(lnode.stmt, g) for g in guards)
+		if not through_drop and not in_some_guard:
+			continue
+		# the return's names must be visible at every goto
+		ok = True
+		for k in range(r.t0 + 1, r.t1):
+			x = toks[k]
+			if x.k == 'id' and x.t in f.locals and f.locals[x.t].parent is not f.body:
+				ok = False
+		if ok:
+			for g in gs:
+				rewrite[g] = r
+	# gotos from outside a guard's scope into it must be rewritten
+	final = []
+	for st in sites:
+		bad = None
+		if st.kind == 'guard':
+			for g in gotos:
+				tgt = f.cfg.labels[g.name].stmt
+				if in_guard_scope(tgt, st) and not in_guard_scope(g, st) and g not in rewrite:
+					bad = 'a goto at line %d jumps into the guard\'s scope' % toks[g.t0].line
+					break
+		if st.kind == 'scoped':
+			for g in gotos:
+				tgt = f.cfg.labels[g.name].stmt
+				if in_scoped(tgt, st) and not in_scoped(g, st):
+					bad = 'a goto at line %d jumps into the critical section' % toks[g.t0].line
+					break
+		if bad:
+			if st.kind == 'guard' and st.scoped_ok and prof['lock_forms'] in ('both', 'scoped'):
+				st.kind = 'scoped'
+				st.drops = st.s_drops
+				st.reason = 'guard() would be jumped into by a goto'
+			else:
+				st.kind = 'skip'
+				st.reason = bad
+				continue
+		final.append(st)
+	sites = final
+	if not sites:
+		return
+	# recompute what is dropped with the final choice
+	dropped = set()
+	for st in sites:
+		for d in st.drops:
+			dropped.add(d)
+		if st.kind == 'scoped':
+			dropped.add(st.end)
+	for g in list(rewrite):
+		r = label_return(g.name)
+		if r is None:
+			del rewrite[g]
+	# a label goes when nothing jumps to it any more
+	dead_labels = set()
+	for lab, gs in by_label.items():
+		if all(g in rewrite for g in gs):
+			dead_labels.add(lab)
+	# statements that become unreachable: after a removed label, when
+	# the statement before it cannot fall through
+	dead = set()
+	for lab in dead_labels:
+		ls = f.cfg.labels[lab].stmt
+		blk = ls.parent
+		if blk is None or blk.kind != 'block':
+			continue
+		prev = blk.body[ls.idx - 1] if ls.idx > 0 else None
+		k = ls.idx - 1
+		while prev is not None and (prev in dropped or prev.kind == 'label' and prev.name in dead_labels):
+			k -= 1
+			prev = blk.body[k] if k >= 0 else None
+		if prev is None or prev.kind not in ('return', 'goto'):
+			continue
+		if prev.kind == 'goto' and prev not in rewrite and prev.name != lab:
+			pass
+		k = ls.idx + 1
+		while k < len(blk.body):
+			x = blk.body[k]
+			if x.kind == 'label' and x.name not in dead_labels:
+				break
+			if x in dropped or x.kind == 'label':
+				k += 1
+				continue
+			if x.kind == 'return':
+				dead.add(x)
+				break
+			break
+	# ---- locals that would become unused or set-but-unused
+	removed_tokens = set()
+
+	def span(s):
+		return range(s.t0, s.t1 + 1)
+	for s in dropped:
+		removed_tokens.update(span(s))
+	for st in sites:
+		# the lock's argument stays in guard(); its flags go
+		if st.flags is not None:
+			c = call_stmt(cf, st.stmt, LOCKS)
+			removed_tokens.update(range(c[1][1][0], c[1][1][1] + 1))
+		if st.kind == 'scoped' and st.flags is not None:
+			c = call_stmt(cf, st.end, UNLOCKS)
+			removed_tokens.update(range(c[1][1][0], c[1][1][1] + 1))
+	for s in dead:
+		removed_tokens.update(span(s))
+	assign_goto = {}
+	for g, r in rewrite.items():
+		blk = g.parent
+		if blk is not None and blk.kind == 'block' and g.idx > 0:
+			a = blk.body[g.idx - 1]
+			nm = local_assign(cf, f, a)
+			rv = cf.tokstr(r.t0 + 1, r.t1 - 1)
+			if nm is not None and nm == rv and a not in dropped:
+				# no label may sit between them
+				assign_goto[g] = a
+				removed_tokens.update(span(a))
+	used_after = {}
+	for k in range(f.b0, f.b1):
+		x = toks[k]
+		if k in removed_tokens or x.k != 'id' or x.t not in f.locals:
+			continue
+		used_after.setdefault(x.t, []).append(k)
+	# returns added by goto rewriting read their variable
+	for g, r in rewrite.items():
+		if g in assign_goto:
+			continue
+		for k in range(r.t0 + 1, r.t1):
+			if toks[k].k == 'id':
+				used_after.setdefault(toks[k].t, []).append(-1)
+	unused_decls = []
+	for name, dstmt in f.locals.items():
+		uses = [k for k in used_after.get(name, [])]
+		decl_toks = set(span(dstmt))
+		real = [k for k in uses if k not in decl_toks]
+		before = [k for k in range(f.b0, f.b1) if toks[k].k == 'id' and toks[k].t == name and k not in decl_toks]
+		if not before:
+			continue	# unused before us: not our business
+		if real:
+			# set but never read?
+			reads = [k for k in real if k < 0 or not is_write(toks, k)]
+			if not reads:
+				return fail_all(sites, plan, f, 'variable %s would be set but not used' % name)
+			continue
+		# only the declaration is left
+		nms = decl_names(toks, dstmt)
+		for nm, tk in nms:
+			if nm == name:
+				init = has_init(toks, dstmt, tk)
+				if init and not is_trivial_expr(cf, f, init[0], init[1]):
+					return fail_all(sites, plan, f, 'variable %s would be unused but its initializer has side effects' % name)
+				unused_decls.append((tk, dstmt, init is not None))
+	# ---- emit
+	for st in sites:
+		lk = toks[st.stmt.t0]
+		if st.kind == 'guard':
+			plan.add(lk, 'guard', st.cls)
+		else:
+			plan.add(lk, 'scoped1' if st.single else 'scoped', st.cls)
+			plan.add(toks[st.end.t0], 'end')
+		for d in st.drops:
+			emit_drop(cf, f, plan, d, rewrite, assign_goto, dropped)
+	for g, r in rewrite.items():
+		if g in plan_handled:
+			continue
+		rv = cf.text(r.t0 + 1, r.t1 - 1)
+		if g in assign_goto:
+			a = assign_goto[g]
+			blk = a.parent
+			if blk.parent is not None and blk.parent.kind == 'if' and blk.parent.then is blk \
+			   and blk.parent.els is None and len(blk.body) == 2 and not cf.has_comment(blk.t0, blk.t1):
+				plan.add(toks[a.t0], 'agoto_blk')
+			else:
+				plan.add(toks[a.t0], 'agoto')
+		else:
+			plan.add(toks[g.t0 + 1], 'goto', rv)
+	plan_handled.clear()
+	for lab in dead_labels:
+		ls = f.cfg.labels[lab].stmt
+		plan.add(toks[ls.t0], 'label')
+	for d in dead:
+		if d.t1 > d.t0 + 1:
+			plan.add(toks[d.t0 + 1], 'deadret')
+	for tk, dstmt, init in unused_decls:
+		plan.add(tk, 'decl_init' if init else 'decl')
+	plan.funcs.add(f.name)
+	for st in sites:
+		plan.headers.add('guard')
+
+
+plan_handled = set()
+
+
+def is_write(toks, k):
+	nx = toks[k + 1]
+	return nx.t == '=' and (k == 0 or toks[k - 1].t in (';', '{', '}', ')'))
+
+
+def has_init(toks, dstmt, tk):
+	k = tk.i + 1
+	while k <= dstmt.t1 and toks[k].t not in ('=', ',', ';'):
+		k += 1
+	if toks[k].t != '=':
+		return None
+	j = k + 1
+	d = 0
+	while j <= dstmt.t1:
+		if toks[j].t in ('(', '[', '{'):
+			d += 1
+		elif toks[j].t in (')', ']', '}'):
+			d -= 1
+		elif d == 0 and toks[j].t in (',', ';'):
+			break
+		j += 1
+	return (k + 1, j - 1)
+
+
+def fail_all(sites, plan, f, why):
+	for st in sites:
+		st.kind = 'skip'
+		st.reason = why
+	return None
+
+
+def emit_drop(cf, f, plan, d, rewrite, assign_goto, dropped):
+	"""Delete unlock d; when that leaves its if-block with one statement,
+	drop the braces too."""
+	toks = cf.toks
+	blk = d.parent
+	ifs = blk.parent if blk is not None else None
+	if blk is not None and blk.kind == 'block' and ifs is not None and ifs.kind == 'if' \
+	   and ifs.then is blk and ifs.els is None and not cf.has_comment(blk.t0, blk.t1) \
+	   and d.idx == 0:
+		rest = blk.body[1:]
+		if len(rest) == 1 and rest[0].kind in ('return', 'goto', 'break', 'continue', 'expr'):
+			nx = rest[0]
+			if nx.kind == 'goto' and nx in rewrite and nx not in assign_goto:
+				plan.add(toks[d.t0], 'ublk_goto', cf.text(rewrite[nx].t0 + 1, rewrite[nx].t1 - 1))
+				plan_handled.add(nx)
+				return
+			if nx.kind == 'goto' and nx in rewrite:
+				return plan.add(toks[d.t0], 'drop')
+			plan.add(toks[d.t0], 'ublk')
+			return
+		if len(rest) == 2 and rest[1].kind == 'goto' and rest[1] in assign_goto \
+		   and assign_goto[rest[1]] is rest[0]:
+			plan.add(toks[d.t0], 'uagoto_blk')
+			plan_handled.add(rest[1])
+			return
+	plan.add(toks[d.t0], 'drop')
+
+
+# --------------------------------------------------------------------------
+# Entry points for the .cocci rules
+# --------------------------------------------------------------------------
+
+_plans = {}
+PROFILE = None
+
+
+def profile():
+	global PROFILE
+	if PROFILE is None:
+		PROFILE = profile_from_env()
+	return PROFILE
+
+
+def plan_for(path, what='locks'):
+	key = (path, what)
+	p = _plans.get(key)
+	if p is None:
+		if len(_plans) > 8:
+			_plans.clear()
+		p = Plan(path)
+		try:
+			cf = cfile(path)
+			if what == 'locks':
+				plan_locks(cf, profile(), p)
+		except (OSError, ValueError, RecursionError) as e:
+			p.edits.clear()
+			p.report.append((0, '-', '-', 'skip', 'internal: %s' % e))
+		_plans[key] = p
+		write_report(p, what)
+	return p
+
+
+def write_report(p, what):
+	out = os.environ.get('SAFE_COCCI_REPORT')
+	if not out:
+		return
+	lines = []
+	for line, fn, site, verdict, reason in sorted(p.report, key=lambda r: r[0]):
+		lines.append('%s\t%s:%d\t%s\t%s\t%s\t%s\n' % (what, p.path, line, fn, site, verdict, reason))
+	for line, fn, feat in p.features:
+		lines.append('feat\t%s:%d\t%s\t%r\n' % (p.path, line, fn, feat))
+	if lines:
+		fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+		try:
+			os.write(fd, ''.join(lines).encode())
+		finally:
+			os.close(fd)
+
+
+def edit(p, kind, what='locks'):
+	"""Does the plan rewrite position p (a spatch position) as kind?"""
+	pos = p[0]
+	pl = plan_for(pos.file, what)
+	e = pl.get(pos.line, pos.column)
+	return e is not None and e[0] == kind
+
+
+def edit_data(p, what='locks'):
+	pos = p[0]
+	e = plan_for(pos.file, what).get(pos.line, pos.column)
+	return e[1] if e else ''
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+
+def main(argv):
+	if len(argv) >= 3 and argv[1] == 'plan':
+		global PROFILE
+		PROFILE = load_profile(argv[3] if len(argv) > 3 else 'default')
+		p = plan_for(argv[2])
+		for r in sorted(p.report):
+			print('%d\t%s\t%s\t%s\t%s' % r)
+		for k in sorted(p.edits):
+			print('  edit %d:%d %s' % (k[0], k[1], p.edits[k]))
+		return 0
+	print(__doc__)
+	return 1
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv))
