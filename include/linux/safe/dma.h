@@ -1,0 +1,894 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Owned DMA-coherent buffers.
+ *
+ * A &struct safe_dma_buf records everything dma_free_attrs() needs (the
+ * device, with a reference held, the size, the CPU address, the DMA handle
+ * and the attributes), so the free always matches the allocation:
+ *
+ *	struct safe_dma_buf *ring __free(safe_dma) =
+ *		safe_dma_alloc_array(dev, struct foo_desc, 256, GFP_KERNEL);
+ *
+ *	if (IS_ERR(ring))
+ *		return PTR_ERR(ring);
+ *
+ * A buffer starts CPU-owned: safe_dma_cpu_ptr() gives a plain pointer to
+ * fill it.  safe_dma_handle() hands the bus address out and moves it to the
+ * shared phase for good; from then on the device may write it at any time
+ * and the CPU reaches it only through the accessors, which use
+ * READ_ONCE()/WRITE_ONCE() and check every index.  The accessors work on
+ * typed handles, SAFE_DMA() and SAFE_DMA_ARRAY(); an index out of range
+ * returns -ERANGE and warns once without touching memory, and a constant
+ * index out of a SAFE_DMA_ARRAY() fails the build.
+ *
+ * The buffer is freed by safe_dma_free(), by devres at unbind
+ * (devm_safe_dma_alloc()), or by the revocation of the domain it is
+ * attached to (safe_dma_attach()).  Each runs the driver's quiesce
+ * callback first (safe_dma_set_quiesce()), so the device has stopped
+ * using the memory before it is freed.
+ *
+ * See Documentation/dma.rst.
+ */
+#ifndef _LINUX_SAFE_DMA_H
+#define _LINUX_SAFE_DMA_H
+
+#include <linux/safe/cleanup.h>
+#include <linux/safe/revocable.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/llist.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+/**
+ * enum safe_dma_phase - who may touch a buffer, and how
+ * @SAFE_DMA_CPU_OWNED: the bus address has not been handed out; the CPU
+ *	may use plain pointers (safe_dma_cpu_ptr())
+ * @SAFE_DMA_SHARED: the device may use the buffer; accessors only
+ */
+enum safe_dma_phase {
+	SAFE_DMA_CPU_OWNED,
+	SAFE_DMA_SHARED,
+};
+
+/**
+ * enum safe_dma_owner - what frees a buffer
+ * @SAFE_DMA_OWNER_CALLER: safe_dma_free(), through the owning pointer
+ * @SAFE_DMA_OWNER_DEVM: devres, at unbind (or safe_dma_free() before)
+ * @SAFE_DMA_OWNER_DOMAIN: the revocation domain it is attached to
+ */
+enum safe_dma_owner {
+	SAFE_DMA_OWNER_CALLER,
+	SAFE_DMA_OWNER_DEVM,
+	SAFE_DMA_OWNER_DOMAIN,
+};
+
+struct safe_dma_pool;
+
+/**
+ * struct safe_dma_buf - an owned DMA-coherent buffer
+ * @cpu: CPU address of the memory
+ * @handle: DMA address of the memory
+ * @elem_size: size of one element in bytes
+ * @count: number of elements
+ * @size: @elem_size * @count, what was allocated
+ * @dev: the device, with a reference held until the buffer is freed
+ * @attrs: DMA attributes of the allocation
+ * @gfp: allocation flags
+ * @phase: &enum safe_dma_phase
+ * @owner: &enum safe_dma_owner
+ * @quiesce: driver callback that stops the device's DMA, or NULL
+ * @quiesce_arg: its argument
+ * @pool: the pool the memory came from, or NULL for dma_alloc_attrs()
+ * @range_errors: accesses refused as out of range (the first one warns)
+ * @free_node: entry in the list of frees deferred to process context
+ *
+ * Fields are private; use the functions below.
+ */
+struct safe_dma_buf {
+	void *cpu;
+	dma_addr_t handle;
+	size_t elem_size;
+	size_t count;
+	size_t size;
+	struct device *dev;
+	unsigned long attrs;
+	gfp_t gfp;
+	u8 phase;
+	u8 owner;
+	void (*quiesce)(void *arg);
+	void *quiesce_arg;
+	struct safe_dma_pool *pool;
+	atomic_t range_errors;
+	struct llist_node free_node;
+};
+
+struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
+				      size_t count, gfp_t gfp,
+				      unsigned long attrs);
+struct safe_dma_buf *__devm_safe_dma_alloc(struct device *dev,
+					   size_t elem_size, size_t count,
+					   gfp_t gfp, unsigned long attrs);
+void __safe_dma_free(struct safe_dma_buf *buf);
+void __safe_dma_flush_deferred(void);
+struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
+					 struct safe_revocable_domain *d);
+int __safe_dma_fits(struct safe_dma_buf *buf, size_t elem_size, size_t n);
+int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n);
+void __safe_dma_phase_error(struct safe_dma_buf *buf);
+struct safe_dma_pool *__safe_dma_pool_create(const char *name,
+					     struct device *dev,
+					     size_t elem_size, size_t count,
+					     size_t align);
+struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
+					   gfp_t gfp);
+void __safe_dma_pool_destroy(struct safe_dma_pool *pool);
+
+/**
+ * safe_dma_alloc() - allocate an owned DMA-coherent buffer
+ * @dev: the device; it must have a coherent DMA mask
+ * @elem_size: size of one element in bytes
+ * @count: number of elements
+ * @gfp: allocation flags (zone modifiers are ignored, as by
+ *	dma_alloc_attrs())
+ * @attrs: DMA attributes (``DMA_ATTR_*``), usually 0
+ *
+ * The memory is zeroed and CPU-owned.  The buffer holds a reference to
+ * @dev until it is freed.
+ *
+ * Context: the context @gfp allows.
+ * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @dev, zero @elem_size or
+ * @count, or __GFP_COMP in @gfp; ERR_PTR(-EOVERFLOW) when the size does
+ * not fit in size_t; ERR_PTR(-EIO) when @dev has no coherent DMA mask
+ * (logged once); ERR_PTR(-ENOMEM).
+ */
+static inline struct safe_dma_buf * __must_check
+safe_dma_alloc(struct device *dev, size_t elem_size, size_t count, gfp_t gfp,
+	       unsigned long attrs)
+{
+	return __safe_dma_alloc(dev, elem_size, count, gfp, attrs);
+}
+
+/**
+ * safe_dma_alloc_array() - allocate an owned buffer of @count elements
+ * @dev: the device
+ * @type: element type
+ * @count: number of elements
+ * @gfp: allocation flags
+ *
+ * safe_dma_alloc() with sizeof(@type) as the element size and no
+ * attributes.
+ *
+ * Context: the context @gfp allows.
+ * Return: the buffer or an ERR_PTR(), as safe_dma_alloc().
+ */
+#define safe_dma_alloc_array(dev, type, count, gfp)			\
+	safe_dma_alloc(dev, sizeof(type), count, gfp, 0)
+
+/**
+ * devm_safe_dma_alloc() - allocate a buffer freed at unbind
+ * @dev: the device
+ * @elem_size: size of one element in bytes
+ * @count: number of elements
+ * @gfp: allocation flags
+ * @attrs: DMA attributes
+ *
+ * As safe_dma_alloc(), plus a devres action that frees the buffer (quiesce
+ * callback first) when @dev is unbound.  safe_dma_free() may still free it
+ * earlier; it then removes the action.
+ *
+ * Context: process context, typically probe(); the context @gfp allows.
+ * Return: the buffer, or an ERR_PTR() as safe_dma_alloc().
+ */
+static inline struct safe_dma_buf * __must_check
+devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
+		    gfp_t gfp, unsigned long attrs)
+{
+	return __devm_safe_dma_alloc(dev, elem_size, count, gfp, attrs);
+}
+
+/**
+ * safe_dma_free() - free a buffer with the values recorded at allocation
+ * @buf: the buffer; NULL and ERR_PTR() values are ignored
+ *
+ * Runs the quiesce callback, frees the memory with the recorded device,
+ * size, addresses and attributes, and drops the device reference.
+ *
+ * dma_free_attrs() must not be called with interrupts disabled, and the
+ * quiesce callback may sleep, so from atomic context (IRQ or softirq, a
+ * spinlock held, interrupts or preemption disabled, inside rcu_read_lock())
+ * the whole release is deferred to a workqueue; safe_dma_flush_deferred()
+ * waits for it.  Without CONFIG_PREEMPT_COUNT a held spinlock cannot be
+ * seen, as for might_sleep().
+ *
+ * A buffer attached to a revocation domain belongs to the domain: freeing
+ * it here warns and does nothing (revoke it instead).
+ *
+ * Context: any but NMI.
+ * Return: nothing.
+ */
+static inline void safe_dma_free(struct safe_dma_buf *buf)
+{
+	if (!IS_ERR_OR_NULL(buf))
+		__safe_dma_free(buf);
+}
+
+DEFINE_FREE(safe_dma, struct safe_dma_buf *, IS_ERR_OR_NULL(_T) ? (void)0 : safe_dma_free(_T))
+
+/**
+ * safe_dma_flush_deferred() - wait for frees deferred from atomic context
+ *
+ * Call it before the device's driver unbinds if it freed buffers from
+ * atomic context (CONFIG_DMA_API_DEBUG reports allocations still pending
+ * at unbind), and from the exit of a module that embeds the library.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing.
+ */
+static inline void safe_dma_flush_deferred(void)
+{
+	__safe_dma_flush_deferred();
+}
+
+/**
+ * safe_dma_set_quiesce() - set the callback that stops the device's DMA
+ * @buf: the buffer
+ * @quiesce: called with @arg before the memory is freed, or NULL
+ * @arg: its argument
+ *
+ * However the buffer is freed (safe_dma_free(), devres, revocation), the
+ * callback runs first, once, in process context, and may sleep.  After a
+ * domain revocation it runs once no access to the buffer is in flight.
+ * Set it before the buffer is attached or shared with other threads.
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+static inline void safe_dma_set_quiesce(struct safe_dma_buf *buf,
+					void (*quiesce)(void *arg), void *arg)
+{
+	buf->quiesce = quiesce;
+	buf->quiesce_arg = arg;
+}
+
+/**
+ * safe_dma_attach() - make a buffer a revocable resource of a domain
+ * @buf: the buffer, owned by the caller
+ * @d: the domain
+ *
+ * On success the domain owns the buffer: revoking the domain revokes the
+ * CPU-side access (safe_dma_scope() fails from then on), then runs the
+ * quiesce callback, then frees the memory.  On failure the caller still
+ * owns @buf, so a __free(safe_dma) variable stays correct:
+ * retain_and_null_ptr() it after success.
+ *
+ * Context: process context; may sleep.  Not inside an access to @d.
+ * Return: the resource, to store in a SAFE_DMA_REVOCABLE() handle;
+ * ERR_PTR(-EINVAL) for a NULL or ERR_PTR() @buf, ERR_PTR(-EBUSY) for a
+ * buffer that devres or a domain already owns, or the error of
+ * safe_revocable_create().
+ */
+static inline struct safe_revocable * __must_check
+safe_dma_attach(struct safe_dma_buf *buf, struct safe_revocable_domain *d)
+{
+	return __safe_dma_attach(buf, d);
+}
+
+/**
+ * safe_dma_count() - number of elements of a buffer
+ * @buf: the buffer
+ *
+ * Context: any.
+ * Return: the element count given at allocation.
+ */
+static inline size_t safe_dma_count(const struct safe_dma_buf *buf)
+{
+	return buf->count;
+}
+
+/**
+ * safe_dma_size() - size of a buffer in bytes
+ * @buf: the buffer
+ *
+ * Context: any.
+ * Return: element size times element count, the size allocated.
+ */
+static inline size_t safe_dma_size(const struct safe_dma_buf *buf)
+{
+	return buf->size;
+}
+
+/**
+ * safe_dma_phase() - the phase a buffer is in
+ * @buf: the buffer
+ *
+ * Context: any.
+ * Return: %SAFE_DMA_CPU_OWNED until the bus address was handed out, then
+ * %SAFE_DMA_SHARED.
+ */
+static inline enum safe_dma_phase safe_dma_phase(const struct safe_dma_buf *buf)
+{
+	return READ_ONCE(buf->phase);
+}
+
+/**
+ * safe_dma_cpu_ptr() - plain CPU pointer to a CPU-owned buffer
+ * @buf: the buffer
+ *
+ * Rust's CoherentBox: while the device cannot know the buffer, the CPU may
+ * fill it through plain pointers.  Once safe_dma_handle() or
+ * safe_dma_addr_of() has handed the bus address out, the CPU must use the
+ * accessors, and this returns NULL (with CONFIG_SAFE_DEBUG, warning once).
+ * Also NULL for a DMA_ATTR_NO_KERNEL_MAPPING buffer, which has no CPU
+ * mapping.
+ *
+ * Context: any.
+ * Return: the CPU address, or NULL in the shared phase.
+ */
+static inline void *safe_dma_cpu_ptr(struct safe_dma_buf *buf)
+{
+	if (unlikely(READ_ONCE(buf->phase) != SAFE_DMA_CPU_OWNED ||
+		     (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))) {
+		if (IS_ENABLED(CONFIG_SAFE_DEBUG))
+			__safe_dma_phase_error(buf);
+		return NULL;
+	}
+	return buf->cpu;
+}
+
+/**
+ * safe_dma_handle() - hand the bus address to the device
+ * @buf: the buffer
+ *
+ * Moves the buffer to the shared phase for good: from now on the CPU
+ * reaches it only through the accessors.
+ *
+ * Context: any.
+ * Return: the DMA address of the first byte.
+ */
+static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
+{
+	if (READ_ONCE(buf->phase) != SAFE_DMA_SHARED)
+		WRITE_ONCE(buf->phase, SAFE_DMA_SHARED);
+	return buf->handle;
+}
+
+/* -------------------------------------------------------------------- */
+/* Small buffers from a dma_pool                                         */
+/* -------------------------------------------------------------------- */
+
+/**
+ * safe_dma_pool_create() - a pool of equal small buffers
+ * @name: pool name, for diagnostics
+ * @dev: the device; it must have a coherent DMA mask
+ * @elem_size: size of one element in bytes
+ * @count: elements per buffer
+ * @align: alignment of each buffer in bytes (a power of two), or 0
+ *
+ * Buffers from safe_dma_pool_alloc() are &struct safe_dma_buf like any
+ * other: the same accessors, phases, quiesce callback, attach and free.
+ * Each holds a reference to the pool, so the pool is destroyed only after
+ * safe_dma_pool_destroy() and the free of its last buffer.
+ *
+ * Context: process context; may sleep.
+ * Return: the pool; ERR_PTR(-EINVAL), ERR_PTR(-EOVERFLOW) or
+ * ERR_PTR(-EIO) as safe_dma_alloc(), ERR_PTR(-ENOMEM).
+ */
+static inline struct safe_dma_pool * __must_check
+safe_dma_pool_create(const char *name, struct device *dev, size_t elem_size,
+		     size_t count, size_t align)
+{
+	return __safe_dma_pool_create(name, dev, elem_size, count, align);
+}
+
+/**
+ * safe_dma_pool_alloc() - allocate one buffer from a pool
+ * @pool: the pool
+ * @gfp: allocation flags
+ *
+ * The buffer is zeroed and CPU-owned, and is freed with safe_dma_free().
+ *
+ * Context: the context @gfp allows.
+ * Return: the buffer, or ERR_PTR(-ENOMEM).
+ */
+static inline struct safe_dma_buf * __must_check
+safe_dma_pool_alloc(struct safe_dma_pool *pool, gfp_t gfp)
+{
+	return __safe_dma_pool_alloc(pool, gfp);
+}
+
+/**
+ * safe_dma_pool_destroy() - drop the creator's reference to a pool
+ * @pool: the pool; NULL and ERR_PTR() values are ignored
+ *
+ * The pool goes away once its last buffer is freed as well.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing.
+ */
+static inline void safe_dma_pool_destroy(struct safe_dma_pool *pool)
+{
+	if (!IS_ERR_OR_NULL(pool))
+		__safe_dma_pool_destroy(pool);
+}
+
+DEFINE_FREE(safe_dma_pool, struct safe_dma_pool *,
+	    IS_ERR_OR_NULL(_T) ? (void)0 : safe_dma_pool_destroy(_T))
+
+/* -------------------------------------------------------------------- */
+/* Typed handles and accessors                                           */
+/* -------------------------------------------------------------------- */
+
+/*
+ * A typed handle: the CPU address as a pointer to the element type (first,
+ * so an access is the same single load as through a raw pointer member),
+ * the buffer, and the element count.  The never-stored pointer to an array
+ * of N + 1 chars carries the compile-time count N of SAFE_DMA_ARRAY(); 0
+ * means the count is known at run time only.
+ */
+#define __SAFE_DMA_HANDLE(type, n)					\
+	struct {							\
+		union {							\
+			type *__safe_dma_cpu;				\
+			char (*__safe_dma_n)[(n) + 1];			\
+		};							\
+		struct safe_dma_buf *buf;				\
+		size_t __safe_dma_count;				\
+	}
+
+/**
+ * SAFE_DMA() - a typed handle to a buffer of @type elements
+ * @type: the element type
+ *
+ * Bind a buffer with safe_dma_init(); the element count is checked at run
+ * time.  ``.buf`` is the buffer, for safe_dma_free() and the other
+ * functions on &struct safe_dma_buf.
+ *
+ * Context: any declaration.
+ * Return: the handle type.
+ */
+#define SAFE_DMA(type)							\
+	__SAFE_DMA_HANDLE(type, 0)
+
+/**
+ * SAFE_DMA_ARRAY() - a typed handle to @n elements of @type
+ * @type: the element type
+ * @n: the element count, a compile-time constant greater than 0 (0 gives
+ *	a SAFE_DMA() handle)
+ *
+ * Like SAFE_DMA(), but a constant index is checked at build time, and the
+ * access then compiles to exactly the raw READ_ONCE()/WRITE_ONCE().
+ * safe_dma_init() checks the buffer has at least @n elements.
+ *
+ * Example::
+ *
+ *	struct foo_priv {
+ *		SAFE_DMA_ARRAY(struct foo_desc, FOO_RING) ring;
+ *	};
+ *
+ *	ret = safe_dma_init(priv->ring, buf);
+ *	...
+ *	safe_dma_set_field(priv->ring, 0, ctrl, cpu_to_le32(FOO_OWN));
+ *
+ * Context: any declaration.
+ * Return: the handle type.
+ */
+#define SAFE_DMA_ARRAY(type, n)						\
+	__SAFE_DMA_HANDLE(type, n)
+
+/* N of SAFE_DMA_ARRAY(), 0 for SAFE_DMA(): a compile-time constant. */
+#define __safe_dma_n(h)		(sizeof(*(h).__safe_dma_n) - 1)
+
+static __always_inline size_t __safe_dma_limit(size_t n, size_t count)
+{
+	return n ? n : count;
+}
+
+/* Are elements [@first, @first + @cnt) inside @limit elements? */
+static __always_inline bool __safe_dma_in_range(size_t first, size_t cnt,
+						size_t limit)
+{
+	return cnt <= limit && first <= limit - cnt;
+}
+
+void __safe_dma_const_oob(void)
+	__compiletime_error("safe_dma: constant index out of the bounds of SAFE_DMA_ARRAY()");
+
+/*
+ * A range known at build time must lie inside a SAFE_DMA_ARRAY(): the call
+ * to the undefined __safe_dma_const_oob() survives optimisation only when
+ * it does not, and then fails the build.
+ */
+static __always_inline void __safe_dma_check_const(size_t first, size_t cnt,
+						   size_t n)
+{
+	if (n && __builtin_constant_p(first) && __builtin_constant_p(cnt) &&
+	    !__safe_dma_in_range(first, cnt, n))
+		__safe_dma_const_oob();
+}
+
+/* A failed read: the destination is zeroed, the buffer is not touched. */
+static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
+				       void *out, size_t size)
+{
+	memset(out, 0, size);
+	return __safe_dma_range_error(buf, i, 1);
+}
+
+/**
+ * safe_dma_init() - bind a buffer to a typed handle
+ * @h: the SAFE_DMA() or SAFE_DMA_ARRAY() handle, an lvalue
+ * @b: the buffer
+ *
+ * Checks that the buffer's elements have the size of the handle's type,
+ * that a SAFE_DMA_ARRAY() handle's count fits, and that the buffer has a
+ * CPU mapping.  The handle then borrows the buffer: it does not own it,
+ * and must not be used after the buffer is freed.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL for a NULL buffer or one that does not fit, or the
+ * error an ERR_PTR() @b carries.
+ */
+#define safe_dma_init(h, b)						\
+	({								\
+		typeof(h) *__sd_hp = &(h);				\
+		struct safe_dma_buf *__sd_b = (b);			\
+		int __sd_ret;						\
+									\
+		__sd_ret = __safe_dma_fits(__sd_b,			\
+					   sizeof(*__sd_hp->__safe_dma_cpu), \
+					   __safe_dma_n(*__sd_hp));	\
+		if (!__sd_ret) {					\
+			__sd_hp->buf = __sd_b;				\
+			__sd_hp->__safe_dma_cpu = __sd_b->cpu;		\
+			__sd_hp->__safe_dma_count = __sd_b->count;	\
+		}							\
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_free_handle() - free the buffer of a typed handle and clear it
+ * @h: the handle, an lvalue
+ *
+ * For a handle that owns its buffer; freeing again does nothing.
+ *
+ * Context: any (see safe_dma_free()).
+ * Return: nothing.
+ */
+#define safe_dma_free_handle(h)						\
+	do {								\
+		typeof(h) *__sd_hp = &(h);				\
+									\
+		safe_dma_free(__sd_hp->buf);				\
+		memset(__sd_hp, 0, sizeof(*__sd_hp));			\
+	} while (0)
+
+/**
+ * safe_dma_cpu_typed() - typed plain pointer to a CPU-owned buffer
+ * @h: the typed handle
+ *
+ * safe_dma_cpu_ptr() for a typed handle.
+ *
+ * Context: any.
+ * Return: pointer to the first element, or NULL in the shared phase.
+ */
+#define safe_dma_cpu_typed(h)						\
+	((typeof((h).__safe_dma_cpu))safe_dma_cpu_ptr((h).buf))
+
+/**
+ * safe_dma_get() - read one element
+ * @h: the typed handle
+ * @i: the index
+ * @out: where to store the element
+ *
+ * One READ_ONCE() of element @i; the element type must be 1, 2, 4 or 8
+ * bytes (use safe_dma_get_field() or safe_dma_copy_out() for structures).
+ *
+ * Context: any.
+ * Return: 0; -ERANGE when @i is out of range, with *@out zeroed, the buffer
+ * untouched and a warning the first time for this buffer.  A constant @i
+ * out of a SAFE_DMA_ARRAY() fails the build.
+ */
+#define safe_dma_get(h, i, out)						\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		typeof(out) __sd_out = (out);				\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
+		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
+						     __sd_h.__safe_dma_count))) \
+			*__sd_out = READ_ONCE(__sd_h.__safe_dma_cpu[__sd_i]); \
+		else							\
+			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
+							__sd_out,	\
+							sizeof(*__sd_out)); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_set() - write one element
+ * @h: the typed handle
+ * @i: the index
+ * @val: the value, evaluated once in any case
+ *
+ * One WRITE_ONCE() of element @i.
+ *
+ * Context: any.
+ * Return: 0; -ERANGE when @i is out of range (nothing written; warns the
+ * first time for this buffer).  A constant @i out of a SAFE_DMA_ARRAY()
+ * fails the build.
+ */
+#define safe_dma_set(h, i, val)						\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		typeof(*__sd_h.__safe_dma_cpu) __sd_v = (val);		\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
+		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
+						     __sd_h.__safe_dma_count))) \
+			WRITE_ONCE(__sd_h.__safe_dma_cpu[__sd_i], __sd_v); \
+		else							\
+			__sd_ret = __safe_dma_range_error(__sd_h.buf, __sd_i, 1); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_get_field() - read one field of one element
+ * @h: the typed handle
+ * @i: the index
+ * @field: the member of the element type, e.g. ``status`` or ``hdr.len``
+ * @out: where to store the field's value
+ *
+ * One READ_ONCE() of the field.
+ *
+ * Context: any.
+ * Return: 0 or -ERANGE, as safe_dma_get().
+ */
+#define safe_dma_get_field(h, i, field, out)				\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		typeof(out) __sd_out = (out);				\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
+		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
+						     __sd_h.__safe_dma_count))) \
+			*__sd_out =					\
+				READ_ONCE(__sd_h.__safe_dma_cpu[__sd_i].field); \
+		else							\
+			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
+							__sd_out,	\
+							sizeof(*__sd_out)); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_set_field() - write one field of one element
+ * @h: the typed handle
+ * @i: the index
+ * @field: the member of the element type
+ * @val: the value, evaluated once in any case
+ *
+ * One WRITE_ONCE() of the field.
+ *
+ * Context: any.
+ * Return: 0 or -ERANGE, as safe_dma_set().
+ */
+#define safe_dma_set_field(h, i, field, val)				\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		__auto_type __sd_v = (val);				\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
+		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
+						     __sd_h.__safe_dma_count))) \
+			WRITE_ONCE(__sd_h.__safe_dma_cpu[__sd_i].field, __sd_v); \
+		else							\
+			__sd_ret = __safe_dma_range_error(__sd_h.buf, __sd_i, 1); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_addr_of() - bus address of one element
+ * @h: the typed handle
+ * @i: the index
+ * @out: a ``dma_addr_t *`` for the address
+ *
+ * Hands the address out, so the buffer moves to the shared phase, as with
+ * safe_dma_handle().
+ *
+ * Context: any.
+ * Return: 0; -ERANGE when @i is out of range (*@out is then 0).  A
+ * constant @i out of a SAFE_DMA_ARRAY() fails the build.
+ */
+#define safe_dma_addr_of(h, i, out)					\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		dma_addr_t *__sd_out = (out);				\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
+		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
+						     __sd_h.__safe_dma_count))) \
+			*__sd_out = safe_dma_handle(__sd_h.buf) +	\
+				__sd_i * sizeof(*__sd_h.__safe_dma_cpu); \
+		else							\
+			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
+							__sd_out,	\
+							sizeof(*__sd_out)); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_copy_in() - copy elements into the buffer
+ * @h: the typed handle
+ * @first: index of the first element to write
+ * @src: pointer to the source elements, of the handle's element type
+ * @n: number of elements
+ *
+ * A plain memcpy(), without barriers or cache maintenance: coherent
+ * memory needs none, but ordering against the device is the caller's
+ * (dma_wmb() before handing the elements over).
+ *
+ * Context: any.
+ * Return: 0; -ERANGE when the range does not fit (nothing copied; warns
+ * the first time for this buffer).  A constant range out of a
+ * SAFE_DMA_ARRAY() fails the build.
+ */
+#define safe_dma_copy_in(h, first, src, n)				\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_first = (first);				\
+		const typeof(*__sd_h.__safe_dma_cpu) *__sd_src = (src);	\
+		size_t __sd_n = (n);					\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_first, __sd_n,		\
+				       __safe_dma_n(__sd_h));		\
+		if (likely(__safe_dma_in_range(__sd_first, __sd_n,	\
+				__safe_dma_limit(__safe_dma_n(__sd_h),	\
+						 __sd_h.__safe_dma_count)))) \
+			memcpy(__sd_h.__safe_dma_cpu + __sd_first, __sd_src, \
+			       __sd_n * sizeof(*__sd_src));		\
+		else							\
+			__sd_ret = __safe_dma_range_error(__sd_h.buf,	\
+							  __sd_first, __sd_n); \
+		__sd_ret;						\
+	})
+
+/**
+ * safe_dma_copy_out() - copy elements out of the buffer
+ * @h: the typed handle
+ * @first: index of the first element to read
+ * @dst: pointer to the destination, of the handle's element type
+ * @n: number of elements
+ *
+ * A plain memcpy(), as safe_dma_copy_in(): read barriers (dma_rmb()) are
+ * the caller's.
+ *
+ * Context: any.
+ * Return: 0; -ERANGE when the range does not fit (nothing copied, @dst
+ * untouched; warns the first time for this buffer).  A constant range out
+ * of a SAFE_DMA_ARRAY() fails the build.
+ */
+#define safe_dma_copy_out(h, first, dst, n)				\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_first = (first);				\
+		typeof(*__sd_h.__safe_dma_cpu) *__sd_dst = (dst);	\
+		size_t __sd_n = (n);					\
+		int __sd_ret = 0;					\
+									\
+		__safe_dma_check_const(__sd_first, __sd_n,		\
+				       __safe_dma_n(__sd_h));		\
+		if (likely(__safe_dma_in_range(__sd_first, __sd_n,	\
+				__safe_dma_limit(__safe_dma_n(__sd_h),	\
+						 __sd_h.__safe_dma_count)))) \
+			memcpy(__sd_dst, __sd_h.__safe_dma_cpu + __sd_first, \
+			       __sd_n * sizeof(*__sd_dst));		\
+		else							\
+			__sd_ret = __safe_dma_range_error(__sd_h.buf,	\
+							  __sd_first, __sd_n); \
+		__sd_ret;						\
+	})
+
+/* -------------------------------------------------------------------- */
+/* Buffers attached to a revocation domain                               */
+/* -------------------------------------------------------------------- */
+
+/**
+ * SAFE_DMA_REVOCABLE() - handle to a buffer a domain owns
+ * @type: the typed handle type used inside accesses, SAFE_DMA() or
+ *	SAFE_DMA_ARRAY()
+ *
+ * A union of the resource safe_dma_attach() returned (``.rev``) and a
+ * never-stored pointer to @type, for safe_dma_scope().
+ *
+ * Example::
+ *
+ *	struct foo_priv {
+ *		SAFE_DMA_REVOCABLE(SAFE_DMA_ARRAY(struct foo_desc, 64)) ring;
+ *	};
+ *
+ *	priv->ring.rev = safe_dma_attach(buf, domain);
+ *	...
+ *	safe_dma_scope(ring, priv->ring)
+ *		safe_dma_set_field(ring, i, len, cpu_to_le32(n));
+ *
+ * Context: any declaration.
+ * Return: the union type.
+ */
+#define SAFE_DMA_REVOCABLE(type)					\
+	union {								\
+		struct safe_revocable *rev;				\
+		type *__safe_dma_view;					\
+	}
+
+static inline struct safe_dma_buf *__safe_dma_view_buf(void *ptr,
+						       size_t elem_size,
+						       size_t n)
+{
+	struct safe_dma_buf *buf = ptr;
+
+	if (!buf)
+		return NULL;
+	if (WARN_ONCE(__safe_dma_fits(buf, elem_size, n),
+		      "safe_dma: %s: buffer of %zu x %zu bytes does not fit the handle type (%zu x %zu)\n",
+		      dev_name(buf->dev), buf->count, buf->elem_size, n,
+		      elem_size))
+		return NULL;
+	return buf;
+}
+
+/**
+ * safe_dma_scope() - typed access to an attached buffer, or skip
+ * @_var: name of the typed handle, visible in the next statement only
+ * @_h: the SAFE_DMA_REVOCABLE() handle
+ *
+ * Runs the next statement inside an access to the buffer's resource, with
+ * @_var bound to the buffer, unless the domain has been revoked.  The
+ * buffer is neither quiesced nor freed until the statement is left;
+ * ``break`` leaves it.
+ *
+ * Context: any context that may use SRCU readers; the statement may sleep.
+ * Return: nothing; it is a statement prefix.
+ */
+#define safe_dma_scope(_var, _h)					\
+	for (typeof(_h) *__sd_rh = &(_h); __sd_rh; __sd_rh = NULL)	\
+		__safe_dma_scope_acc(_var)
+
+#define __safe_dma_scope_acc(_var)					\
+	for (struct safe_revocable_access __safe_acc			\
+		     __cleanup(safe_revocable_end) =			\
+		     __safe_revocable_begin(__sd_rh->rev),		\
+		     *__safe_once = &__safe_acc;			\
+	     __safe_once; __safe_once = NULL)				\
+		__safe_dma_scope_buf(_var)
+
+#define __safe_dma_scope_buf(_var)					\
+	for (struct safe_dma_buf *__sd_b =				\
+		     __safe_dma_view_buf(__safe_acc.ptr,		\
+			sizeof(*__sd_rh->__safe_dma_view->__safe_dma_cpu), \
+			__safe_dma_n(*__sd_rh->__safe_dma_view));	\
+	     __safe_once; __safe_once = NULL)				\
+		__safe_dma_scope_var(_var)
+
+#define __safe_dma_scope_var(_var)					\
+	for (typeof(*__sd_rh->__safe_dma_view) _var __maybe_unused = {	\
+		     .buf = __sd_b,					\
+		     .__safe_dma_cpu = __sd_b ? __sd_b->cpu : NULL,	\
+		     .__safe_dma_count = __sd_b ? __sd_b->count : 0 };	\
+	     __safe_once && __sd_b; __safe_once = NULL)
+
+#endif /* _LINUX_SAFE_DMA_H */
