@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
@@ -20,7 +21,6 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/safe/dma.h>
-#include "safe_export.h"
 
 /*
  * A dma_pool with a reference count: the creator holds one and every
@@ -157,8 +157,7 @@ struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
 	}
 	return buf;
 }
-
-SAFE_EXPORT(__safe_dma_alloc);
+EXPORT_SYMBOL_GPL(__safe_dma_alloc);
 
 static void safe_dma_devm_release(void *data)
 {
@@ -183,8 +182,7 @@ struct safe_dma_buf *__devm_safe_dma_alloc(struct device *dev,
 		return ERR_PTR(ret);
 	return buf;
 }
-
-SAFE_EXPORT(__devm_safe_dma_alloc);
+EXPORT_SYMBOL_GPL(__devm_safe_dma_alloc);
 
 /* Free a buffer, now or from process context; see safe_dma_free(). */
 void __safe_dma_free(struct safe_dma_buf *buf)
@@ -208,16 +206,14 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 	}
 	safe_dma_release(buf);
 }
-
-SAFE_EXPORT(__safe_dma_free);
+EXPORT_SYMBOL_GPL(__safe_dma_free);
 
 /* Wait for deferred frees; see safe_dma_flush_deferred(). */
 void __safe_dma_flush_deferred(void)
 {
 	flush_work(&safe_dma_deferred_work);
 }
-
-SAFE_EXPORT(__safe_dma_flush_deferred);
+EXPORT_SYMBOL_GPL(__safe_dma_flush_deferred);
 
 static void safe_dma_revoke_release(void *ptr)
 {
@@ -244,8 +240,7 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 		buf->owner = SAFE_DMA_OWNER_CALLER;
 	return r;
 }
-
-SAFE_EXPORT(__safe_dma_attach);
+EXPORT_SYMBOL_GPL(__safe_dma_attach);
 
 /*
  * Can a typed handle of @n elements (0: any number) of @elem_size bytes
@@ -260,8 +255,7 @@ int __safe_dma_fits(struct safe_dma_buf *buf, size_t elem_size, size_t n)
 		return -EINVAL;
 	return 0;
 }
-
-SAFE_EXPORT(__safe_dma_fits);
+EXPORT_SYMBOL_GPL(__safe_dma_fits);
 
 /* An accessor refused a range: warn the first time for this buffer. */
 int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n)
@@ -271,8 +265,7 @@ int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n)
 		     dev_name(buf->dev), first, n, buf->count);
 	return -ERANGE;
 }
-
-SAFE_EXPORT(__safe_dma_range_error);
+EXPORT_SYMBOL_GPL(__safe_dma_range_error);
 
 /* safe_dma_cpu_ptr() outside the CPU-owned phase (CONFIG_SAFE_DEBUG). */
 void __safe_dma_phase_error(struct safe_dma_buf *buf)
@@ -282,8 +275,7 @@ void __safe_dma_phase_error(struct safe_dma_buf *buf)
 		  buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING ?
 		  "without a kernel mapping" : "already shared with the device");
 }
-
-SAFE_EXPORT(__safe_dma_phase_error);
+EXPORT_SYMBOL_GPL(__safe_dma_phase_error);
 
 /* Create a pool of equal buffers; see safe_dma_pool_create(). */
 struct safe_dma_pool *__safe_dma_pool_create(const char *name,
@@ -315,8 +307,7 @@ struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 	kref_init(&p->ref);
 	return p;
 }
-
-SAFE_EXPORT(__safe_dma_pool_create);
+EXPORT_SYMBOL_GPL(__safe_dma_pool_create);
 
 /* Allocate a buffer from a pool; see safe_dma_pool_alloc(). */
 struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
@@ -338,8 +329,7 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 	buf->pool = pool;
 	return buf;
 }
-
-SAFE_EXPORT(__safe_dma_pool_alloc);
+EXPORT_SYMBOL_GPL(__safe_dma_pool_alloc);
 
 /* Drop the creator's reference; see safe_dma_pool_destroy(). */
 void __safe_dma_pool_destroy(struct safe_dma_pool *pool)
@@ -347,5 +337,4 @@ void __safe_dma_pool_destroy(struct safe_dma_pool *pool)
 	might_sleep();
 	kref_put(&pool->ref, safe_dma_pool_release);
 }
-
-SAFE_EXPORT(__safe_dma_pool_destroy);
+EXPORT_SYMBOL_GPL(__safe_dma_pool_destroy);
