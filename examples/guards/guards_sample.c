@@ -21,7 +21,7 @@ struct counters {
 
 struct sample {
 	/* The counters can only be reached with the mutex held. */
-	SAFE_LOCKED(struct mutex, struct counters) stats;
+	SAFE_DECLARE_LOCKED(struct mutex, struct counters, stats);
 	spinlock_t irq_lock;		/* taken with interrupts off */
 	seqlock_t clock_lock;		/* protects sec and nsec */
 	u64 sec, nsec;
@@ -97,7 +97,7 @@ static int __init safe_guards_init(void)
 		opens = c->opens;
 		errors = c->errors;
 	}
-	check(opens == 2 && errors == 1, "SAFE_LOCKED data read in scope");
+	check(opens == 2 && errors == 1, "locked data read in scope");
 
 	scoped_guard(spinlock_irqsave, &s->irq_lock)
 		check(irqs_disabled(), "spinlock_irqsave disables interrupts");

@@ -5,7 +5,7 @@
 #include <linux/safe/locked.h>
 
 struct cf_dev {
-	SAFE_LOCKED(struct mutex, int) count;
+	SAFE_DECLARE_LOCKED(struct mutex, int, count);
 };
 
 int cf_locked_outside_scope(struct cf_dev *d);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for lock-bound data: SAFE_LOCKED() data is reachable only
- * with its lock held, SAFE_LOCKED_BY() data only through its owner's lock.
+ * KUnit tests for lock-bound data: SAFE_DECLARE_LOCKED() data is reachable only
+ * with its lock held, SAFE_DECLARE_LOCKED_BY() data only through its owner's lock.
  */
 #include <kunit/test.h>
 #include <linux/lockdep.h>
@@ -13,8 +13,8 @@ struct t_stats {
 };
 
 struct t_dev {
-	SAFE_LOCKED(struct mutex, struct t_stats) stats;
-	SAFE_LOCKED(spinlock_t, int) irq_count;
+	SAFE_DECLARE_LOCKED(struct mutex, struct t_stats, stats);
+	SAFE_DECLARE_LOCKED(spinlock_t, int, irq_count);
 };
 
 struct t_parent {
@@ -23,7 +23,7 @@ struct t_parent {
 };
 
 struct t_child {
-	SAFE_LOCKED_BY(int) refs;
+	SAFE_DECLARE_LOCKED_BY(int, refs);
 };
 
 static void t_dev_init(struct t_dev *d)

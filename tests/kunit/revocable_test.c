@@ -99,7 +99,7 @@ static void rev_access_then_revoke(struct kunit *test)
 }
 
 struct t_priv {
-	SAFE_REVOCABLE(struct t_res) res;
+	SAFE_DECLARE_REVOCABLE(struct t_res, res);
 };
 
 static int use_or_return(struct t_priv *priv, int *seen)
@@ -577,7 +577,7 @@ static void rev_fault_injection(struct kunit *test)
 
 struct t_drv_priv {
 	struct safe_revocable_domain *domain;
-	SAFE_REVOCABLE(struct t_res) res;
+	SAFE_DECLARE_REVOCABLE(struct t_res, res);
 	struct safe_miscdevice misc;
 	bool data_ready;
 };

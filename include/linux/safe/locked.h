@@ -2,7 +2,7 @@
 /*
  * Lock-bound data: C's answer to Rust's Mutex<T> and LockedBy<T, U>.
  *
- * SAFE_LOCKED() puts data next to its lock and hides it: the member is
+ * SAFE_DECLARE_LOCKED() puts data next to its lock and hides it: the member is
  * __private (sparse reports any direct use) and the only accessors are
  *
  *  - safe_locked_scope(), which takes the lock for the next statement and
@@ -11,7 +11,7 @@
  *  - safe_locked_get(), for code that already holds the lock, which lockdep
  *    checks on every call.
  *
- * SAFE_LOCKED_BY() is for data protected by a lock that lives elsewhere,
+ * SAFE_DECLARE_LOCKED_BY() is for data protected by a lock that lives elsewhere,
  * typically in a parent object.  safe_locked_by() asks for that lock,
  * asserts it is held, and (with CONFIG_SAFE_DEBUG) that it is the lock the
  * data was bound to.
@@ -36,17 +36,19 @@
 #endif
 
 /**
- * SAFE_LOCKED() - a lock and the data only it may reach
+ * SAFE_DECLARE_LOCKED() - declare a lock and the data only it may reach
  * @_lock_type: type of the lock, e.g. ``struct mutex`` or ``spinlock_t``
  * @_data_type: type of the protected data
+ * @name: the member or variable to declare
  *
- * Expands to an anonymous struct type with a public ``lock`` member, to be
- * initialised with the lock's own init function, and a hidden data member.
+ * Declares @name as an anonymous struct with a public ``lock`` member, to
+ * be initialised with the lock's own init function, and a hidden data
+ * member.
  *
  * Example::
  *
  *	struct foo {
- *		SAFE_LOCKED(struct mutex, struct foo_stats) stats;
+ *		SAFE_DECLARE_LOCKED(struct mutex, struct foo_stats, stats);
  *	};
  *
  *	mutex_init(&foo->stats.lock);
@@ -54,13 +56,13 @@
  *		s->rx_packets++;
  *
  * Context: any declaration.
- * Return: the struct type.
+ * Return: nothing; it is a declaration of @name.
  */
-#define SAFE_LOCKED(_lock_type, _data_type)				\
+#define SAFE_DECLARE_LOCKED(_lock_type, _data_type, name)		\
 	struct {							\
 		_lock_type lock;					\
 		_data_type __private __safe_locked_data __guarded_by(&lock); \
-	}
+	} name
 
 #define __safe_locked_ptr(_locked) \
 	(&ACCESS_PRIVATE(_locked, __safe_locked_data))
@@ -73,7 +75,7 @@
  * @_guard: guard class for the lock type, e.g. ``mutex``, ``spinlock_irqsave``
  *	or a conditional one such as ``mutex_try``
  * @_var: name of the data pointer, visible only in the statement
- * @_locked: pointer to the SAFE_LOCKED() object
+ * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
  * The lock is released however the statement is left.  With a conditional
  * guard the statement is skipped when the lock is not taken.
@@ -94,7 +96,7 @@
 
 /**
  * safe_locked_get() - the data, for a caller that holds the lock
- * @_locked: pointer to the SAFE_LOCKED() object
+ * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
  * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held.
  *
@@ -111,7 +113,7 @@
 
 /**
  * safe_locked_init_ptr() - the data, before the object is shared
- * @_locked: pointer to the SAFE_LOCKED() object
+ * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
  * For initialisation only, while no other thread can reach @_locked, e.g.
  * in probe() before the object is registered anywhere.
@@ -122,36 +124,37 @@
 #define safe_locked_init_ptr(_locked)	__safe_locked_ptr(_locked)
 
 /**
- * SAFE_LOCKED_BY() - data protected by a lock that lives elsewhere
+ * SAFE_DECLARE_LOCKED_BY() - declare data protected by a lock elsewhere
  * @_data_type: type of the protected data
+ * @name: the member or variable to declare
  *
  * Rust's LockedBy: the lock belongs to another object, usually the parent
  * that owns many of these.  Bind it once with safe_locked_by_init().  With
  * CONFIG_SAFE_DEBUG the object also remembers that lock.
  *
  * Context: any declaration.
- * Return: the struct type.
+ * Return: nothing; it is a declaration of @name.
  */
 #ifdef CONFIG_SAFE_DEBUG
-#define SAFE_LOCKED_BY(_data_type)					\
+#define SAFE_DECLARE_LOCKED_BY(_data_type, name)			\
 	struct {							\
 		_data_type __private __safe_locked_data;		\
 		const void *__safe_owner;				\
-	}
+	} name
 #define __safe_locked_by_bind(_lb, _lock)	((_lb)->__safe_owner = (_lock))
 #define __safe_locked_by_owner_ok(_lb, _lock)	((_lb)->__safe_owner == (_lock))
 #else
-#define SAFE_LOCKED_BY(_data_type)					\
+#define SAFE_DECLARE_LOCKED_BY(_data_type, name)			\
 	struct {							\
 		_data_type __private __safe_locked_data;		\
-	}
+	} name
 #define __safe_locked_by_bind(_lb, _lock)	((void)(_lb), (void)(_lock))
 #define __safe_locked_by_owner_ok(_lb, _lock)	((void)(_lb), (void)(_lock), true)
 #endif
 
 /**
  * safe_locked_by_init() - bind lock-bound data to its lock
- * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lb: pointer to the SAFE_DECLARE_LOCKED_BY() object
  * @_lock: the lock that protects it
  *
  * Context: single-threaded initialisation of @_lb.
@@ -167,7 +170,7 @@
 
 /**
  * safe_locked_by_check() - is @_lock held and the one @_lb was bound to?
- * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lb: pointer to the SAFE_DECLARE_LOCKED_BY() object
  * @_lock: the lock the caller holds
  *
  * Without lockdep only the binding is checked (with CONFIG_SAFE_DEBUG).
@@ -185,7 +188,7 @@
 
 /**
  * safe_locked_by() - the data, for a caller that holds its lock
- * @_lb: pointer to the SAFE_LOCKED_BY() object
+ * @_lb: pointer to the SAFE_DECLARE_LOCKED_BY() object
  * @_lock: the lock the caller holds
  *
  * Warns once (and lockdep warns) when @_lock is not held or, with

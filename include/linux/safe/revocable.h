@@ -239,8 +239,9 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 }
 
 /**
- * SAFE_REVOCABLE() - a typed handle to a revocable resource
+ * SAFE_DECLARE_REVOCABLE() - declare a typed handle to a revocable resource
  * @type: the resource's type, e.g. ``struct foo_regs``
+ * @name: the member or variable to declare
  *
  * A union of the untyped handle (``.rev``) and a pointer to @type that is
  * never stored, only used by the accessors for the type of their result.
@@ -248,24 +249,24 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
  * Example::
  *
  *	struct foo_priv {
- *		SAFE_REVOCABLE(struct foo_regs) regs;
+ *		SAFE_DECLARE_REVOCABLE(struct foo_regs, regs);
  *	};
  *
  *	priv->regs.rev = safe_revocable_create(domain, regs, NULL);
  *
  * Context: any declaration.
- * Return: the union type.
+ * Return: nothing; it is a declaration of @name.
  */
-#define SAFE_REVOCABLE(type)						\
+#define SAFE_DECLARE_REVOCABLE(type, name)				\
 	union {								\
 		struct safe_revocable *rev;				\
 		type *__safe_type;					\
-	}
+	} name
 
 /**
  * safe_revocable_scope() - run the next statement only if the resource lives
  * @_var: name of the typed resource pointer, visible in the statement only
- * @_h: the SAFE_REVOCABLE() handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
  *
  * The access ends however the statement is left.  ``break`` leaves the
  * statement.
@@ -288,7 +289,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 /**
  * safe_revocable_guard() - start an access for the rest of the scope
  * @_var: name of the typed resource pointer; NULL if revoked
- * @_h: the SAFE_REVOCABLE() handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
  *
  * Declares @_var and a hidden access that ends with the enclosing scope.
  * Test @_var before use.
@@ -309,7 +310,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 /**
  * safe_revocable_guard_or_return() - safe_revocable_guard(), or return
  * @_var: name of the typed resource pointer
- * @_h: the SAFE_REVOCABLE() handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
  * @...: value to return if the resource is revoked; -ENODEV if omitted
  *
  * Context: any context that may use SRCU readers, in a function returning

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The user interface shared by the edu example drivers (examples/edu,
+ * examples/edu-legacy, examples/edu-migrated) and their load generator.
+ *
+ * QEMU's "edu" PCI device (1234:11e8) computes factorials and copies data
+ * between guest memory and a 4 KiB buffer of its own by DMA.  Each driver
+ * exposes it as /dev/edu:
+ *
+ *   write()              copy up to 4 KiB into the device's buffer (DMA)
+ *   EDU_IOC_READBACK     copy it back out (DMA)
+ *   EDU_IOC_ROUNDTRIP    both, as one operation: in -> device -> out
+ *   EDU_IOC_FACTORIAL    compute n! on the device
+ *   read()               wait for the next completed operation and return
+ *                        a 64-bit count of completed operations
+ */
+#ifndef _EDU_IOCTL_H
+#define _EDU_IOCTL_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define EDU_BUF_SIZE	4096
+
+struct edu_xfer {
+	__u64 buf;	/* user pointer: where READBACK writes */
+	__u32 len;	/* bytes, at most EDU_BUF_SIZE */
+	__u32 pad;
+};
+
+struct edu_roundtrip {
+	__u64 in;	/* user pointer: sent to the device */
+	__u64 out;	/* user pointer: what came back */
+	__u32 len;	/* bytes, at most EDU_BUF_SIZE */
+	__u32 pad;
+};
+
+#define EDU_IOC_FACTORIAL	_IOWR('E', 1, __u32)
+#define EDU_IOC_READBACK	_IOW('E', 2, struct edu_xfer)
+#define EDU_IOC_ROUNDTRIP	_IOW('E', 3, struct edu_roundtrip)
+
+#endif /* _EDU_IOCTL_H */
