@@ -45,7 +45,7 @@ make_initramfs() {
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/safe}
 	cp /bin/busybox "$root/bin/busybox"
-	for f in sh mount insmod rmmod dmesg cat echo sleep poweroff grep \
+	for f in sh mount insmod rmmod dmesg cat echo sleep poweroff grep timeout head \
 		 ls mkdir lsmod uname seq wc kill printf; do
 		ln -s busybox "$root/bin/$f"
 	done
