@@ -1,0 +1,1169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for owned DMA-coherent buffers: allocation and its errors,
+ * the typed accessors and their bounds, phases, frees from atomic
+ * context, and the order of revoke, quiesce and free under devres and
+ * revocation domains.  Every test ends with the device's reference count,
+ * the DMA-API debug allocations and the DMA-API error count where they
+ * started.
+ */
+#include <kunit/test.h>
+#include <linux/bottom_half.h>
+#include <linux/completion.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/safe/dma.h>
+#include <linux/safe/revocable.h>
+#include "dma_test.h"
+
+/* -------------------------------------------------------------------- */
+/* The test device and the leak checks                                   */
+/* -------------------------------------------------------------------- */
+
+long dma_test_debugfs_long(const char *path)
+{
+	char buf[32];
+	long val;
+	ssize_t n;
+
+	n = safe_test_debugfs_read(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	if (kstrtol(strim(buf), 0, &val))
+		return -EINVAL;
+	return val;
+}
+
+int dma_test_ctx_init(struct kunit *test, struct dma_test_ctx *ctx,
+		      const char *name)
+{
+	int ret;
+
+	ctx->pdev = platform_device_alloc(name, PLATFORM_DEVID_AUTO);
+	if (!ctx->pdev)
+		return -ENOMEM;
+	ret = platform_device_add(ctx->pdev);
+	if (ret) {
+		platform_device_put(ctx->pdev);
+		return ret;
+	}
+	ctx->dev = &ctx->pdev->dev;
+	ctx->refs0 = dma_test_refs(ctx->dev);
+	ctx->entries0 = dma_test_debugfs_long(DMA_FREE_ENTRIES);
+	ctx->errors0 = dma_test_debugfs_long(DMA_ERROR_COUNT);
+	if (ctx->entries0 < 0 || ctx->errors0 < 0) {
+		platform_device_unregister(ctx->pdev);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void dma_test_ctx_exit(struct dma_test_ctx *ctx)
+{
+	platform_device_unregister(ctx->pdev);
+}
+
+void dma_test_expect_clean(struct kunit *test, struct dma_test_ctx *ctx)
+{
+	KUNIT_EXPECT_EQ_MSG(test, dma_test_refs(ctx->dev), ctx->refs0,
+			    "device reference leaked or dropped");
+	KUNIT_EXPECT_EQ_MSG(test, dma_test_live(ctx), 0L,
+			    "coherent allocations leaked");
+	KUNIT_EXPECT_EQ_MSG(test, dma_test_debugfs_long(DMA_ERROR_COUNT),
+			    ctx->errors0, "DMA-API debug reported an error");
+}
+
+static int dma_test_init(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG)) {
+		kunit_err(test, "needs CONFIG_DMA_API_DEBUG");
+		return -EINVAL;
+	}
+	/*
+	 * Print every DMA-API debug error, not just the first.  Here rather
+	 * than in suite_init: the debugfs helper needs a kthread, and
+	 * suite_init runs in init's context.
+	 */
+	ret = safe_test_debugfs_write("dma-api/all_errors", "1");
+	if (ret)
+		return ret;
+	ret = dma_test_ctx_init(test, ctx, "safe-dma-test");
+	if (ret)
+		return ret;
+	test->priv = ctx;
+	return 0;
+}
+
+static void dma_test_exit(struct kunit *test)
+{
+	dma_test_ctx_exit(test->priv);
+}
+
+/* -------------------------------------------------------------------- */
+/* Quiesce callbacks that record when and where they ran                 */
+/* -------------------------------------------------------------------- */
+
+enum dma_test_event {
+	DMA_EV_NONE,
+	DMA_EV_QUIESCE,
+	DMA_EV_ACTION_BEFORE,	/* devres action registered before the buffer */
+	DMA_EV_ACTION_AFTER,	/* devres action registered after it */
+};
+
+#define MAX_EVENTS 8
+
+typedef SAFE_DMA_REVOCABLE(SAFE_DMA(u32)) u32_rev_t;
+
+struct dma_test_rec {
+	struct dma_test_ctx *ctx;
+	int events[MAX_EVENTS];
+	int nevents;
+	int quiesced;
+	bool in_task;
+	bool preemptible;
+	/* Coherent allocations live when the callback ran. */
+	long live;
+	/* First word of the buffer when the callback ran. */
+	u32 seen;
+	const u32 *cpu;
+	/* For buffers attached to a domain. */
+	struct safe_revocable_domain *domain;
+	bool domain_dead;
+	bool access_ran;
+	u32_rev_t *rh;
+	/* Live allocations seen by the devres actions. */
+	long live_before;
+	long live_after;
+};
+
+static void rec_event(struct dma_test_rec *rec, int ev)
+{
+	if (rec->nevents < MAX_EVENTS)
+		rec->events[rec->nevents++] = ev;
+}
+
+/* May be called from a workqueue: no debugfs, no KUnit assertions. */
+static void quiesce_simple(void *arg)
+{
+	struct dma_test_rec *rec = arg;
+
+	rec->quiesced++;
+	rec->in_task = in_task();
+	rec->preemptible = !irqs_disabled() && !in_atomic();
+	rec_event(rec, DMA_EV_QUIESCE);
+	if (rec->cpu)
+		rec->seen = READ_ONCE(rec->cpu[0]);
+}
+
+/* Called synchronously from the test thread: may read debugfs. */
+static void quiesce_full(void *arg)
+{
+	struct dma_test_rec *rec = arg;
+
+	quiesce_simple(arg);
+	rec->live = dma_test_live(rec->ctx);
+	if (rec->domain)
+		rec->domain_dead = safe_revocable_domain_dead(rec->domain);
+	if (rec->rh) {
+		safe_dma_scope(v, *rec->rh)
+			rec->access_ran = true;
+	}
+}
+
+/* -------------------------------------------------------------------- */
+/* Allocation                                                            */
+/* -------------------------------------------------------------------- */
+
+static void alloc_free_round_trip(struct kunit *test)
+{
+	static const struct {
+		size_t elem, count;
+	} shapes[] = {
+		{ 1, 1 }, { 16, 64 }, { 4096, 1 }, { 8, 3 * 512 + 1 }, { 64, 1024 },
+	};
+	struct dma_test_ctx *ctx = test->priv;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(shapes); i++) {
+		size_t size = shapes[i].elem * shapes[i].count;
+		struct safe_dma_buf *buf;
+		u8 *p;
+
+		buf = safe_dma_alloc(ctx->dev, shapes[i].elem, shapes[i].count,
+				     GFP_KERNEL, 0);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buf), "shape %d: %ld", i,
+				       PTR_ERR(buf));
+		KUNIT_EXPECT_EQ(test, safe_dma_count(buf), shapes[i].count);
+		KUNIT_EXPECT_EQ(test, safe_dma_size(buf), size);
+		KUNIT_EXPECT_EQ(test, safe_dma_phase(buf), SAFE_DMA_CPU_OWNED);
+		KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+		KUNIT_EXPECT_EQ(test, dma_test_refs(ctx->dev), ctx->refs0 + 1);
+
+		p = safe_dma_cpu_ptr(buf);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		/* Zeroed, and all of it is ours (KASAN checks the range). */
+		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, size));
+		memset(p, 0xa5, size);
+		KUNIT_EXPECT_EQ(test, p[size - 1], 0xa5);
+
+		safe_dma_free(buf);
+		dma_test_expect_clean(test, ctx);
+	}
+}
+
+struct dma_test_desc {
+	__le32 ctrl;
+	__le32 len;
+	__le64 addr;
+};
+
+static void alloc_array_typed(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_buf *buf;
+
+	buf = safe_dma_alloc_array(ctx->dev, struct dma_test_desc, 32,
+				   GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, safe_dma_count(buf), 32);
+	KUNIT_EXPECT_EQ(test, safe_dma_size(buf), 32 * sizeof(struct dma_test_desc));
+	KUNIT_EXPECT_EQ(test, buf->elem_size, sizeof(struct dma_test_desc));
+	/* The recorded values are what dma_free_attrs() will get. */
+	KUNIT_EXPECT_PTR_EQ(test, buf->dev, ctx->dev);
+	KUNIT_EXPECT_EQ(test, buf->attrs, 0UL);
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+static void alloc_errors(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, 8, 0, GFP_KERNEL, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, 0, 8, GFP_KERNEL, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(NULL, 8, 8, GFP_KERNEL, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, 8, 8,
+						     GFP_KERNEL | __GFP_COMP, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, SIZE_MAX / 2 + 1,
+						     2, GFP_KERNEL, 0)),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, SIZE_MAX, SIZE_MAX,
+						     GFP_KERNEL, 0)),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc_array(ctx->dev, u64,
+							   SIZE_MAX / 4,
+							   GFP_KERNEL)),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_pool_create("t", ctx->dev, 8, 0, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_pool_create("t", ctx->dev, 8, 8, 3)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_pool_create("t", ctx->dev,
+							   SIZE_MAX, 2, 0)),
+			-EOVERFLOW);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * A device without a coherent DMA mask: dma_alloc_attrs() would WARN (a
+ * splat that fails the kernel-log check); safe_dma_alloc() logs one line
+ * and returns -EIO.
+ */
+static void alloc_without_mask(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	u64 mask = ctx->dev->coherent_dma_mask;
+	struct safe_dma_buf *buf;
+
+	ctx->dev->coherent_dma_mask = 0;
+	buf = safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buf), -EIO);
+	buf = devm_safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buf), -EIO);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_pool_create("t", ctx->dev, 4, 4, 0)),
+			-EIO);
+	ctx->dev->coherent_dma_mask = mask;
+
+	buf = safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(buf));
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* Ownership                                                             */
+/* -------------------------------------------------------------------- */
+
+static struct safe_dma_buf *make_owned(struct dma_test_ctx *ctx,
+				       struct dma_test_rec *rec, bool fail)
+{
+	struct safe_dma_buf *buf __free(safe_dma) =
+		safe_dma_alloc(ctx->dev, 4, 16, GFP_KERNEL, 0);
+
+	if (IS_ERR(buf))
+		return buf;
+	safe_dma_set_quiesce(buf, quiesce_simple, rec);
+	if (fail)
+		return ERR_PTR(-EAGAIN);	/* buf is freed here */
+	return_ptr(buf);
+}
+
+static void free_null_err_and_cleanup(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct dma_test_rec rec = { .ctx = ctx };
+	struct safe_dma_buf *moved;
+
+	safe_dma_free(NULL);
+	safe_dma_free(ERR_PTR(-ENOMEM));
+	{
+		struct safe_dma_buf *e __free(safe_dma) = ERR_PTR(-EIO);
+		struct safe_dma_buf *n __free(safe_dma) = NULL;
+
+		KUNIT_EXPECT_TRUE(test, IS_ERR(e));
+		KUNIT_EXPECT_NULL(test, n);
+	}
+
+	/* Leaving the scope frees, quiesce first. */
+	{
+		struct safe_dma_buf *b __free(safe_dma) =
+			safe_dma_alloc(ctx->dev, 4, 16, GFP_KERNEL, 0);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+		safe_dma_set_quiesce(b, quiesce_simple, &rec);
+		KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+	}
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	/* An error path after the allocation frees it. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(make_owned(ctx, &rec, true)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 2);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	/* return_ptr() and no_free_ptr() move ownership out. */
+	moved = make_owned(ctx, &rec, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(moved));
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 2);
+	{
+		struct safe_dma_buf *b __free(safe_dma) = moved;
+
+		moved = no_free_ptr(b);
+	}
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 2);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+	safe_dma_free(moved);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 3);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* Phases                                                                */
+/* -------------------------------------------------------------------- */
+
+static void phases(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	SAFE_DMA_ARRAY(u32, 8) h;
+	struct safe_dma_buf *buf;
+	dma_addr_t addr, addr3;
+	u32 *p;
+
+	buf = safe_dma_alloc_array(ctx->dev, u32, 8, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_ASSERT_EQ(test, safe_dma_init(h, buf), 0);
+
+	/* CPU-owned: plain pointers, typed or not. */
+	p = safe_dma_cpu_typed(h);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)p, safe_dma_cpu_ptr(buf));
+	p[3] = 0x1234;
+
+	/* Handing out the address shares the buffer for good. */
+	addr = safe_dma_handle(buf);
+	KUNIT_EXPECT_EQ(test, addr, buf->handle);
+	KUNIT_EXPECT_EQ(test, safe_dma_phase(buf), SAFE_DMA_SHARED);
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_NULL(test, safe_dma_cpu_ptr(buf));
+	KUNIT_EXPECT_NULL(test, safe_dma_cpu_typed(h));
+	dma_test_expect_report_end();
+
+	/* The accessors still apply. */
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(h, 3, &addr3), 0);
+	KUNIT_EXPECT_EQ(test, addr3, addr + 3 * sizeof(u32));
+	safe_dma_free(buf);
+
+	/* safe_dma_addr_of() shares it too. */
+	buf = safe_dma_alloc_array(ctx->dev, u32, 8, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_ASSERT_EQ(test, safe_dma_init(h, buf), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_phase(buf), SAFE_DMA_CPU_OWNED);
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(h, 0, &addr), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_phase(buf), SAFE_DMA_SHARED);
+	safe_dma_free_handle(h);
+	KUNIT_EXPECT_NULL(test, h.buf);
+	safe_dma_free_handle(h);	/* again: nothing */
+
+	/* No kernel mapping: no CPU pointer, no typed handle. */
+	buf = safe_dma_alloc(ctx->dev, 4, 1024, GFP_KERNEL,
+			     DMA_ATTR_NO_KERNEL_MAPPING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_NULL(test, safe_dma_cpu_ptr(buf));
+	dma_test_expect_report_end();
+	KUNIT_EXPECT_EQ(test, safe_dma_init(h, buf), -EINVAL);
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* Accessors                                                             */
+/* -------------------------------------------------------------------- */
+
+static void accessors_in_range(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	SAFE_DMA_ARRAY(struct dma_test_desc, 8) ring;
+	struct dma_test_desc src[3], dst[3];
+	SAFE_DMA(u32) words;
+	struct safe_dma_buf *b1, *b2;
+	struct dma_test_desc *dev_view;
+	const u32 *wview;
+	dma_addr_t addr;
+	__le32 len;
+	u32 w;
+	int i;
+
+	b1 = safe_dma_alloc_array(ctx->dev, struct dma_test_desc, 8, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b1));
+	b2 = safe_dma_alloc_array(ctx->dev, u32, 100, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b2));
+	KUNIT_ASSERT_EQ(test, safe_dma_init(ring, b1), 0);
+	KUNIT_ASSERT_EQ(test, safe_dma_init(words, b2), 0);
+	/* What the device sees: the same memory, read behind the API. */
+	dev_view = safe_dma_cpu_ptr(b1);
+	wview = safe_dma_cpu_ptr(b2);
+	safe_dma_handle(b1);
+	safe_dma_handle(b2);
+
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, i, len,
+							 cpu_to_le32(100 + i)), 0);
+		KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, i, addr,
+							 cpu_to_le64(0xabc0 + i)), 0);
+	}
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(dev_view[5].len), 105);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dev_view[7].addr), 0xabc7);
+	dev_view[2].ctrl = cpu_to_le32(0x80000000);	/* "the device" writes */
+	KUNIT_EXPECT_EQ(test, safe_dma_get_field(ring, 2, ctrl, &len), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(len), 0x80000000);
+	KUNIT_EXPECT_EQ(test, safe_dma_get_field(ring, 7, len, &len), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(len), 107);
+
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_EQ(test, safe_dma_set(words, i, i * 3), 0);
+	KUNIT_EXPECT_EQ(test, wview[99], 297);
+	KUNIT_EXPECT_EQ(test, safe_dma_get(words, 42, &w), 0);
+	KUNIT_EXPECT_EQ(test, w, 126);
+
+	for (i = 0; i < 3; i++) {
+		src[i].ctrl = cpu_to_le32(i);
+		src[i].len = cpu_to_le32(1000 + i);
+		src[i].addr = cpu_to_le64(i * 4096);
+	}
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, 5, src, 3), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&dev_view[5], src, sizeof(src)), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_out(ring, 5, dst, 3), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, src, sizeof(src)), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, 0, src, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(ring, 7, &addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, b1->handle + 7 * sizeof(struct dma_test_desc));
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(words, 99, &addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, b2->handle + 99 * sizeof(u32));
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&b1->range_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b2->range_errors), 0);
+	safe_dma_free(b1);
+	safe_dma_free(b2);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* An index the compiler cannot see, as a runtime index is. */
+static size_t hide(size_t i)
+{
+	OPTIMIZER_HIDE_VAR(i);
+	return i;
+}
+
+/*
+ * Every refused access returns -ERANGE and touches nothing: the buffer
+ * has a guard element after the handle's 8 that must keep its pattern.
+ */
+static void accessors_out_of_range(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	SAFE_DMA_ARRAY(struct dma_test_desc, 8) ring;
+	struct dma_test_desc tmp[4], guard;
+	SAFE_DMA(u32) words;
+	struct safe_dma_buf *b1, *b2;
+	struct dma_test_desc *view;
+	u32 *wview, w = 0xdead;
+	dma_addr_t addr = 1;
+	__le32 len = cpu_to_le32(7);
+	size_t i;
+
+	b1 = safe_dma_alloc_array(ctx->dev, struct dma_test_desc, 9, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b1));
+	b2 = safe_dma_alloc_array(ctx->dev, u32, 10, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b2));
+	KUNIT_ASSERT_EQ(test, safe_dma_init(ring, b1), 0);
+	KUNIT_ASSERT_EQ(test, safe_dma_init(words, b2), 0);
+	view = safe_dma_cpu_ptr(b1);
+	wview = safe_dma_cpu_ptr(b2);
+	memset(view, 0x5a, 9 * sizeof(*view));
+	memset(wview, 0x5a, 10 * sizeof(*wview));
+	guard = view[8];
+	memset(tmp, 0x11, sizeof(tmp));
+
+	dma_test_expect_report_begin();
+	for (i = 8; i < 12; i++) {
+		KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, hide(i), len,
+							 cpu_to_le32(1)), -ERANGE);
+		KUNIT_EXPECT_EQ(test, safe_dma_get_field(ring, hide(i), len, &len),
+				-ERANGE);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(len), 0);	/* zeroed */
+		len = cpu_to_le32(7);
+	}
+	KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, hide(SIZE_MAX), ctrl, 0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, hide(-1), ctrl, 0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(ring, hide(8), &addr), -ERANGE);
+	KUNIT_EXPECT_EQ(test, addr, 0);
+	/* Ranges: past the end, overlapping it, and wrapping size_t. */
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(6), tmp, hide(3)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(8), tmp, hide(1)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(0), tmp, hide(9)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(SIZE_MAX), tmp, hide(2)),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(2), tmp, hide(SIZE_MAX)),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_out(ring, hide(7), tmp, hide(2)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, tmp[0].ctrl, cpu_to_le32(0x11111111));	/* untouched */
+
+	KUNIT_EXPECT_EQ(test, safe_dma_set(words, hide(10), 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_get(words, hide(10), &w), -ERANGE);
+	KUNIT_EXPECT_EQ(test, w, 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(words, hide(-1), 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_out(words, hide(5), &w, hide(6)), -ERANGE);
+	dma_test_expect_report_end();
+
+	/* Nothing was written: the guard element and all words kept. */
+	KUNIT_EXPECT_EQ(test, memcmp(&view[8], &guard, sizeof(guard)), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(view, 0x5a, 9 * sizeof(*view)));
+	KUNIT_EXPECT_NULL(test, memchr_inv(wview, 0x5a, 10 * sizeof(*wview)));
+	/* Each refusal counted; only the first per buffer warned. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&b1->range_errors), 17);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b2->range_errors), 4);
+
+	/* The last elements are still in range. */
+	KUNIT_EXPECT_EQ(test, safe_dma_set_field(ring, hide(7), len, len), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(ring, hide(5), tmp, hide(3)), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(words, hide(9), 9), 0);
+	KUNIT_EXPECT_EQ(test, wview[9], 9);
+	safe_dma_free(b1);
+	safe_dma_free(b2);
+	dma_test_expect_clean(test, ctx);
+}
+
+static void init_checks(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	SAFE_DMA_ARRAY(u32, 16) big;
+	SAFE_DMA_ARRAY(u32, 8) exact;
+	SAFE_DMA(u64) wide;
+	SAFE_DMA(u32) any;
+	struct safe_dma_buf *buf;
+
+	KUNIT_EXPECT_EQ(test, safe_dma_init(any, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, safe_dma_init(any, ERR_PTR(-ENOMEM)), -ENOMEM);
+
+	buf = safe_dma_alloc_array(ctx->dev, u32, 8, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, safe_dma_init(big, buf), -EINVAL);	/* 16 > 8 */
+	KUNIT_EXPECT_EQ(test, safe_dma_init(wide, buf), -EINVAL);	/* u64 */
+	KUNIT_EXPECT_EQ(test, safe_dma_init(exact, buf), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_init(any, buf), 0);
+	KUNIT_EXPECT_PTR_EQ(test, any.buf, buf);
+	KUNIT_EXPECT_EQ(test, any.__safe_dma_count, 8);
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* Frees from atomic context                                             */
+/* -------------------------------------------------------------------- */
+
+enum atomic_kind {
+	ATOMIC_SPINLOCK_IRQ,
+	ATOMIC_PREEMPT_OFF,
+	ATOMIC_BH_OFF,
+	ATOMIC_RCU,
+	ATOMIC_HARDIRQ,
+	ATOMIC_KINDS,
+};
+
+struct atomic_free {
+	struct hrtimer timer;
+	struct completion done;
+	struct safe_dma_buf *buf;
+	struct dma_test_rec *rec;
+	int quiesced_inside;
+	bool was_hardirq;
+};
+
+static enum hrtimer_restart atomic_free_timer(struct hrtimer *t)
+{
+	struct atomic_free *af = container_of(t, struct atomic_free, timer);
+
+	af->was_hardirq = in_hardirq();
+	safe_dma_free(af->buf);
+	af->quiesced_inside = af->rec->quiesced;
+	complete(&af->done);
+	return HRTIMER_NORESTART;
+}
+
+static void free_from_atomic(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	static DEFINE_SPINLOCK(lock);
+	int kind;
+
+	for (kind = 0; kind < ATOMIC_KINDS; kind++) {
+		struct dma_test_rec rec = { .ctx = ctx };
+		struct atomic_free af = { .rec = &rec };
+		unsigned long flags;
+		u32 *p;
+
+		af.buf = safe_dma_alloc(ctx->dev, 4, 256, GFP_KERNEL, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(af.buf));
+		p = safe_dma_cpu_ptr(af.buf);
+		p[0] = 0xfeed0000 + kind;
+		rec.cpu = p;
+		safe_dma_set_quiesce(af.buf, quiesce_simple, &rec);
+
+		switch (kind) {
+		case ATOMIC_SPINLOCK_IRQ:
+			spin_lock_irqsave(&lock, flags);
+			safe_dma_free(af.buf);
+			af.quiesced_inside = rec.quiesced;
+			spin_unlock_irqrestore(&lock, flags);
+			break;
+		case ATOMIC_PREEMPT_OFF:
+			preempt_disable();
+			safe_dma_free(af.buf);
+			af.quiesced_inside = rec.quiesced;
+			preempt_enable();
+			break;
+		case ATOMIC_BH_OFF:
+			local_bh_disable();
+			safe_dma_free(af.buf);
+			af.quiesced_inside = rec.quiesced;
+			local_bh_enable();
+			break;
+		case ATOMIC_RCU:
+			rcu_read_lock();
+			safe_dma_free(af.buf);
+			af.quiesced_inside = rec.quiesced;
+			rcu_read_unlock();
+			break;
+		case ATOMIC_HARDIRQ:
+			init_completion(&af.done);
+			hrtimer_init(&af.timer, CLOCK_MONOTONIC,
+				     HRTIMER_MODE_REL_HARD);
+			af.timer.function = atomic_free_timer;
+			hrtimer_start(&af.timer, ms_to_ktime(1),
+				      HRTIMER_MODE_REL_HARD);
+			wait_for_completion(&af.done);
+			hrtimer_cancel(&af.timer);
+			KUNIT_EXPECT_TRUE(test, af.was_hardirq);
+			break;
+		}
+		/* Deferred: nothing ran in the atomic section. */
+		KUNIT_EXPECT_EQ_MSG(test, af.quiesced_inside, 0, "kind %d", kind);
+
+		safe_dma_flush_deferred();
+		KUNIT_EXPECT_EQ_MSG(test, rec.quiesced, 1, "kind %d", kind);
+		KUNIT_EXPECT_TRUE_MSG(test, rec.in_task, "kind %d", kind);
+		KUNIT_EXPECT_TRUE_MSG(test, rec.preemptible, "kind %d", kind);
+		/* Quiesced while the memory was still there. */
+		KUNIT_EXPECT_EQ_MSG(test, rec.seen, 0xfeed0000 + kind, "kind %d", kind);
+		dma_test_expect_clean(test, ctx);
+	}
+}
+
+/* In process context the free is immediate. */
+static void free_in_process_context_is_synchronous(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct dma_test_rec rec = { .ctx = ctx };
+	struct safe_dma_buf *buf;
+	u32 *p;
+
+	buf = safe_dma_alloc(ctx->dev, 4, 256, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	p = safe_dma_cpu_ptr(buf);
+	p[0] = 0xc0ffee;
+	rec.cpu = p;
+	safe_dma_set_quiesce(buf, quiesce_full, &rec);
+	safe_dma_free(buf);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, rec.seen, 0xc0ffee);
+	/* The quiesce callback ran while the allocation was live. */
+	KUNIT_EXPECT_EQ(test, rec.live, 1L);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* devres: freed at unbind, quiesce first                                */
+/* -------------------------------------------------------------------- */
+
+struct devm_probe {
+	struct dma_test_rec rec;
+	struct safe_dma_buf *buf;
+	struct safe_dma_buf *early;
+	int probe_err;
+};
+
+static struct devm_probe *devm_probe_ctx;
+
+static void devm_action_before(void *arg)
+{
+	struct dma_test_rec *rec = arg;
+
+	rec_event(rec, DMA_EV_ACTION_BEFORE);
+	rec->live_before = dma_test_live(rec->ctx);
+}
+
+static void devm_action_after(void *arg)
+{
+	struct dma_test_rec *rec = arg;
+
+	rec_event(rec, DMA_EV_ACTION_AFTER);
+	rec->live_after = dma_test_live(rec->ctx);
+}
+
+static int devm_test_probe(struct platform_device *pdev)
+{
+	struct devm_probe *c = devm_probe_ctx;
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	/* devres runs in reverse: "after", the buffer, then "before". */
+	ret = devm_add_action_or_reset(dev, devm_action_before, &c->rec);
+	if (ret)
+		goto out;
+	c->buf = devm_safe_dma_alloc(dev, 8, 512, GFP_KERNEL, 0);
+	if (IS_ERR(c->buf)) {
+		ret = PTR_ERR(c->buf);
+		goto out;
+	}
+	c->rec.cpu = safe_dma_cpu_ptr(c->buf);
+	*(u32 *)safe_dma_cpu_ptr(c->buf) = 0xd0d0;
+	safe_dma_set_quiesce(c->buf, quiesce_full, &c->rec);
+	/* A second one, freed early by hand: its devres must go with it. */
+	c->early = devm_safe_dma_alloc(dev, 8, 8, GFP_KERNEL, 0);
+	if (IS_ERR(c->early)) {
+		ret = PTR_ERR(c->early);
+		goto out;
+	}
+	ret = devm_add_action_or_reset(dev, devm_action_after, &c->rec);
+out:
+	c->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver devm_test_driver = {
+	.probe = devm_test_probe,
+	.driver = { .name = "safe-dma-devm-test" },
+};
+
+static void devm_free_at_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct devm_probe c = { .rec.ctx = ctx };
+	struct dma_test_ctx bound;
+	int ret;
+
+	devm_probe_ctx = &c;
+	ret = platform_driver_register(&devm_test_driver);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = dma_test_ctx_init(test, &bound, "safe-dma-devm-test");
+	if (ret) {
+		platform_driver_unregister(&devm_test_driver);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	/* Probed synchronously by platform_device_add(). */
+	KUNIT_EXPECT_EQ(test, c.probe_err, 0);
+	KUNIT_EXPECT_PTR_EQ(test, bound.dev->driver, &devm_test_driver.driver);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 2L);
+
+	safe_dma_free(c.early);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+
+	device_release_driver(bound.dev);
+	KUNIT_EXPECT_NULL(test, bound.dev->driver);
+	KUNIT_ASSERT_EQ(test, c.rec.nevents, 3);
+	KUNIT_EXPECT_EQ(test, c.rec.events[0], DMA_EV_ACTION_AFTER);
+	KUNIT_EXPECT_EQ(test, c.rec.events[1], DMA_EV_QUIESCE);
+	KUNIT_EXPECT_EQ(test, c.rec.events[2], DMA_EV_ACTION_BEFORE);
+	/* Live through the quiesce callback, freed right after it. */
+	KUNIT_EXPECT_EQ(test, c.rec.live_after, 1L);
+	KUNIT_EXPECT_EQ(test, c.rec.live, 1L);
+	KUNIT_EXPECT_EQ(test, c.rec.seen, 0xd0d0);
+	KUNIT_EXPECT_EQ(test, c.rec.live_before, 0L);
+	KUNIT_EXPECT_EQ(test, c.rec.quiesced, 1);
+	/* Both buffers' device references are gone (taken after probe). */
+	KUNIT_EXPECT_EQ(test, dma_test_refs(bound.dev), bound.refs0 - 2);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&devm_test_driver);
+	devm_probe_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* A revocation domain: revoke, then quiesce, then free                  */
+/* -------------------------------------------------------------------- */
+
+static void attach_revoke_quiesce_free(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	u32_rev_t h;
+	struct dma_test_rec rec = { .ctx = ctx, .rh = &h };
+	struct safe_revocable_domain *d;
+	struct safe_dma_buf *buf;
+	int ran = 0;
+	u32 w = 0;
+
+	d = safe_revocable_domain_create(ctx->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	rec.domain = d;
+
+	buf = safe_dma_alloc_array(ctx->dev, u32, 64, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	rec.cpu = safe_dma_cpu_ptr(buf);
+	safe_dma_set_quiesce(buf, quiesce_full, &rec);
+	h.rev = safe_dma_attach(buf, d);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(h.rev));
+
+	/* The domain owns it now. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_attach(buf, d)), -EBUSY);
+	dma_test_expect_report_begin();
+	safe_dma_free(buf);
+	dma_test_expect_report_end();
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 0);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+
+	safe_dma_scope(v, h) {
+		KUNIT_EXPECT_EQ(test, safe_dma_set(v, 0, 0xbeef), 0);
+		KUNIT_EXPECT_EQ(test, safe_dma_set(v, hide(63), 63), 0);
+		ran++;
+	}
+	KUNIT_EXPECT_EQ(test, ran, 1);
+	safe_dma_scope(v, h) {
+		KUNIT_EXPECT_EQ(test, safe_dma_get(v, 0, &w), 0);
+		ran++;
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, ran, 2);
+	KUNIT_EXPECT_EQ(test, w, 0xbeef);
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	/* Quiesce saw: revoked, no access possible, memory still there. */
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	KUNIT_EXPECT_TRUE(test, rec.domain_dead);
+	KUNIT_EXPECT_FALSE(test, rec.access_ran);
+	KUNIT_EXPECT_EQ(test, rec.live, 1L);
+	KUNIT_EXPECT_EQ(test, rec.seen, 0xbeef);
+	/* And then it was freed. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	safe_dma_scope(v, h)
+		ran++;
+	KUNIT_EXPECT_EQ(test, ran, 2);
+
+	safe_revocable_domain_put(d);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	dma_test_expect_clean(test, ctx);
+}
+
+static void attach_errors(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r;
+	struct safe_dma_buf *buf;
+
+	d = safe_revocable_domain_create(ctx->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_attach(NULL, d)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_attach(ERR_PTR(-EIO), d)), -EINVAL);
+
+	/* devres already owns this one. */
+	buf = devm_safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_attach(buf, d)), -EBUSY);
+	safe_dma_free(buf);
+
+	/* A revoked domain takes nothing; the caller still owns it. */
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	{
+		struct safe_dma_buf *b __free(safe_dma) =
+			safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL, 0);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+		r = safe_dma_attach(b, d);
+		KUNIT_EXPECT_EQ(test, PTR_ERR(r), -ENODEV);
+		if (!IS_ERR(r))
+			retain_and_null_ptr(b);
+	}
+	safe_revocable_domain_put(d);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* A typed scope whose type does not fit the buffer is skipped, loudly. */
+static void scope_type_mismatch(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	SAFE_DMA_REVOCABLE(SAFE_DMA_ARRAY(u32, 128)) big;
+	SAFE_DMA_REVOCABLE(SAFE_DMA(u64)) wide;
+	struct safe_revocable_domain *d;
+	struct safe_dma_buf *buf;
+	int ran = 0;
+
+	d = safe_revocable_domain_create(ctx->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	buf = safe_dma_alloc_array(ctx->dev, u32, 64, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	big.rev = safe_dma_attach(buf, d);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(big.rev));
+	wide.rev = big.rev;
+
+	dma_test_expect_report_begin();
+	safe_dma_scope(v, big)
+		ran++;
+	safe_dma_scope(v, wide)
+		ran++;
+	dma_test_expect_report_end();
+	KUNIT_EXPECT_EQ(test, ran, 0);
+
+	safe_revocable_domain_put(d);	/* revokes and frees */
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* dma_pool buffers                                                      */
+/* -------------------------------------------------------------------- */
+
+static void pool_buffers(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct dma_test_rec rec = { .ctx = ctx };
+	struct safe_dma_buf *b[3];
+	SAFE_DMA_ARRAY(u64, 4) h;
+	struct safe_dma_pool *pool;
+	dma_addr_t addr;
+	u64 v = 0;
+	int i;
+
+	pool = safe_dma_pool_create("safe-dma-test", ctx->dev, 8, 4, 64);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	for (i = 0; i < 3; i++) {
+		b[i] = safe_dma_pool_alloc(pool, i ? GFP_ATOMIC : GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(b[i]));
+		KUNIT_EXPECT_EQ(test, safe_dma_size(b[i]), 32);
+		KUNIT_EXPECT_EQ(test, b[i]->handle % 64, 0);
+		KUNIT_EXPECT_NULL(test, memchr_inv(safe_dma_cpu_ptr(b[i]), 0, 32));
+	}
+	/* One pool page holds them all. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+
+	KUNIT_ASSERT_EQ(test, safe_dma_init(h, b[1]), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(h, 3, 0x1122334455667788ULL), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_get(h, 3, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(h, 2, &addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, b[1]->handle + 16);
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_EQ(test, safe_dma_set(h, hide(4), 1), -ERANGE);
+	dma_test_expect_report_end();
+
+	safe_dma_set_quiesce(b[0], quiesce_simple, &rec);
+	safe_dma_free(b[0]);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+
+	/* The pool outlives its creator's reference while buffers remain. */
+	safe_dma_pool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(h, 0, 5), 0);
+	{
+		unsigned long flags;
+
+		local_irq_save(flags);
+		safe_dma_free(b[1]);	/* deferred */
+		local_irq_restore(flags);
+	}
+	safe_dma_flush_deferred();
+	safe_dma_free(b[2]);		/* the last one destroys the pool */
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* A real PCI device: the DMA-API debug unbind check                     */
+/* -------------------------------------------------------------------- */
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+
+struct pci_probe {
+	struct dma_test_rec rec;
+	bool leak_raw;
+	void *raw;
+	dma_addr_t raw_handle;
+	int probe_err;
+};
+
+static struct pci_probe *pci_probe_ctx;
+
+static void pci_quiesce(void *arg)
+{
+	struct pci_probe *c = arg;
+
+	c->rec.quiesced++;
+}
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct pci_probe *c = pci_probe_ctx;
+	struct safe_dma_buf *buf;
+	int ret;
+
+	/* The edu device decodes 28 address bits. */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(28));
+	if (!ret && c->leak_raw) {
+		c->raw = dma_alloc_coherent(&pdev->dev, 4096, &c->raw_handle,
+					    GFP_KERNEL);
+		if (!c->raw)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		buf = devm_safe_dma_alloc(&pdev->dev, 16, 256, GFP_KERNEL, 0);
+		if (IS_ERR(buf))
+			ret = PTR_ERR(buf);
+		else
+			safe_dma_set_quiesce(buf, pci_quiesce, c);
+	}
+	c->probe_err = ret;
+	return ret;
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(EDU_VENDOR, EDU_DEVICE) },
+	{}
+};
+
+static struct pci_driver edu_driver = {
+	.name = "safe-dma-edu-test",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+};
+
+/*
+ * With a device on a bus that DMA-API debug watches, unbinding with a
+ * coherent allocation left is reported ("device driver has pending DMA
+ * allocations while released").  devm_safe_dma_alloc() leaves none; a
+ * raw dma_alloc_coherent() without its free does, which proves the check
+ * is live.
+ */
+static void pci_unbind_dma_api_check(struct kunit *test)
+{
+	struct pci_probe c = {};
+	struct pci_dev *pdev;
+	long errors0;
+	int round, ret;
+
+	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
+	if (!pdev)
+		kunit_skip(test, "no QEMU edu device (-device edu)");
+	pci_probe_ctx = &c;
+
+	for (round = 0; round < 2; round++) {
+		c = (struct pci_probe) { .leak_raw = round == 1 };
+		errors0 = dma_test_debugfs_long(DMA_ERROR_COUNT);
+		ret = pci_register_driver(&edu_driver);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		KUNIT_EXPECT_EQ(test, c.probe_err, 0);
+		KUNIT_EXPECT_PTR_EQ(test, pdev->dev.driver, &edu_driver.driver);
+
+		if (c.leak_raw)
+			dma_test_expect_report_begin();
+		pci_unregister_driver(&edu_driver);
+		if (c.leak_raw)
+			dma_test_expect_report_end();
+		KUNIT_EXPECT_EQ(test, c.rec.quiesced, 1);
+		KUNIT_EXPECT_EQ_MSG(test, dma_test_debugfs_long(DMA_ERROR_COUNT),
+				    errors0 + c.leak_raw, "round %d", round);
+		if (c.raw)
+			dma_free_coherent(&pdev->dev, 4096, c.raw, c.raw_handle);
+	}
+	pci_probe_ctx = NULL;
+	pci_dev_put(pdev);
+}
+
+static struct kunit_case safe_dma_cases[] = {
+	KUNIT_CASE(alloc_free_round_trip),
+	KUNIT_CASE(alloc_array_typed),
+	KUNIT_CASE(alloc_errors),
+	KUNIT_CASE(alloc_without_mask),
+	KUNIT_CASE(free_null_err_and_cleanup),
+	KUNIT_CASE(phases),
+	KUNIT_CASE(accessors_in_range),
+	KUNIT_CASE(accessors_out_of_range),
+	KUNIT_CASE(init_checks),
+	KUNIT_CASE(free_from_atomic),
+	KUNIT_CASE(free_in_process_context_is_synchronous),
+	KUNIT_CASE(devm_free_at_unbind),
+	KUNIT_CASE(attach_revoke_quiesce_free),
+	KUNIT_CASE(attach_errors),
+	KUNIT_CASE(scope_type_mismatch),
+	KUNIT_CASE(pool_buffers),
+	KUNIT_CASE(pci_unbind_dma_api_check),
+	{}
+};
+
+static struct kunit_suite safe_dma_suite = {
+	.name = "safe_dma",
+	.init = dma_test_init,
+	.exit = dma_test_exit,
+	.test_cases = safe_dma_cases,
+};
+kunit_test_suite(safe_dma_suite);
+
+MODULE_DESCRIPTION("KUnit tests for safe's owned DMA-coherent buffers");
+MODULE_LICENSE("GPL");
