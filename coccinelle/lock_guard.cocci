@@ -15,7 +15,8 @@
 /// The decisions come from coccinelle/safecocci.py (next to this file),
 /// which proves them on a control-flow graph of each function; set
 /// SAFE_COCCI_REPORT=file to get one line per site with the reason.
-/// Policy: -D safe_profile=default|netdev|FILE (coccinelle/profiles/).
+/// Policy: -D safe_profile=default|netdev|FILE (coccinelle/profiles/);
+/// -D safe_include for <linux/safe/guard.h> instead of <linux/cleanup.h>.
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
@@ -30,6 +31,9 @@ virtual patch
 virtual context
 virtual org
 virtual report
+// -D safe_include: add <linux/safe/guard.h> (code built through safe on
+// every kernel from 6.1) instead of <linux/cleanup.h> (in-tree code)
+virtual safe_include
 
 @initialize:python@
 @@
@@ -200,15 +204,15 @@ iterator name scoped_guard;
 @@
 #include <linux/safe/guard.h>
 
-@script:python depends on patch && lk && !has_cleanup && !has_safe@
-@@
-if safecocci.profile()['include'] == 'safe':
-	cocci.include_match(False)
-
-@add_cleanup depends on patch && lk && !has_cleanup && !has_safe@
+@depends on patch && lk && !has_cleanup && !has_safe && !safe_include@
 @@
   #include <linux/...>
 + #include <linux/cleanup.h>
+
+@depends on patch && lk && !has_safe && safe_include@
+@@
+  #include <linux/...>
++ #include <linux/safe/guard.h>
 
 // ---------------------------------------------------------------- context
 

@@ -1035,6 +1035,47 @@ class LockSite(object):
 	def line(self):
 		return self.f.toks[self.stmt.t0].line
 
+	def region(self):
+		"""(block, lo, hi): where a goto from outside may not land."""
+		B = self.stmt.parent
+		if self.kind == 'scoped':
+			return B, self.stmt.idx + 1, self.end.idx - 1
+		return B, self.stmt.idx + 1, len(B.body) - 1
+
+	def dropped(self):
+		return list(self.drops) + ([self.end] if self.kind == 'scoped' else [])
+
+	def removed_tokens(self, cf):
+		"""Tokens besides dropped statements that go: the flags."""
+		out = set()
+		if self.flags is not None:
+			c = call_stmt(cf, self.stmt, LOCKS)
+			out.update(range(c[1][1][0], c[1][1][1] + 1))
+			if self.kind == 'scoped':
+				c = call_stmt(cf, self.end, UNLOCKS)
+				out.update(range(c[1][1][0], c[1][1][1] + 1))
+		return out
+
+	def fallback(self, prof):
+		"""A goto jumps into the guard's scope: scoped_guard() instead?"""
+		if self.kind == 'guard' and self.scoped_ok and prof['lock_forms'] in ('both', 'scoped'):
+			self.kind = 'scoped'
+			self.drops = self.s_drops
+			self.reason = 'guard() would be jumped into by a goto'
+			return True
+		return False
+
+	def emit(self, cf, plan):
+		toks = cf.toks
+		plan.sites.append((self.f.name, self.fn, self.key, self.kind,
+				   len(self.drops) + (1 if self.kind == 'scoped' else 0)))
+		lk = toks[self.stmt.t0]
+		if self.kind == 'guard':
+			plan.add(lk, 'guard', self.cls)
+		else:
+			plan.add(lk, 'scoped1' if self.single else 'scoped', self.cls)
+			plan.add(toks[self.end.t0], 'end')
+
 
 def stmt_text(cf, s, limit=60):
 	t = ' '.join(cf.src[cf.toks[s.t0].off:cf.toks[s.t1].end].split())
@@ -1352,6 +1393,7 @@ class Plan(object):
 		self.headers = set()
 		self.verify = []	# (func, expected counts) for make migrate
 		self.features = []
+		self.sites = []		# (func, lock fn, key, kind, unlocks removed)
 
 	def add(self, tok, kind, data=None):
 		key = (tok.line, tok.col)
@@ -1368,8 +1410,24 @@ def func_too_long(f, limit):
 	return limit and f.lines() > limit
 
 
+def excluded_functions(path):
+	"""Functions make migrate excluded after a failed build:
+	SAFE_COCCI_EXCLUDE names a file of "path<TAB>function<TAB>why" lines."""
+	out = {}
+	fn = os.environ.get('SAFE_COCCI_EXCLUDE')
+	if not fn or not os.path.exists(fn):
+		return out
+	rp = os.path.realpath(path)
+	for line in open(fn):
+		parts = line.rstrip('\n').split('\t')
+		if len(parts) >= 3 and (rp == parts[0] or rp.endswith('/' + parts[0])):
+			out[parts[1]] = parts[2]
+	return out
+
+
 def plan_locks(cf, prof, plan):
 	missing = set(x for x in prof['missing_classes'].split(',') if x)
+	excl = excluded_functions(cf.path)
 	types = prof['lock_types']
 	allowed = None if types == 'all' else set(x.strip() for x in types.split(','))
 	forms = prof['lock_forms']
@@ -1387,7 +1445,10 @@ def plan_locks(cf, prof, plan):
 		if not sites:
 			continue
 		for st in sites:
-			if st.cls in missing:
+			if f.name in excl:
+				st.kind = 'skip'
+				st.reason = excl[f.name]
+			elif st.cls in missing:
 				st.kind = 'skip'
 				st.reason = 'the target kernel has no %s guard class' % st.cls
 			elif allowed is not None and st.cls not in allowed:
@@ -1426,9 +1487,9 @@ def plan_locks(cf, prof, plan):
 			st.s_drops = list(st.drops) if ok else []
 		for st in cand:
 			choose(cf, f, st, prof, forms)
-		apply_lock_choices(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
+		apply_sites(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
 		for st in sites:
-			plan.report.append((st.line, f.name, '%s(%s)' % (st.fn, st.key[1]), st.kind, st.reason))
+			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1)), st.kind, st.reason))
 			if os.environ.get('SAFE_COCCI_FEATURES'):
 				plan.features.append((st.line, f.name, site_features(cf, f, st)))
 
@@ -1522,18 +1583,17 @@ def prefer_scoped(cf, f, st):
 	return False
 
 
-def apply_lock_choices(cf, f, lp, sites, prof, plan):
+def apply_sites(cf, f, lp, sites, prof, plan):
+	"""Turn accepted sites into edits, with the labels, gotos and
+	variables they make redundant.  Sites of one kind per call."""
 	toks = cf.toks
 	if not sites:
 		return
 	# ---- labels and gotos made redundant
 	dropped = set()
 	for st in sites:
-		for d in st.drops:
-			dropped.add(d)
-		if st.kind == 'scoped':
-			dropped.add(st.end)
-	guards = [st for st in sites if st.kind == 'guard']
+		dropped.update(st.dropped())
+	guards = [st for st in sites if st.kind in ('guard', 'free')]
 
 	def label_return(lab):
 		"""The return statement a label leads to through labels and
@@ -1558,12 +1618,10 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 		return None
 
 	def in_guard_scope(s, g):
-		B = g.stmt.parent
-		return lp.in_region(s, B, g.stmt.idx + 1, len(B.body) - 1)
+		B, lo, hi = g.region()
+		return lp.in_region(s, B, lo, hi)
 
-	def in_scoped(s, sc):
-		B = sc.stmt.parent
-		return lp.in_region(s, B, sc.stmt.idx + 1, sc.end.idx - 1)
+	in_scoped = in_guard_scope
 
 	gotos = [nd.stmt for nd in f.cfg.gotos]
 	by_label = {}
@@ -1601,11 +1659,12 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 	final = []
 	for st in sites:
 		bad = None
-		if st.kind == 'guard':
+		if st.kind in ('guard', 'free'):
 			for g in gotos:
 				tgt = f.cfg.labels[g.name].stmt
 				if in_guard_scope(tgt, st) and not in_guard_scope(g, st) and g not in rewrite:
-					bad = 'a goto at line %d jumps into the guard\'s scope' % toks[g.t0].line
+					bad = 'a goto at line %d jumps into the %s scope' % (
+						toks[g.t0].line, 'guard\'s' if st.kind == 'guard' else '__free() variable\'s')
 					break
 		if st.kind == 'scoped':
 			for g in gotos:
@@ -1614,11 +1673,7 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 					bad = 'a goto at line %d jumps into the critical section' % toks[g.t0].line
 					break
 		if bad:
-			if st.kind == 'guard' and st.scoped_ok and prof['lock_forms'] in ('both', 'scoped'):
-				st.kind = 'scoped'
-				st.drops = st.s_drops
-				st.reason = 'guard() would be jumped into by a goto'
-			else:
+			if not st.fallback(prof):
 				st.kind = 'skip'
 				st.reason = bad
 				continue
@@ -1629,10 +1684,7 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 	# recompute what is dropped with the final choice
 	dropped = set()
 	for st in sites:
-		for d in st.drops:
-			dropped.add(d)
-		if st.kind == 'scoped':
-			dropped.add(st.end)
+		dropped.update(st.dropped())
 	for g in list(rewrite):
 		r = label_return(g.name)
 		if r is None:
@@ -1679,13 +1731,7 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 	for s in dropped:
 		removed_tokens.update(span(s))
 	for st in sites:
-		# the lock's argument stays in guard(); its flags go
-		if st.flags is not None:
-			c = call_stmt(cf, st.stmt, LOCKS)
-			removed_tokens.update(range(c[1][1][0], c[1][1][1] + 1))
-		if st.kind == 'scoped' and st.flags is not None:
-			c = call_stmt(cf, st.end, UNLOCKS)
-			removed_tokens.update(range(c[1][1][0], c[1][1][1] + 1))
+		removed_tokens.update(st.removed_tokens(cf))
 	for s in dead:
 		removed_tokens.update(span(s))
 	assign_goto = {}
@@ -1713,7 +1759,12 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 			if toks[k].k == 'id':
 				used_after.setdefault(toks[k].t, []).append(-1)
 	unused_decls = []
+	keep = set()
+	for st in sites:
+		keep.update(getattr(st, 'keep_vars', ()))
 	for name, dstmt in f.locals.items():
+		if name in keep:
+			continue
 		uses = [k for k in used_after.get(name, [])]
 		decl_toks = set(span(dstmt))
 		real = [k for k in uses if k not in decl_toks]
@@ -1736,12 +1787,7 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 				unused_decls.append((tk, dstmt, init is not None))
 	# ---- emit
 	for st in sites:
-		lk = toks[st.stmt.t0]
-		if st.kind == 'guard':
-			plan.add(lk, 'guard', st.cls)
-		else:
-			plan.add(lk, 'scoped1' if st.single else 'scoped', st.cls)
-			plan.add(toks[st.end.t0], 'end')
+		st.emit(cf, plan)
 		for d in st.drops:
 			emit_drop(cf, f, plan, d, rewrite, assign_goto, dropped)
 	for g, r in rewrite.items():
@@ -1768,11 +1814,360 @@ def apply_lock_choices(cf, f, lp, sites, prof, plan):
 	for tk, dstmt, init in unused_decls:
 		plan.add(tk, 'decl_init' if init else 'decl')
 	plan.funcs.add(f.name)
-	for st in sites:
-		plan.headers.add('guard')
 
 
 plan_handled = set()
+
+
+# --------------------------------------------------------------------------
+# Allocations: __free()
+# --------------------------------------------------------------------------
+
+# allocator -> the free it pairs with
+ALLOCS = {
+	'kmalloc': 'kfree', 'kzalloc': 'kfree', 'kcalloc': 'kfree',
+	'kmalloc_array': 'kfree', 'kmemdup': 'kfree', 'kstrdup': 'kfree',
+	'kstrndup': 'kfree', 'kasprintf': 'kfree', 'kmalloc_node': 'kfree',
+	'kzalloc_node': 'kfree', 'kcalloc_node': 'kfree',
+	'kvmalloc': 'kvfree', 'kvzalloc': 'kvfree', 'kvcalloc': 'kvfree',
+	'kvmalloc_array': 'kvfree', 'kvmalloc_node': 'kvfree', 'kvzalloc_node': 'kvfree',
+}
+FREES = set(['kfree', 'kvfree', 'kfree_sensitive'])
+
+OWNED, NULLP, FREED, GONE = 'owned', 'null', 'freed', 'gone'
+
+
+class FreeSite(object):
+	kind = 'free'
+
+	def __init__(self, f, stmt, var, afn, decl, dtok):
+		self.f = f
+		self.stmt = stmt	# the allocation statement
+		self.var = var
+		self.afn = afn
+		self.decl = decl	# the variable's declaration statement
+		self.dtok = dtok	# its declarator token
+		self.drops = []
+		self.rets = []		# "return p;" -> return_ptr(p)
+		self.stores = []	# "x = p;" -> x = no_free_ptr(p)
+		self.cls = None
+		self.decl_text = None
+		self.reason = ''
+		self.keep_vars = (var,)
+		self.end = None
+
+	@property
+	def line(self):
+		return self.f.toks[self.stmt.t0].line
+
+	def region(self):
+		B = self.stmt.parent
+		return B, self.stmt.idx + 1, len(B.body) - 1
+
+	def dropped(self):
+		return list(self.drops)
+
+	def removed_tokens(self, cf):
+		return set()
+
+	def fallback(self, prof):
+		return False
+
+	def emit(self, cf, plan):
+		toks = cf.toks
+		plan.sites.append((self.f.name, self.afn, ('free', self.var), 'free', len(self.drops)))
+		if self.stmt is self.decl:
+			plan.add(self.dtok, 'fdecli', self.decl_text)
+		else:
+			plan.add(toks[self.stmt.t0], 'fdecl', self.decl_text)
+			init = has_init(toks, self.decl, self.dtok)
+			plan.add(self.dtok, 'decl_init' if init else 'decl')
+		for r in self.rets:
+			plan.add(toks[r.t0 + 1], 'retptr')
+		for st, k in self.stores:
+			plan.add(toks[k], 'noptr')
+
+
+def pointer_decl_text(cf, decl, tok, cls):
+	"""'struct foo *p __free(kfree)' for declarator tok of decl, or None."""
+	toks = cf.toks
+	k = decl.t0
+	spec = []
+	while k < tok.i and toks[k].t != '*' and toks[k + 1].t not in (',', '=', ';', '['):
+		spec.append(toks[k].t)
+		k += 1
+	if not spec or any(x in ('__user', '__iomem', '__percpu', 'static', 'register', 'extern', '(', ')')
+			   for x in spec):
+		return None
+	stars = 0
+	j = tok.i - 1
+	while toks[j].t == '*':
+		stars += 1
+		j -= 1
+	if stars == 0 or (j != k - 1 and toks[j].t != ','):
+		return None
+	if toks[tok.i + 1].t not in ('=', ';', ','):
+		return None
+	return '%s %s%s __free(%s)' % (' '.join(spec), '*' * stars, tok.t, cls)
+
+
+class FreePlanner(LockPlanner):
+
+	def alloc_of(self, s):
+		"""(var, allocator, declarator token or None) for 'p = alloc(...);'
+		or 'T *p = alloc(...);'."""
+		toks = self.toks
+		if s.kind == 'expr' and toks[s.t0].k == 'id' and toks[s.t0 + 1].t == '=' and \
+		   toks[s.t0 + 2].t in ALLOCS and toks[s.t0 + 3].t == '(':
+			try:
+				c = Parser(toks, s.t0, s.t1).match_close(s.t0 + 3)
+			except ParseError:
+				return None
+			if c == s.t1 - 1:
+				return toks[s.t0].t, toks[s.t0 + 2].t, None
+		if s.kind == 'decl':
+			names = decl_names(toks, s)
+			if len(names) == 1:
+				nm, tk = names[0]
+				if toks[tk.i + 1].t == '=' and toks[tk.i + 2].t in ALLOCS and toks[tk.i + 3].t == '(':
+					try:
+						c = Parser(toks, s.t0, s.t1).match_close(tk.i + 3)
+					except ParseError:
+						return None
+					if c == s.t1 - 1:
+						return nm, toks[tk.i + 2].t, tk
+		return None
+
+	def sites(self):
+		out = []
+		for s in self.f.body.walk():
+			a = self.alloc_of(s)
+			if a is None:
+				continue
+			var, afn, dtok = a
+			if var not in self.f.locals:
+				continue
+			decl = s if dtok is not None else self.f.locals[var]
+			if dtok is None:
+				for nm, tk in decl_names(self.toks, decl):
+					if nm == var:
+						dtok = tk
+			if dtok is None:
+				continue
+			out.append(FreeSite(self.f, s, var, afn, decl, dtok))
+		return out
+
+	def uses(self, s, var):
+		return [k for k in range(s.t0, s.t1 + 1) if self.toks[k].k == 'id' and self.toks[k].t == var
+			and self.toks[k - 1].t not in ('.', '->')]
+
+	def null_test(self, st, var):
+		"""'if (!p)': 1; 'if (p)': 0; else None."""
+		c = [x.t for x in self.toks[st.cond[0] + 1:st.cond[1]]]
+		if c in (['!', var], [var, '==', 'NULL'], ['unlikely', '(', '!', var, ')'], ['NULL', '==', var]):
+			return 1
+		if c in ([var], [var, '!=', 'NULL'], ['likely', '(', var, ')']):
+			return 0
+		return None
+
+	def check_free(self, site):
+		toks = self.toks
+		f = self.f
+		s = site.stmt
+		var = site.var
+		B = s.parent
+		if B is None or B.kind != 'block':
+			return False, 'the allocation is not a statement of a block'
+		if B.parent is not None and B.parent.kind == 'switch':
+			return False, 'a __free() declaration in a switch body would be jumped over by its case labels'
+		if site.decl is not s:
+			if site.decl.parent is None:
+				return False, 'no declaration'
+			# the declaration goes: every use must be after the allocation, in its block
+			for k in range(f.b0, f.b1):
+				x = toks[k]
+				if x.k == 'id' and x.t == var and toks[k - 1].t not in ('.', '->'):
+					if site.decl.t0 <= k <= site.decl.t1:
+						continue
+					if s.t0 <= k <= s.t1:
+						continue
+					own = self.stmt_of_token(k)
+					if own is None or not self.in_region(own, B, s.idx + 1, len(B.body) - 1):
+						return False, '%s is used outside the block it is allocated in' % var
+			init = has_init(toks, site.decl, site.dtok)
+			if init and not (init[0] == init[1] and toks[init[0]].t in ('NULL', '0')):
+				return False, '%s has an initializer' % var
+		free_fns = set()
+		for k in range(f.b0, f.b1):
+			x = toks[k]
+			if x.t == '&' and toks[k + 1].t == var:
+				return False, 'the address of %s is taken' % var
+		seen = set()
+		start = s.nodes[0]
+		work = [(n, OWNED, start) for n in start.succ]
+		drops = set()
+		rets = set()
+		stores = {}
+		while work:
+			nd, state, src = work.pop()
+			if (nd.id, state) in seen:
+				continue
+			seen.add((nd.id, state))
+			if not self.node_in(nd, B, s.idx + 1, len(B.body) - 1):
+				if state == OWNED:
+					return False, 'a path leaves with %s neither freed nor handed on (line %d)' % (
+						var, toks[src.stmt.t0].line if src.stmt is not None else 0)
+				continue
+			st = nd.stmt
+			if nd.kind == 'cond':
+				if st.kind == 'block':
+					for x in nd.succ:
+						work.append((x, state, nd))
+					continue
+				us = self.uses_in_cond(st, var)
+				if us and state in (FREED, GONE):
+					return False, '%s is used after it is freed or handed on (line %d)' % (var, toks[st.t0].line)
+				if st.kind == 'if' and state == OWNED:
+					t = self.null_test(st, var)
+					if t is not None:
+						work.append((nd.succ[0], NULLP if t == 1 else OWNED, nd))
+						work.append((nd.succ[1], OWNED if t == 1 else NULLP, nd))
+						continue
+				for x in nd.succ:
+					work.append((x, state, nd))
+				continue
+			us = self.uses(st, var)
+			c = call_stmt(self.cf, st, FREES)
+			if c is not None and len(c[1]) == 1 and self.cf.tokstr(*c[1][0]) == var:
+				if state in (FREED, GONE):
+					return False, '%s is freed twice on a path (line %d)' % (var, toks[st.t0].line)
+				free_fns.add(c[0])
+				drops.add(st)
+				for x in nd.succ:
+					work.append((x, FREED, nd))
+				continue
+			if st.kind == 'return' and st.t1 == st.t0 + 2 and toks[st.t0 + 1].t == var:
+				if state in (FREED, GONE):
+					return False, '%s is returned after it is freed' % var
+				rets.add(st)
+				for x in nd.succ:
+					work.append((x, GONE, nd))
+				continue
+			if us:
+				if state in (FREED, GONE):
+					return False, '%s is used after it is freed or handed on (line %d)' % (var, toks[st.t0].line)
+				k = self.store_of(st, var)
+				if k is not None:
+					stores[st] = k
+					for x in nd.succ:
+						work.append((x, GONE, nd))
+					continue
+				if st.kind == 'expr' and toks[st.t0].t == var and toks[st.t0 + 1].t in ('=', '+=', '-='):
+					return False, '%s is assigned again (line %d)' % (var, toks[st.t0].line)
+				if st.kind == 'decl':
+					return False, '%s is copied into another variable (line %d)' % (var, toks[st.t0].line)
+			for x in nd.succ:
+				work.append((x, state, nd))
+		if not drops:
+			return False, 'never freed here (ownership always handed on)'
+		if len(free_fns) != 1:
+			return False, 'freed with different functions'
+		ff = free_fns.pop()
+		if ff != 'kfree_sensitive' and ff != ALLOCS[site.afn] and not (ff == 'kvfree' and ALLOCS[site.afn] == 'kfree'):
+			return False, '%s() memory freed with %s()' % (site.afn, ff)
+		# nothing enters the scope but through the allocation
+		for nd in f.cfg.nodes:
+			if not self.node_in(nd, B, s.idx + 1, len(B.body) - 1):
+				continue
+			for p in nd.pred:
+				if p is start or self.node_in(p, B, s.idx + 1, len(B.body) - 1):
+					continue
+				if p.stmt is not None and p.stmt.kind == 'goto':
+					continue
+				if nd.stmt is not None and nd.stmt.kind == 'case':
+					return False, 'a case label is inside the scope'
+				return False, 'control enters the scope without the allocation (line %d)' % toks[nd.stmt.t0].line
+		site.cls = ff
+		site.drops = sorted(drops, key=lambda x: x.t0)
+		site.rets = sorted(rets, key=lambda x: x.t0)
+		site.stores = sorted(stores.items(), key=lambda x: x[0].t0)
+		site.decl_text = pointer_decl_text(self.cf, site.decl, site.dtok, ff)
+		if site.decl_text is None:
+			return False, 'the declaration of %s is not a plain pointer' % var
+		return True, ''
+
+	def uses_in_cond(self, st, var):
+		if st.cond is None:
+			return []
+		return [k for k in range(st.cond[0], st.cond[1] + 1) if self.toks[k].t == var and self.toks[k].k == 'id'
+			and self.toks[k - 1].t not in ('.', '->')]
+
+	def store_of(self, st, var):
+		"""'x->y = p;' or '*out = p;': the token index of p, else None."""
+		toks = self.toks
+		if st.kind != 'expr' or toks[st.t1 - 1].t != var or toks[st.t1 - 2].t != '=':
+			return None
+		lhs = toks[st.t0:st.t1 - 2]
+		if len(lhs) == 1 and lhs[0].k == 'id' and (lhs[0].t in self.f.locals):
+			return None
+		if not any(x.t in ('->', '.', '[', '*') for x in lhs) and not (len(lhs) == 1 and lhs[0].t not in self.f.locals and lhs[0].t not in self.f.params):
+			return None
+		return st.t1 - 1
+
+	def stmt_of_token(self, k):
+		best = None
+		for s in self.f.body.walk():
+			if s.kind in ('block',):
+				continue
+			if s.t0 <= k <= s.t1:
+				if best is None or (s.t1 - s.t0) < (best.t1 - best.t0):
+					best = s
+		return best
+
+
+def plan_free(cf, prof, plan):
+	missing = set(x for x in prof['missing_classes'].split(',') if x)
+	excl = excluded_functions(cf.path)
+	if prof['free'] == 'no':
+		return
+	for f in cf.funcs:
+		if not any(cf.toks[k].t in ALLOCS for k in range(f.b0, f.b1)):
+			continue
+		if not cf.parse(f):
+			continue
+		fp = FreePlanner(cf, f, prof)
+		sites = fp.sites()
+		ok_sites = []
+		for st in sites:
+			if f.name in excl:
+				st.kind = 'skip'
+				st.reason = excl[f.name]
+			else:
+				ok, why = fp.check_free(st)
+				if ok and st.cls in missing:
+					ok, why = False, 'the target kernel has no __free(%s) class' % st.cls
+				if not ok:
+					st.kind = 'skip'
+					st.reason = why
+				else:
+					st.kind = 'free'
+					st.reason = 'freed on every path'
+					ok_sites.append(st)
+		# two allocations of one variable: leave both
+		names = {}
+		for st in ok_sites:
+			names.setdefault(st.var, []).append(st)
+		for nm, lst in names.items():
+			if len(lst) > 1 or len([x for x in sites if x.var == nm]) > 1:
+				for st in lst:
+					st.kind = 'skip'
+					st.reason = '%s is allocated more than once' % nm
+		ok_sites = [st for st in ok_sites if st.kind == 'free']
+		if ok_sites:
+			apply_sites(cf, f, fp, ok_sites, prof, plan)
+		for st in sites:
+			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1))[:70],
+					    st.kind if st.kind == 'free' else 'skip', st.reason))
 
 
 def is_write(toks, k):
@@ -1835,6 +2230,482 @@ def emit_drop(cf, f, plan, d, rewrite, assign_goto, dropped):
 
 
 # --------------------------------------------------------------------------
+# DMA-coherent buffers: struct safe_dma_buf
+# --------------------------------------------------------------------------
+
+DMA_ALLOCS = {'dma_alloc_coherent': 'dma_free_coherent', 'dmam_alloc_coherent': 'dmam_free_coherent'}
+DMA_FREES = set(DMA_ALLOCS.values())
+
+
+class DmaSite(FreeSite):
+	"""A function-local buffer freed on every path: the owned buffer is
+	declared __free(safe_dma) where it is allocated, and the CPU pointer
+	and DMA handle variables are set from it, so the code using them does
+	not change."""
+
+	def __init__(self, f, stmt, var, afn, decl, dtok, hvar, check):
+		FreeSite.__init__(self, f, stmt, var, afn, decl, dtok)
+		self.hvar = hvar
+		self.check = check	# the "if (!cpu)" statement
+		self.keep_vars = (var, hvar)
+		self.bufname = var + '_buf'
+
+	def emit(self, cf, plan):
+		toks = cf.toks
+		plan.sites.append((self.f.name, self.afn, ('dma', self.var), 'dma', len(self.drops)))
+		plan.add(toks[self.stmt.t0], 'dalloc',
+			 (self.bufname, 'struct safe_dma_buf *%s __free(safe_dma)' % self.bufname, self.hvar))
+		plan.headers.add('dma')
+
+
+class DmaPlanner(FreePlanner):
+
+	def dma_alloc_of(self, s):
+		"""'cpu = dma_alloc_coherent(D, S, &h, G);': (cpu, fn, h)."""
+		toks = self.toks
+		if s.kind != 'expr' or toks[s.t0].k != 'id' or toks[s.t0 + 1].t != '=':
+			return None
+		c = call_stmt(self.cf, Stmt('expr', s.t0 + 2, s.t1), DMA_ALLOCS)
+		if c is None or len(c[1]) != 4:
+			return None
+		h0, h1 = c[1][2]
+		if h1 != h0 + 1 or toks[h0].t != '&' or toks[h1].k != 'id':
+			return None
+		return toks[s.t0].t, c[0], toks[h1].t
+
+	def sites(self):
+		out = []
+		for s in self.f.body.walk():
+			a = self.dma_alloc_of(s)
+			if a is None:
+				continue
+			var, afn, hvar = a
+			if var not in self.f.locals or hvar not in self.f.locals:
+				continue
+			decl = self.f.locals[var]
+			dtok = None
+			for nm, tk in decl_names(self.toks, decl):
+				if nm == var:
+					dtok = tk
+			B = s.parent
+			check = None
+			if B is not None and B.kind == 'block' and s.idx + 1 < len(B.body):
+				nx = B.body[s.idx + 1]
+				if nx.kind == 'if' and nx.els is None and self.null_test(nx, var) == 1:
+					check = nx
+			out.append(DmaSite(self.f, s, var, afn, decl, dtok, hvar, check))
+		return out
+
+	def check_dma(self, site):
+		toks = self.toks
+		f = self.f
+		s = site.stmt
+		var, hvar = site.var, site.hvar
+		B = s.parent
+		if site.afn != 'dma_alloc_coherent':
+			return False, 'a device-managed buffer in a local variable'
+		if B is None or B.kind != 'block':
+			return False, 'the allocation is not a statement of a block'
+		if B.parent is not None and B.parent.kind == 'switch':
+			return False, 'a declaration in a switch body would be jumped over by its case labels'
+		if site.check is None:
+			return False, 'no "if (!%s)" right after the allocation' % var
+		if site.bufname in f.locals or site.bufname in f.params:
+			return False, '%s is taken' % site.bufname
+		for k in range(f.b0, f.b1):
+			x = toks[k]
+			if x.t == '&' and toks[k + 1].t in (var, hvar) and not (s.t0 <= k <= s.t1):
+				return False, 'the address of %s is taken' % toks[k + 1].t
+		lo = s.idx + 1
+		# every use after the allocation's block would outlive the buffer
+		for k in range(f.b0, f.b1):
+			x = toks[k]
+			if x.k == 'id' and x.t in (var, hvar) and toks[k - 1].t not in ('.', '->'):
+				if site.decl.t0 <= k <= site.decl.t1 or s.t0 <= k <= s.t1:
+					continue
+				hd = f.locals.get(hvar)
+				if hd is not None and hd.t0 <= k <= hd.t1:
+					continue
+				own = self.stmt_of_token(k)
+				if own is None or not self.in_region(own, B, lo, len(B.body) - 1):
+					return False, '%s is used outside the block it is allocated in' % x.t
+		start = site.check.nodes[0]
+		seen = set()
+		work = [(start.succ[0], NULLP, start), (start.succ[1], OWNED, start)]
+		drops = set()
+		while work:
+			nd, state, src = work.pop()
+			if (nd.id, state) in seen:
+				continue
+			seen.add((nd.id, state))
+			if not self.node_in(nd, B, lo, len(B.body) - 1):
+				if state == OWNED:
+					return False, 'a path leaves with the buffer neither freed nor handed on (line %d)' % (
+						toks[src.stmt.t0].line if src.stmt is not None else 0)
+				continue
+			st = nd.stmt
+			if nd.kind == 'cond':
+				if st.kind != 'block' and st.cond is not None:
+					us = [k for k in range(st.cond[0], st.cond[1]) if toks[k].t in (var, hvar)]
+					if us and state != OWNED:
+						return False, '%s is read where the buffer is not allocated (line %d)' % (var, toks[st.t0].line)
+				for x in nd.succ:
+					work.append((x, state, nd))
+				continue
+			c = call_stmt(self.cf, st, DMA_FREES)
+			if c is not None and len(c[1]) == 4 and self.cf.tokstr(*c[1][2]) == var and \
+			   self.cf.tokstr(*c[1][3]) == hvar and c[0] == 'dma_free_coherent':
+				if state != OWNED:
+					return False, 'the buffer is freed twice or while not allocated (line %d)' % toks[st.t0].line
+				drops.add(st)
+				for x in nd.succ:
+					work.append((x, FREED, nd))
+				continue
+			us = [k for k in range(st.t0, st.t1 + 1) if toks[k].k == 'id' and toks[k].t in (var, hvar)
+			      and toks[k - 1].t not in ('.', '->')]
+			if us:
+				if state != OWNED:
+					return False, '%s is used where the buffer is not allocated (line %d)' % (var, toks[st.t0].line)
+				if st.kind == 'return' or (st.kind == 'expr' and toks[st.t0].t in (var, hvar) and
+							    toks[st.t0 + 1].t in ('=', '+=', '-=')):
+					return False, 'the buffer is handed on or reassigned (line %d)' % toks[st.t0].line
+				if st.kind == 'expr' and toks[st.t1 - 1].t == var and toks[st.t1 - 2].t == '=':
+					return False, 'the CPU pointer is stored (line %d): keep the buffer in the structure' % toks[st.t0].line
+				if st.kind == 'decl':
+					return False, '%s is copied into another variable (line %d)' % (var, toks[st.t0].line)
+			for x in nd.succ:
+				work.append((x, state, nd))
+		if not drops:
+			return False, 'never freed here'
+		for nd in f.cfg.nodes:
+			if not self.node_in(nd, B, lo, len(B.body) - 1):
+				continue
+			for p in nd.pred:
+				if p is s.nodes[0] or self.node_in(p, B, lo, len(B.body) - 1):
+					continue
+				if p.stmt is not None and p.stmt.kind == 'goto':
+					continue
+				return False, 'control enters the scope without the allocation'
+		site.cls = 'safe_dma'
+		site.drops = sorted(drops, key=lambda x: x.t0)
+		return True, ''
+
+
+def find_structs(cf):
+	"""struct name -> (first token of the body, last token)."""
+	toks = cf.toks
+	out = {}
+	for i in range(len(toks) - 2):
+		if toks[i].t == 'struct' and toks[i + 1].k == 'id' and toks[i + 2].t == '{':
+			d = 0
+			j = i + 2
+			while j < len(toks):
+				if toks[j].t == '{':
+					d += 1
+				elif toks[j].t == '}':
+					d -= 1
+					if d == 0:
+						break
+				j += 1
+			if j < len(toks) and toks[j + 1].t in (';',) and not cf.func_at(i):
+				out[toks[i + 1].t] = (i + 3, j - 1)
+	return out
+
+
+def struct_fields(cf, lo, hi):
+	"""field name -> (declaration tokens lo..hi, name token) for
+	single-declarator fields at the top level of a struct body."""
+	toks = cf.toks
+	out = {}
+	k = lo
+	st = lo
+	d = 0
+	while k <= hi:
+		t = toks[k].t
+		if t in ('(', '[', '{'):
+			d += 1
+		elif t in (')', ']', '}'):
+			d -= 1
+		elif t == ';' and d == 0:
+			seg = toks[st:k]
+			if seg and seg[-1].k == 'id' and not any(x.t in (',', '(', '[', ':') for x in seg):
+				out[seg[-1].t] = (st, k, seg[-1])
+			st = k + 1
+		k += 1
+	return out
+
+
+class FieldPair(object):
+	def __init__(self, sname, cpu, hnd, ctype):
+		self.sname = sname
+		self.cpu = cpu		# (lo, hi, tok)
+		self.hnd = hnd
+		self.ctype = ctype	# the CPU pointer's type, for casts
+		self.edits = []
+		self.reason = ''
+		self.allocs = []	# (line, func, text)
+
+
+def plan_dma_fields(cf, prof, plan):
+	"""Buffers kept in a private structure of this file: the CPU pointer
+	and handle fields become one struct safe_dma_buf *.  Only when the CPU
+	touches the buffer at most right after allocating it: once the
+	device has the address, safe_dma_cpu_ptr() returns NULL."""
+	toks = cf.toks
+	structs = find_structs(cf)
+	# candidate pairs from the allocations
+	pairs = {}
+	for f in cf.funcs:
+		for k in range(f.b0, f.b1):
+			if toks[k].t in DMA_ALLOCS and toks[k + 1].t == '(' and toks[k - 1].t == '=':
+				# E->cpu = dma_alloc_coherent(D, S, &E->h, G)
+				if toks[k - 2].k == 'id' and toks[k - 3].t == '->':
+					cpu = toks[k - 2].t
+					try:
+						c = Parser(toks, k, f.b1).match_close(k + 1)
+					except ParseError:
+						continue
+					args = split_args(toks, k + 2, c - 1)
+					if len(args) != 4:
+						continue
+					a0, a1 = args[2]
+					if toks[a0].t == '&' and toks[a1].k == 'id' and toks[a1 - 1].t == '->':
+						pairs.setdefault((cpu, toks[a1].t), []).append((f, k))
+	for (cpu, hnd), allocs in sorted(pairs.items()):
+		owner = None
+		for sn, (lo, hi) in structs.items():
+			flds = struct_fields(cf, lo, hi)
+			if cpu in flds and hnd in flds:
+				owner = (sn, flds)
+		report_line = lambda f, k: (toks[k].line, f.name, collapse_ws(cf.text(k - 4 if k >= 4 else k, k)) + '(...)')
+		if owner is None:
+			for f, k in allocs:
+				plan.report.append(report_line(f, k) + ('skip', 'the structure with %s and %s is defined in another file' % (cpu, hnd)))
+			continue
+		sn, flds = owner
+		cpu_f, h_f = flds[cpu], flds[hnd]
+		ok, why, edits = dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs)
+		for f, k in allocs:
+			plan.report.append(report_line(f, k) + (('dma', 'the buffer in struct %s' % sn) if ok else ('skip', why)))
+		if ok:
+			for tok, kind, data in edits:
+				plan.add(tok, kind, data)
+			plan.headers.add('dma')
+			for f, k in allocs:
+				plan.sites.append((f.name, toks[k].t, ('dmaf', cpu), 'dma', 0))
+
+
+def split_args(toks, a, b):
+	args = []
+	d = 0
+	st = a
+	for j in range(a, b + 1):
+		if toks[j].t in ('(', '[', '{'):
+			d += 1
+		elif toks[j].t in (')', ']', '}'):
+			d -= 1
+		elif toks[j].t == ',' and d == 0:
+			args.append((st, j - 1))
+			st = j + 1
+	if b >= a:
+		args.append((st, b))
+	return args
+
+
+def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
+	toks = cf.toks
+	edits = []
+	lo, hi, ctok = cpu_f
+	spec = [x.t for x in toks[lo:hi]]
+	if '*' not in spec or spec.count('*') != 1 or spec[-1] != cpu or spec[-2] != '*':
+		return False, 'the CPU pointer field is not a plain pointer', []
+	if [x.t for x in toks[h_f[0]:h_f[1]]] != ['dma_addr_t', hnd]:
+		return False, 'the handle field is not a plain dma_addr_t', []
+	if h_f[0] < lo:
+		return False, 'the handle field comes before the CPU pointer field', []
+	fams = set(toks[k].t for f, k in allocs)
+	if len(fams) != 1:
+		return False, 'allocated both with and without devres', []
+	alloc_fns = set(f.name for f, k in allocs)
+	for f in cf.funcs:
+		if not any(toks[k].t in (cpu, hnd) for k in range(f.b0, f.b1)):
+			continue
+		if not cf.parse(f):
+			return False, 'cannot parse %s(): %s' % (f.name, f.error), []
+		typed = set()
+		for nm, dstmt in list(f.locals.items()):
+			txt = [x.t for x in toks[dstmt.t0:dstmt.t1]]
+			if txt[:2] == ['struct', sn]:
+				typed.add(nm)
+		hdr = [x.t for x in toks[f.h0:f.b0]]
+		for i in range(len(hdr) - 3):
+			if hdr[i] == 'struct' and hdr[i + 1] == sn and hdr[i + 2] == '*':
+				typed.add(hdr[i + 3])
+		window = dma_window(cf, f, cpu, hnd, allocs)
+		for k in range(f.b0, f.b1):
+			x = toks[k]
+			if x.k != 'id' or x.t not in (cpu, hnd) or toks[k - 1].t not in ('->', '.'):
+				continue
+			if toks[k - 1].t == '.' or toks[k - 2].k != 'id' or toks[k - 2].t not in typed or toks[k - 3].t in ('->', '.'):
+				return False, 'a use of ->%s in %s() not through a struct %s pointer' % (x.t, f.name, sn), []
+			e = toks[k - 2]
+			if x.t == hnd:
+				# in the allocation or the free: goes with them
+				if toks[k - 3].t == '&' and in_call(cf, k, DMA_ALLOCS):
+					continue
+				if in_call(cf, k, DMA_FREES, arg=3):
+					continue
+				if toks[k + 1].t in ('=', '+=', '-=', '++', '--') or toks[k - 3].t in ('&', '++', '--'):
+					return False, 'the handle is written or its address taken in %s()' % f.name, []
+				edits.append((x, 'dh', cpu))
+				continue
+			# the CPU pointer
+			nx = toks[k + 1].t
+			if nx == '=' and toks[k + 2].t in DMA_ALLOCS:
+				an = toks[k + 2]
+				edits.append((an, 'dfalloc' if an.t == 'dma_alloc_coherent' else 'dfallocm', None))
+				continue
+			if in_call(cf, k, DMA_FREES, arg=2):
+				c = enclosing_call(cf, k)
+				if c is None or toks[c + 1].t != '(':
+					return False, 'unexpected free', []
+				# the free must be a statement of its own
+				edits.append((toks[c], 'dfree', None))
+				continue
+			if nx == '=' and toks[k + 2].t == 'NULL' and toks[k + 3].t == ';':
+				continue
+			if nx == '=':
+				return False, 'the CPU pointer field is assigned in %s()' % f.name, []
+			if toks[k - 3].t == '!' and toks[k - 4].t == '(' and toks[k + 1].t == ')' and toks[k - 5].t in ('if', 'unlikely', 'WARN_ON'):
+				# !E->cpu: NULL test
+				kind = 'derr' if is_alloc_check(cf, f, k, allocs) else 'dnotnull'
+				edits.append((x, kind, None))
+				continue
+			if toks[k - 3].t == '(' and toks[k + 1].t == ')' and toks[k - 4].t in ('if', 'unlikely', 'likely'):
+				edits.append((x, 'dnull', None))
+				continue
+			if k in window:
+				if toks[k - 3].t in ('(', ',') and toks[k + 1].t in (')', ','):
+					edits.append((x, 'dcpu', None))
+					continue
+			return False, 'the CPU uses the buffer in %s() where the device may already have its address (line %d): convert to the accessors by hand' % (f.name, x.line), []
+	edits.append((ctok, 'dfield', None))
+	edits.append((h_f[2], 'dhfield', None))
+	# every allocation must have its error check
+	for f, k in allocs:
+		if not any(kind == 'derr' and f.b0 < t.i < f.b1 for t, kind, _ in edits):
+			return False, 'no "if (!...)" check right after the allocation in %s()' % f.name, []
+	return True, '', edits
+
+
+def in_call(cf, k, names, arg=None):
+	c = enclosing_call(cf, k)
+	if c is None or cf.toks[c].t not in names:
+		return False
+	if arg is None:
+		return True
+	end = Parser(cf.toks, c, len(cf.toks) - 1).match_close(c + 1)
+	args = split_args(cf.toks, c + 2, end - 1)
+	return len(args) > arg and args[arg][0] <= k <= args[arg][1] and args[arg][1] - args[arg][0] == 2
+
+
+def enclosing_call(cf, k):
+	toks = cf.toks
+	d = 0
+	j = k - 1
+	while j > 0:
+		t = toks[j].t
+		if t in (')', ']'):
+			d += 1
+		elif t in ('(', '['):
+			if d == 0:
+				if t == '(' and toks[j - 1].k == 'id':
+					return j - 1
+				return None
+			d -= 1
+		elif t in (';', '{', '}') and d == 0:
+			return None
+		j -= 1
+	return None
+
+
+def is_alloc_check(cf, f, k, allocs):
+	"""Is token k (in 'if (!E->cpu)') the statement right after an
+	allocation in f?"""
+	toks = cf.toks
+	for g, a in allocs:
+		if g is not f:
+			continue
+		e = a
+		while toks[e].t != ';':
+			e += 1
+		if toks[e + 1].t == 'if' and e + 1 < k < e + 8:
+			return True
+	return False
+
+
+def dma_window(cf, f, cpu, hnd, allocs):
+	"""Tokens where the CPU may still use the buffer: the statements
+	right after the allocation's error check that mention the CPU pointer
+	and not the handle."""
+	toks = cf.toks
+	out = set()
+	for g, a in allocs:
+		if g is not f:
+			continue
+		stmt = None
+		for s in f.body.walk():
+			if s.kind == 'expr' and s.t0 <= a <= s.t1:
+				stmt = s
+		if stmt is None or stmt.parent is None or stmt.parent.kind != 'block':
+			continue
+		B = stmt.parent
+		i = stmt.idx + 2
+		while i < len(B.body):
+			x = B.body[i]
+			names = [toks[k].t for k in range(x.t0, x.t1 + 1)]
+			if x.kind != 'expr' or cpu not in names or hnd in names:
+				break
+			out.update(range(x.t0, x.t1 + 1))
+			i += 1
+	return out
+
+
+def plan_dma(cf, prof, plan):
+	if prof['dma'] == 'no':
+		return
+	if not any(t.t in DMA_ALLOCS for t in cf.toks):
+		return
+	excl = excluded_functions(cf.path)
+	for f in cf.funcs:
+		if not any(cf.toks[k].t in DMA_ALLOCS for k in range(f.b0, f.b1)):
+			continue
+		if not cf.parse(f):
+			continue
+		dp = DmaPlanner(cf, f, prof)
+		sites = dp.sites()
+		ok_sites = []
+		for st in sites:
+			if f.name in excl:
+				ok, why = False, excl[f.name]
+			else:
+				ok, why = dp.check_dma(st)
+			if ok:
+				st.kind = 'free'
+				st.reason = 'freed on every path'
+				ok_sites.append(st)
+			else:
+				st.kind = 'skip'
+				st.reason = why
+		if ok_sites:
+			apply_sites(cf, f, dp, ok_sites, prof, plan)
+		for st in sites:
+			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1))[:70],
+					    'dma' if st.kind == 'free' else 'skip', st.reason))
+	plan_dma_fields(cf, prof, plan)
+
+
+# --------------------------------------------------------------------------
 # Entry points for the .cocci rules
 # --------------------------------------------------------------------------
 
@@ -1860,6 +2731,10 @@ def plan_for(path, what='locks'):
 			cf = cfile(path)
 			if what == 'locks':
 				plan_locks(cf, profile(), p)
+			elif what == 'free':
+				plan_free(cf, profile(), p)
+			elif what == 'dma':
+				plan_dma(cf, profile(), p)
 		except (OSError, ValueError, RecursionError) as e:
 			p.edits.clear()
 			p.report.append((0, '-', '-', 'skip', 'internal: %s' % e))
@@ -1900,6 +2775,115 @@ def edit_data(p, what='locks'):
 
 
 # --------------------------------------------------------------------------
+# Verification (make migrate): did spatch apply the whole plan?
+# --------------------------------------------------------------------------
+
+def lock_counts(cf, fname):
+	"""Per lock key: lock calls, unlock calls, guard(), scoped_guard()."""
+	out = {}
+	toks = cf.toks
+	for f in cf.funcs:
+		if f.name != fname:
+			continue
+		k = f.b0
+		while k < f.b1:
+			t = toks[k]
+			if t.k == 'id' and toks[k + 1].t == '(' and (t.t in LOCKS or t.t in UNLOCKS):
+				try:
+					c = Parser(toks, k, f.b1).match_close(k + 1)
+				except ParseError:
+					k += 1
+					continue
+				args = []
+				d = 0
+				st = k + 2
+				for j in range(k + 2, c):
+					if toks[j].t in ('(', '['):
+						d += 1
+					elif toks[j].t in (')', ']'):
+						d -= 1
+					elif toks[j].t == ',' and d == 0:
+						args.append(cf.tokstr(st, j - 1))
+						st = j + 1
+				if c > k + 2:
+					args.append(cf.tokstr(st, c - 1))
+				fam = LOCKS[t.t][1] if t.t in LOCKS else LOCKS[UNLOCKS[t.t]][1]
+				key = (fam, args[0] if args else '')
+				e = out.setdefault(key, [0, 0, 0, 0])
+				e[0 if t.t in LOCKS else 1] += 1
+			elif t.t == 'guard' and toks[k + 1].t == '(' and toks[k + 3].t == ')' and toks[k + 4].t == '(':
+				try:
+					c = Parser(toks, k + 4, f.b1).match_close(k + 4)
+				except ParseError:
+					k += 1
+					continue
+				key = (toks[k + 2].t, cf.tokstr(k + 5, c - 1) if c > k + 5 else '')
+				out.setdefault(key, [0, 0, 0, 0])[2] += 1
+			elif t.t == 'scoped_guard' and toks[k + 1].t == '(':
+				try:
+					c = Parser(toks, k + 1, f.b1).match_close(k + 1)
+				except ParseError:
+					k += 1
+					continue
+				e = cf.tokstr(k + 4, c - 1) if toks[k + 3].t == ',' else ''
+				key = (toks[k + 2].t, e)
+				out.setdefault(key, [0, 0, 0, 0])[3] += 1
+			k += 1
+	return out
+
+
+def verify_locks(orig, new, profile_name=None):
+	"""Problems found comparing ORIG and NEW against the plan for ORIG."""
+	global PROFILE
+	if profile_name:
+		PROFILE = load_profile(profile_name)
+	plan = plan_for(orig, 'locks')
+	a = cfile(orig)
+	b = CFile(new)
+	problems = []
+	funcs = sorted(set(x[0] for x in plan.sites))
+	for fn in funcs:
+		ca = lock_counts(a, fn)
+		cb = lock_counts(b, fn)
+		want = dict((k, list(v)) for k, v in ca.items())
+		for func, lfn, key, kind, nul in plan.sites:
+			if func != fn:
+				continue
+			e = want.setdefault(key, [0, 0, 0, 0])
+			e[0] -= 1
+			e[1] -= nul
+			e[2 if kind == 'guard' else 3] += 1
+		keys = set(want) | set(cb)
+		for k in keys:
+			w = want.get(k, [0, 0, 0, 0])
+			g = cb.get(k, [0, 0, 0, 0])
+			if w != g:
+				problems.append('%s: %s(%s): expected lock/unlock/guard/scoped %s, found %s' %
+						(fn, k[0], k[1], w, g))
+		for f in b.funcs:
+			if f.name == fn and not b.parse(f):
+				problems.append('%s: does not parse after the rewrite: %s' % (fn, f.error))
+	return problems
+
+
+def missing_classes(ksrc):
+	"""Guard and __free classes that KSRC's headers do not define."""
+	want = set(v[1] for v in LOCKS.values())
+	have = set()
+	pat = re.compile(r'DEFINE_(?:LOCK_GUARD_[01]|GUARD|FREE)\(\s*(\w+)\s*,')
+	for root, _, files in os.walk(os.path.join(ksrc, 'include', 'linux')):
+		for fn in files:
+			if fn.endswith('.h'):
+				try:
+					with open(os.path.join(root, fn), errors='replace') as fh:
+						for m in pat.finditer(fh.read()):
+							have.add(m.group(1))
+				except OSError:
+					pass
+	return sorted((want | set(['kfree', 'kvfree', 'kfree_sensitive'])) - have)
+
+
+# --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
@@ -1907,11 +2891,19 @@ def main(argv):
 	if len(argv) >= 3 and argv[1] == 'plan':
 		global PROFILE
 		PROFILE = load_profile(argv[3] if len(argv) > 3 else 'default')
-		p = plan_for(argv[2])
+		p = plan_for(argv[2], os.environ.get('SAFE_WHAT', 'locks'))
 		for r in sorted(p.report):
 			print('%d\t%s\t%s\t%s\t%s' % r)
 		for k in sorted(p.edits):
 			print('  edit %d:%d %s' % (k[0], k[1], p.edits[k]))
+		return 0
+	if len(argv) >= 4 and argv[1] == 'verify':
+		probs = verify_locks(argv[2], argv[3], argv[4] if len(argv) > 4 else None)
+		for x in probs:
+			print(x)
+		return 1 if probs else 0
+	if len(argv) == 3 and argv[1] == 'missing-classes':
+		print(','.join(missing_classes(argv[2])))
 		return 0
 	print(__doc__)
 	return 1
