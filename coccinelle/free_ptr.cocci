@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Give kmalloc()-family allocations that are freed on every path an owner:
+/// "T *p __free(kfree) = kmalloc(...);" declared where it is allocated.
+///
+/// The kfree()s on the paths go, "return p;" becomes "return_ptr(p);" and a
+/// store into a structure or through a pointer becomes
+/// "x->p = no_free_ptr(p);".  Gotos to labels that only freed and returned
+/// become returns.  A site is left alone when any path leaks the memory or
+/// hands it on in a way the rule cannot see (list_add(&p->node, ...), a
+/// call that keeps it), when the variable is reassigned, copied, has its
+/// address taken, is used after the free, or lives beyond the block of the
+/// allocation, when a goto would jump over the new declaration, and in a
+/// switch body.
+///
+/// Allocators: kmalloc, kzalloc, kcalloc, kmalloc_array, kmemdup, kstrdup,
+/// kstrndup, kasprintf, the _node variants (kfree), kvmalloc, kvzalloc,
+/// kvcalloc, kvmalloc_array (kvfree); kfree_sensitive() frees keep their
+/// class.  Decisions come from coccinelle/safecocci.py; SAFE_COCCI_REPORT=
+/// file lists every site with its reason.  Policy: -D safe_profile=...
+/// (the netdev profile turns this rule off).
+//
+// Confidence: High
+// Copyright: (C) 2025 The safe authors.
+// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Keywords: __free, return_ptr, no_free_ptr, cleanup
+
+virtual patch
+virtual context
+virtual org
+virtual report
+// -D safe_include: add <linux/safe/free.h> instead of <linux/cleanup.h>
+virtual safe_include
+
+@initialize:python@
+@@
+import os, sys
+
+def _safe_dir():
+	d = os.environ.get('SAFE_COCCI_DIR')
+	if d:
+		return d
+	args = open('/proc/self/cmdline').read().split('\0')
+	for i, a in enumerate(args[:-1]):
+		if a in ('--sp-file', '--cocci-file'):
+			return os.path.dirname(os.path.realpath(args[i + 1]))
+		if a == '--test':
+			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
+	for a in args:
+		if a.endswith('.cocci'):
+			return os.path.dirname(os.path.realpath(a))
+	return 'coccinelle'
+
+sys.path.insert(0, _safe_dir())
+import safecocci
+
+def fr_is(p, kind):
+	return safecocci.edit(p, kind, 'free')
+
+def fr_data(p):
+	return safecocci.edit_data(p, 'free')
+
+def fr_fdecl(p): return fr_is(p, 'fdecl')
+def fr_fdecli(p): return fr_is(p, 'fdecli')
+def fr_site(p): return fr_is(p, 'fdecl') or fr_is(p, 'fdecli')
+def fr_drop(p): return fr_is(p, 'drop')
+def fr_ublk(p): return fr_is(p, 'ublk')
+def fr_ublk_goto(p): return fr_is(p, 'ublk_goto')
+def fr_uagoto_blk(p): return fr_is(p, 'uagoto_blk')
+def fr_goto(p): return fr_is(p, 'goto')
+def fr_agoto(p): return fr_is(p, 'agoto')
+def fr_agoto_blk(p): return fr_is(p, 'agoto_blk')
+def fr_label(p): return fr_is(p, 'label')
+def fr_deadret(p): return fr_is(p, 'deadret')
+def fr_decl(p): return fr_is(p, 'decl')
+def fr_decl_init(p): return fr_is(p, 'decl_init')
+def fr_retptr(p): return fr_is(p, 'retptr')
+def fr_noptr(p): return fr_is(p, 'noptr')
+
+@fp depends on patch@
+identifier free = {kfree, kvfree, kfree_sensitive};
+identifier l, r, x;
+type T;
+expression E, C, X, I;
+statement S;
+position pa : script:python() { fr_fdecl(pa) };
+position pi : script:python() { fr_fdecli(pi) };
+position pd : script:python() { fr_drop(pd) };
+position pb : script:python() { fr_ublk(pb) };
+position pbg : script:python() { fr_ublk_goto(pbg) };
+position pba : script:python() { fr_uagoto_blk(pba) };
+position pt : script:python() { fr_goto(pt) };
+position pag : script:python() { fr_agoto(pag) };
+position pab : script:python() { fr_agoto_blk(pab) };
+position pl : script:python() { fr_label(pl) };
+position px : script:python() { fr_deadret(px) };
+position pv : script:python() { fr_decl(pv) };
+position pvi : script:python() { fr_decl_init(pvi) };
+position pr : script:python() { fr_retptr(pr) };
+position pn : script:python() { fr_noptr(pn) };
+fresh identifier D = script:python(pa) { fr_data(pa) };
+fresh identifier DI = script:python(pi) { fr_data(pi) };
+fresh identifier RT = script:python(pt) { fr_data(pt) };
+fresh identifier RB = script:python(pbg) { fr_data(pbg) };
+@@
+
+(
+- x@pa = E;
++ D = E;
+|
+- T x@pi = I;
++ DI = I;
+|
+- T x@pv;
+|
+- T x@pvi = I;
+|
+- free@pd(...);
+|
+- if (C) {
+- free@pb(...);
+- S
+- }
++ if (C)
++	S
+|
+- if (C) {
+- free@pbg(...);
+- goto l;
+- }
++ if (C)
++	return RB;
+|
+- if (C) {
+- free@pba(...);
+- r = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- goto l@pt;
++ return RT;
+|
+- r@pag = X;
+- goto l;
++ return X;
+|
+- if (C) {
+- r@pab = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- l@pl:
+|
+- return X@px;
+|
+- return x@pr;
++ return_ptr(x);
+|
+  E =
+- x@pn
++ no_free_ptr(x)
+  ;
+)
+
+@has_cleanup depends on patch@
+@@
+#include <linux/cleanup.h>
+
+@has_safe depends on patch@
+@@
+#include <linux/safe/free.h>
+
+@depends on patch && fp && !has_cleanup && !has_safe && !safe_include@
+@@
+  #include <linux/...>
++ #include <linux/cleanup.h>
+
+@depends on patch && fp && !has_safe && safe_include@
+@@
+  #include <linux/...>
++ #include <linux/safe/free.h>
+
+// ---------------------------------------------------------------- context
+
+@ctx depends on context@
+expression E;
+identifier x;
+position p : script:python() { fr_site(p) };
+@@
+(
+* x@p = E;
+|
+* x@p
+)
+
+// ---------------------------------------------------------------- org/report
+
+@site depends on org || report@
+identifier x;
+position p : script:python() { fr_site(p) };
+@@
+x@p
+
+@script:python depends on org@
+p << site.p;
+x << site.x;
+@@
+coccilib.org.print_todo(p[0], "%s can be declared __free() where it is allocated" % x)
+
+@script:python depends on report@
+p << site.p;
+x << site.x;
+@@
+coccilib.report.print_report(p[0], "%s can be declared __free() where it is allocated" % x)
