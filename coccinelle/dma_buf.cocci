@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Move dma_alloc_coherent()/dma_free_coherent() (and the dmam_ variants)
+/// onto safe's owned DMA buffer, struct safe_dma_buf from
+/// <linux/safe/dma.h>, which records the device, size and handle, so the
+/// free always matches the allocation.
+///
+/// A buffer local to a function and freed on every path becomes
+///
+///	struct safe_dma_buf *cpu_buf __free(safe_dma) =
+///		safe_dma_alloc(dev, size, 1, gfp, 0);
+///	if (IS_ERR(cpu_buf))
+///		...the old "if (!cpu)" branch...
+///	cpu = safe_dma_cpu_ptr(cpu_buf);
+///	handle = safe_dma_handle(cpu_buf);
+///
+/// and its dma_free_coherent() calls go (gotos to labels that only freed
+/// become returns).  The code using cpu and handle does not change.
+///
+/// A buffer kept in a private structure of the same file: the CPU pointer
+/// and dma_addr_t fields become one struct safe_dma_buf *, the allocation
+/// safe_dma_alloc() (devm_safe_dma_alloc() for dmam_), the frees
+/// safe_dma_free(), handle reads safe_dma_handle(), NULL tests
+/// IS_ERR()/IS_ERR_OR_NULL().  Because safe_dma_cpu_ptr() returns NULL
+/// once the device has the address, this is done only where the CPU uses
+/// the buffer at most right after allocating it; other sites are reported
+/// with the reason (use the typed accessors, safe_dma_get()/set(), by hand).
+///
+/// Decisions come from coccinelle/safecocci.py; SAFE_COCCI_REPORT=file
+/// lists every site with its reason.
+//
+// Confidence: High
+// Copyright: (C) 2025 The safe authors.
+// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Keywords: dma_alloc_coherent, safe_dma_buf
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import os, sys
+
+def _safe_dir():
+	d = os.environ.get('SAFE_COCCI_DIR')
+	if d:
+		return d
+	args = open('/proc/self/cmdline').read().split('\0')
+	for i, a in enumerate(args[:-1]):
+		if a in ('--sp-file', '--cocci-file'):
+			return os.path.dirname(os.path.realpath(args[i + 1]))
+		if a == '--test':
+			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
+	for a in args:
+		if a.endswith('.cocci'):
+			return os.path.dirname(os.path.realpath(a))
+	return 'coccinelle'
+
+sys.path.insert(0, _safe_dir())
+import safecocci
+
+def dm_is(p, kind):
+	return safecocci.edit(p, kind, 'dma')
+
+def dm_data(p, i):
+	return safecocci.edit_data(p, 'dma')[i]
+
+def dm_dalloc(p): return dm_is(p, 'dalloc')
+def dm_drop(p): return dm_is(p, 'drop')
+def dm_ublk(p): return dm_is(p, 'ublk')
+def dm_ublk_goto(p): return dm_is(p, 'ublk_goto')
+def dm_uagoto_blk(p): return dm_is(p, 'uagoto_blk')
+def dm_goto(p): return dm_is(p, 'goto')
+def dm_agoto(p): return dm_is(p, 'agoto')
+def dm_agoto_blk(p): return dm_is(p, 'agoto_blk')
+def dm_label(p): return dm_is(p, 'label')
+def dm_deadret(p): return dm_is(p, 'deadret')
+def dm_decl(p): return dm_is(p, 'decl')
+def dm_decl_init(p): return dm_is(p, 'decl_init')
+def dm_dfalloc(p): return dm_is(p, 'dfalloc')
+def dm_dfallocm(p): return dm_is(p, 'dfallocm')
+def dm_derr(p): return dm_is(p, 'derr')
+def dm_dnull(p): return dm_is(p, 'dnull')
+def dm_dnotnull(p): return dm_is(p, 'dnotnull')
+def dm_dcpu(p): return dm_is(p, 'dcpu')
+def dm_dh(p): return dm_is(p, 'dh')
+def dm_dfree(p): return dm_is(p, 'dfree')
+def dm_dfield(p): return dm_is(p, 'dfield')
+def dm_dhfield(p): return dm_is(p, 'dhfield')
+def dm_site(p): return dm_is(p, 'dalloc') or dm_is(p, 'dfalloc') or dm_is(p, 'dfallocm')
+def dm_str(p): return str(safecocci.edit_data(p, 'dma'))
+
+// functions first: the structure rule below then still sees the
+// positions spatch parsed
+
+@fn depends on patch@
+identifier free = {dma_free_coherent};
+identifier l, r, x, fld;
+type T;
+expression E, C, X, I, D, S, H, G;
+statement S1;
+position pa : script:python() { dm_dalloc(pa) };
+position pd : script:python() { dm_drop(pd) };
+position pb : script:python() { dm_ublk(pb) };
+position pbg : script:python() { dm_ublk_goto(pbg) };
+position pba : script:python() { dm_uagoto_blk(pba) };
+position pt : script:python() { dm_goto(pt) };
+position pag : script:python() { dm_agoto(pag) };
+position pab : script:python() { dm_agoto_blk(pab) };
+position pl : script:python() { dm_label(pl) };
+position px : script:python() { dm_deadret(px) };
+position pv : script:python() { dm_decl(pv) };
+position pvi : script:python() { dm_decl_init(pvi) };
+position pfa : script:python() { dm_dfalloc(pfa) };
+position pfm : script:python() { dm_dfallocm(pfm) };
+position pe : script:python() { dm_derr(pe) };
+position pn : script:python() { dm_dnull(pn) };
+position pnn : script:python() { dm_dnotnull(pnn) };
+position pc : script:python() { dm_dcpu(pc) };
+position ph : script:python() { dm_dh(ph) };
+position pf : script:python() { dm_dfree(pf) };
+fresh identifier BN = script:python(pa) { dm_data(pa, 0) };
+fresh identifier BD = script:python(pa) { dm_data(pa, 1) };
+fresh identifier HV = script:python(pa) { dm_data(pa, 2) };
+fresh identifier RT = script:python(pt) { dm_str(pt) };
+fresh identifier RB = script:python(pbg) { dm_str(pbg) };
+fresh identifier NF = script:python(ph) { dm_str(ph) };
+@@
+
+(
+- x@pa = dma_alloc_coherent(D, S, H, G);
++ BD = safe_dma_alloc(D, S, 1, G, 0);
+  if (
+-     !x
++     IS_ERR(BN)
+  ) S1
++ x = safe_dma_cpu_ptr(BN);
++ HV = safe_dma_handle(BN);
+|
+- T x@pv;
+|
+- T x@pvi = I;
+|
+- free@pd(...);
+|
+- if (C) {
+- free@pb(...);
+- S1
+- }
++ if (C)
++	S1
+|
+- if (C) {
+- free@pbg(...);
+- goto l;
+- }
++ if (C)
++	return RB;
+|
+- if (C) {
+- free@pba(...);
+- r = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- goto l@pt;
++ return RT;
+|
+- r@pag = X;
+- goto l;
++ return X;
+|
+- if (C) {
+- r@pab = X;
+- goto l;
+- }
++ if (C)
++	return X;
+|
+- l@pl:
+|
+- return X@px;
+|
+  E->fld =
+- dma_alloc_coherent@pfa(D, S, H, G)
++ safe_dma_alloc(D, S, 1, G, 0)
+  ;
+|
+  E->fld =
+- dmam_alloc_coherent@pfm(D, S, H, G)
++ devm_safe_dma_alloc(D, S, 1, G, 0)
+  ;
+|
+- !E->fld@pe
++ IS_ERR(E->fld)
+|
+- !E->fld@pnn
++ IS_ERR_OR_NULL(E->fld)
+|
+- E->fld@pn
++ !IS_ERR_OR_NULL(E->fld)
+|
+- E->fld@pc
++ safe_dma_cpu_ptr(E->fld)
+|
+- E->fld@ph
++ safe_dma_handle(E->NF)
+|
+- \(dma_free_coherent@pf\|dmam_free_coherent@pf\)(D, S, E, H);
++ safe_dma_free(E);
+)
+
+@st depends on patch@
+identifier sn, cpu, h;
+type T1, T2;
+position pf : script:python() { dm_dfield(pf) };
+position ph : script:python() { dm_dhfield(ph) };
+@@
+struct sn {
+  ...
+- T1 *cpu@pf;
++ struct safe_dma_buf *cpu;
+  ...
+- T2 h@ph;
+  ...
+};
+
+@has_dma depends on patch@
+@@
+#include <linux/safe/dma.h>
+
+@depends on patch && (fn || st) && !has_dma@
+@@
+  #include <linux/...>
++ #include <linux/safe/dma.h>
+
+// ---------------------------------------------------------------- context
+
+@ctx depends on context@
+identifier x;
+position p : script:python() { dm_site(p) };
+@@
+* x@p
+
+// ---------------------------------------------------------------- org/report
+
+@site depends on org || report@
+identifier x;
+position p : script:python() { dm_site(p) };
+@@
+x@p
+
+@script:python depends on org@
+p << site.p;
+@@
+coccilib.org.print_todo(p[0], "dma_alloc_coherent() buffer can become an owned struct safe_dma_buf")
+
+@script:python depends on report@
+p << site.p;
+@@
+coccilib.report.print_report(p[0], "dma_alloc_coherent() buffer can become an owned struct safe_dma_buf")
