@@ -52,7 +52,7 @@ struct edu {
 static irqreturn_t edu_irq(int irq, void *data)
 {
 	struct edu *edu = data;
-	void __iomem *regs = safe_revocable_bound(edu->regs.rev, &edu->pdev->dev);
+	void __iomem *regs = safe_revocable_bound_ptr(edu->regs, &edu->pdev->dev);
 	u32 status = ioread32(regs + EDU_REG_IRQ_STATUS);
 
 	if (!status || status == ~0U)
@@ -317,9 +317,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->domain = devm_safe_revocable_domain_create(dev);
 	if (IS_ERR(edu->domain))
 		return PTR_ERR(edu->domain);
-	edu->regs.rev = safe_revocable_create(edu->domain, edu->bar, NULL);
-	if (IS_ERR(edu->regs.rev))
-		return PTR_ERR(edu->regs.rev);
+	ret = safe_revocable_init(edu->regs, edu->domain, edu->bar, NULL);
+	if (ret)
+		return ret;
 
 	struct safe_dma_buf *buf __free(safe_dma) =
 		safe_dma_alloc_array(dev, u8, EDU_BUF_SIZE, GFP_KERNEL);
@@ -350,7 +350,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 
 	dev_info(dev, "edu %#x ready\n",
-		 ioread32(safe_revocable_bound(edu->regs.rev, dev) + EDU_REG_ID));
+		 ioread32(safe_revocable_bound_ptr(edu->regs, dev) + EDU_REG_ID));
 	return 0;
 }
 

@@ -187,10 +187,10 @@ static int ticker_probe(struct platform_device *pdev)
 	spin_lock_init(&st->ring.lock);
 	st->period_ms = 5;
 	/* The domain frees the state once no access is left. */
-	t->state.rev = safe_revocable_create(t->domain, st, ticker_state_free);
-	if (IS_ERR(t->state.rev)) {
+	ret = safe_revocable_init(t->state, t->domain, st, ticker_state_free);
+	if (ret) {
 		kfree(st);
-		return PTR_ERR(t->state.rev);
+		return ret;
 	}
 
 	t->misc.misc.minor = MISC_DYNAMIC_MINOR;

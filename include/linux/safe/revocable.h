@@ -264,6 +264,43 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	} name
 
 /**
+ * safe_revocable_init() - create the resource behind a typed handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
+ * @_d: the domain
+ * @_ptr: the resource; its type must match the handle's, address space
+ *	included (an ``__iomem`` handle takes an ``__iomem`` pointer)
+ * @_release: called with the resource once no access can see it, or NULL
+ *
+ * The typed form of safe_revocable_create(): sparse and the compiler check
+ * @_ptr against the handle.  @_h is left untouched on failure.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the errno of safe_revocable_create().
+ */
+#define safe_revocable_init(_h, _d, _ptr, _release)			\
+	({								\
+		typeof((_h).__safe_type) __safe_p = (_ptr);		\
+		struct safe_revocable *__safe_r =			\
+			safe_revocable_create((_d), (__force void *)__safe_p, \
+					      (_release));		\
+		if (!IS_ERR(__safe_r))					\
+			(_h).rev = __safe_r;				\
+		PTR_ERR_OR_ZERO(__safe_r);				\
+	})
+
+/**
+ * safe_revocable_bound_ptr() - safe_revocable_bound() through a typed handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
+ * @_dev: the device whose binding guarantees the resource is alive
+ *
+ * Context: the caller must run within the bound lifetime of @_dev.
+ * Return: the resource, typed as the handle declares it.
+ */
+#define safe_revocable_bound_ptr(_h, _dev)				\
+	((__force typeof((_h).__safe_type))				\
+	 safe_revocable_bound((_h).rev, (_dev)))
+
+/**
  * safe_revocable_scope() - run the next statement only if the resource lives
  * @_var: name of the typed resource pointer, visible in the statement only
  * @_h: the SAFE_DECLARE_REVOCABLE() handle
@@ -283,7 +320,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		__safe_revocable_scope(_var, typeof((_h).__safe_type))
 
 #define __safe_revocable_scope(_var, ptr_type)				\
-	for (ptr_type _var __maybe_unused = __safe_acc.ptr;		\
+	for (ptr_type _var __maybe_unused = (__force typeof(_var))__safe_acc.ptr; \
 	     __safe_once && __safe_acc.ptr; __safe_once = NULL)
 
 /**
@@ -301,7 +338,8 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	struct safe_revocable_access __safe_acc_##_var			\
 		__cleanup(safe_revocable_end) =				\
 		__safe_revocable_begin((_h).rev);			\
-	typeof((_h).__safe_type) _var = __safe_acc_##_var.ptr
+	typeof((_h).__safe_type) _var =					\
+		(__force typeof((_h).__safe_type))__safe_acc_##_var.ptr
 
 #define __safe_errno_0()	(-ENODEV)
 #define __safe_errno_1(e)	(e)
@@ -321,7 +359,8 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	struct safe_revocable_access __safe_acc_##_var			\
 		__cleanup(safe_revocable_end) =				\
 		__safe_revocable_begin((_h).rev);			\
-	typeof((_h).__safe_type) _var = __safe_acc_##_var.ptr;		\
+	typeof((_h).__safe_type) _var =					\
+		(__force typeof((_h).__safe_type))__safe_acc_##_var.ptr;	\
 	if (!__safe_acc_##_var.ptr)					\
 		return __safe_errno(__VA_ARGS__)
 
