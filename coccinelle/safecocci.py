@@ -1672,6 +1672,15 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 				if in_scoped(tgt, st) and not in_scoped(g, st):
 					bad = 'a goto at line %d jumps into the critical section' % toks[g.t0].line
 					break
+		if not bad:
+			for d in st.dropped():
+				if d.parent is None or d.parent.kind != 'block':
+					bad = 'line %d would become an empty statement: it is a whole branch or loop body' % toks[d.t0].line
+					break
+			if bad:
+				st.kind = 'skip'
+				st.reason = bad
+				continue
 		if bad:
 			if not st.fallback(prof):
 				st.kind = 'skip'
@@ -1681,6 +1690,21 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 	sites = final
 	if not sites:
 		return
+	# critical sections must nest: a scoped_guard() that takes in another
+	# site's lock must take in all of that site's section, or the other
+	# lock would be released at the new closing brace (hand-over-hand
+	# locking: lock A; lock B; unlock A; ...; unlock B)
+	lsites = [st for st in sites if st.kind in ('guard', 'scoped')]
+	for x in lsites:
+		if x.kind != 'scoped':
+			continue
+		B, lo, hi = x.region()
+		for y in lsites:
+			if y is x or not lp.in_region(y.stmt, B, lo, hi) or y.stmt.parent is not B:
+				continue
+			if y.kind == 'guard' or y.end.idx > hi:
+				return fail_all(sites, plan, f, 'critical sections of %s() at line %d and %s() at line %d overlap without nesting' %
+						(x.fn, x.line, y.fn, y.line))
 	# recompute what is dropped with the final choice
 	dropped = set()
 	for st in sites:

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+fixup.py - put right what spatch 1.1.1 gets wrong in layout.
+
+	fixup.py ORIGINAL REWRITTEN	# rewrites REWRITTEN in place
+
+When a semantic patch moves statements into a new block
+("+ scoped_guard(...) {" ... "+ }"), spatch 1.1.1 re-indents them, but
+after a nested block whose last statement is a jump ("if (x) break;")
+it indents the rest of the block one level too deep or too shallow.  The
+tokens are right; the layout misleads.
+
+This fixer only looks at the lines inside blocks the rewrite created
+(a "scoped_guard(...) {" line that is not in the original): each line
+that also exists in the original becomes that original line with one tab
+more per created block around it (so comment stars and continuation
+alignment survive), and blank lines right after the new "{" or before
+its "}" go (checkpatch --strict asks for that).  Everything else is left
+as spatch wrote it, so on correct output it changes nothing, and running
+it twice changes nothing.
+"""
+
+import difflib
+import re
+import sys
+
+OPEN = re.compile(r'^(\s*)(scoped_guard|scoped_cond_guard)\s*\(.*\)\s*\{\s*$')
+
+
+def indent_of(line):
+	return line[:len(line) - len(line.lstrip(' \t'))]
+
+
+def block_end(lines, i):
+	"""Index of the line with the brace closing the block opened on line i."""
+	depth = 0
+	in_comment = False
+	for j in range(i, len(lines)):
+		s = lines[j]
+		k = 0
+		while k < len(s):
+			if in_comment:
+				e = s.find('*/', k)
+				if e < 0:
+					break
+				in_comment = False
+				k = e + 2
+				continue
+			c = s[k]
+			if s.startswith('/*', k):
+				in_comment = True
+				k += 2
+				continue
+			if s.startswith('//', k):
+				break
+			if c in '"\'':
+				q = c
+				k += 1
+				while k < len(s) and s[k] != q:
+					k += 2 if s[k] == '\\' else 1
+			elif c == '{':
+				depth += 1
+			elif c == '}':
+				depth -= 1
+				if depth == 0:
+					return j
+			k += 1
+	return None
+
+
+def fix(orig, new):
+	olines = orig.split('\n')
+	nlines = new.split('\n')
+	ostrip = [x.strip() for x in olines]
+	nstrip = [x.strip() for x in nlines]
+	sm = difflib.SequenceMatcher(None, ostrip, nstrip, autojunk=False)
+	match = {}
+	for a, b, n in sm.get_matching_blocks():
+		for k in range(n):
+			match[b + k] = a + k
+	# created blocks: opening lines that do not exist in the original
+	depth = [0] * len(nlines)
+	for i, line in enumerate(nlines):
+		if not OPEN.match(line) or i in match:
+			continue
+		j = block_end(nlines, i)
+		if j is None:
+			continue
+		for k in range(i + 1, j):
+			depth[k] += 1
+	out = []
+	drop = set()
+	for i, line in enumerate(nlines):
+		if depth[i] and i in match and line.strip():
+			# the original line, whole, one tab deeper per new block:
+			# comment stars and continuation alignment stay right
+			line = '\t' * depth[i] + olines[match[i]]
+		out.append(line)
+	# no blank line just inside a created block's braces (checkpatch)
+	for i, line in enumerate(nlines):
+		if not OPEN.match(line) or i in match:
+			continue
+		j = block_end(nlines, i)
+		if j is None:
+			continue
+		k = i + 1
+		while k < j and not out[k].strip():
+			drop.add(k)
+			k += 1
+		k = j - 1
+		while k > i and not out[k].strip():
+			drop.add(k)
+			k -= 1
+	# a statement spatch deleted can leave its indentation behind: a
+	# line of blanks that is not in the original goes
+	for i, line in enumerate(nlines):
+		if line and not line.strip() and i not in match:
+			drop.add(i)
+	return '\n'.join(x for i, x in enumerate(out) if i not in drop)
+
+
+def main(argv):
+	if len(argv) != 3:
+		sys.stderr.write(__doc__)
+		return 2
+	with open(argv[1]) as f:
+		orig = f.read()
+	with open(argv[2]) as f:
+		new = f.read()
+	fixed = fix(orig, new)
+	if fixed != new:
+		with open(argv[2], 'w') as f:
+			f.write(fixed)
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv))

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/rwsem.h>
+#include <linux/rcupdate.h>
+
+struct foo {
+	struct mutex lock;
+	spinlock_t slock;
+	raw_spinlock_t rlock;
+	struct rw_semaphore sem;
+	int a, b;
+	int *p;
+};
+
+void foo_reset(struct foo *f)
+{
+	mutex_lock(&f->lock);
+	f->a = 0;
+	f->b = 0;
+	mutex_unlock(&f->lock);
+}
