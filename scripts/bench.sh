@@ -6,6 +6,8 @@
 #
 #   guards     .text bytes of each lock class's pair (tests/bench/guards):
 #              lock/unlock with goto unwinding vs guard(), per Debian kernel.
+#   edu        .text bytes per function of examples/edu (safe) and
+#              examples/edu-legacy (traditional), per Debian kernel.
 #   revocable  ns per access and per revocation, in Debian's 6.12 kernel
 #              under QEMU (tests/bench/revocable), against SRCU, RCU,
 #              percpu_ref and drm_dev_enter() in the same run.
@@ -30,6 +32,25 @@ bench_guards() {	# bench_guards SERIES
 	nm -S "$work/bench_guards.o" |
 	awk '$4 ~ /^bench_(raw|guard)_/ { print $4, $2 }' |
 	python3 "$SAFE_ROOT/scripts/size-table.py" "$work/.safe/features.h"
+}
+
+bench_edu() {	# bench_edu SERIES
+	local series=$1 kdir work
+	kdir=$(headers_dir "$series") || die "no headers for $series"
+	work=$SAFE_CACHE/bench/edu-$series
+	mkdir -p "$work"
+	rsync -a --delete --exclude .git --exclude .safe --exclude '*.o' \
+		--exclude '*.ko' "$SAFE_ROOT/" "$work/src/"
+	{ make -C "$kdir" M="$work/src" modules &&
+	  make -C "$kdir" M="$work/src/examples/edu" \
+		KBUILD_EXTRA_SYMBOLS="$work/src/Module.symvers" modules &&
+	  make -C "$kdir" M="$work/src/examples/edu-legacy" modules; } \
+		> "$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; die "build"; }
+	echo
+	echo "edu driver, safe vs legacy: .text bytes per function"
+	echo "Debian $(basename "$kdir"), gcc -O2 with the kernel's own flags"
+	python3 "$SAFE_ROOT/scripts/edu-size.py" "$work/src/examples/edu/edu.ko" \
+		"$work/src/examples/edu-legacy/edu_legacy.ko"
 }
 
 # A module from Debian's own image, decompressed for busybox insmod.
@@ -83,5 +104,6 @@ INIT
 
 for k in $SAFE_KERNELS; do
 	bench_guards "$k"
+	bench_edu "$k"
 done
 bench_revocable

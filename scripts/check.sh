@@ -5,7 +5,8 @@
 # at the end: "N passed, N failed, N skipped".  Each static check, build,
 # compile-fail case and KUnit case counts once.
 #
-# SAFE_CHECK_ONLY="static oot compile-fail kunit ..." limits the steps.
+# SAFE_CHECK_ONLY="static oot compile-fail kunit dma cocci vm" limits the
+# steps.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -91,6 +92,25 @@ if want kunit; then
 				"$(source_dir "$1")" "$SAFE_CACHE/kunit/$1-$2" \
 				"$1-tree" ARCH=um LLVM=1
 		fi
+	done
+fi
+
+if want dma; then
+	for k in $SAFE_KERNELS; do
+		step "KUnit on x86_64 in QEMU (owned DMA buffers, DMA-API debug), linux-source-$k"
+		bash "$SAFE_ROOT/scripts/check-dma.sh" "$k"
+	done
+fi
+
+if want cocci && [ -f "$SAFE_ROOT/scripts/check-cocci.sh" ]; then
+	step "Coccinelle rules: input/expected pairs, idempotence, edu-migrated"
+	bash "$SAFE_ROOT/scripts/check-cocci.sh"
+fi
+
+if want vm; then
+	for k in $SAFE_KERNELS; do
+		step "hot-unplug torture in QEMU on Debian's linux-image-$k"
+		bash "$SAFE_ROOT/scripts/check-vm.sh" "$k"
 	done
 fi
 

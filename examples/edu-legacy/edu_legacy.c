@@ -87,7 +87,7 @@ static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
 	struct edu_dev *edu = edu_of(f);
 	int ret;
 
-	if (len > EDU_BUF_SIZE)
+	if (len > EDU_XFER_MAX)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&edu->lock))
 		return -ERESTARTSYS;
@@ -108,7 +108,7 @@ static long edu_readback(struct edu_dev *edu, unsigned long arg)
 
 	if (copy_from_user(&x, (void __user *)arg, sizeof(x)))
 		return -EFAULT;
-	if (x.len > EDU_BUF_SIZE)
+	if (x.len > EDU_XFER_MAX)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&edu->lock))
 		return -ERESTARTSYS;
@@ -129,7 +129,7 @@ static long edu_roundtrip(struct edu_dev *edu, unsigned long arg)
 
 	if (copy_from_user(&rt, (void __user *)arg, sizeof(rt)))
 		return -EFAULT;
-	if (rt.len > EDU_BUF_SIZE)
+	if (rt.len > EDU_XFER_MAX)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&edu->lock))
 		return -ERESTARTSYS;

@@ -71,7 +71,7 @@ static int do_roundtrip(unsigned int *seed)
 	struct edu_roundtrip rt = {
 		.in = (uintptr_t)in,
 		.out = (uintptr_t)out,
-		.len = rand_r(seed) % EDU_BUF_SIZE + 1,
+		.len = rand_r(seed) % EDU_XFER_MAX + 1,
 	};
 	unsigned int i;
 
@@ -80,6 +80,26 @@ static int do_roundtrip(unsigned int *seed)
 	if (ioctl(fd, EDU_IOC_ROUNDTRIP, &rt))
 		return errno;
 	if (memcmp(in, out, rt.len))
+		atomic_fetch_add(&n_bad, 1);
+	atomic_fetch_add(&n_dma, 1);
+	return 0;
+}
+
+/* write() then EDU_IOC_READBACK: only meaningful with no other writer. */
+static int do_write_readback(void)
+{
+	unsigned char in[EDU_XFER_MAX], out[EDU_XFER_MAX];
+	struct edu_xfer x = { .buf = (uintptr_t)out, .len = sizeof(out) };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = i * 31 + 7;
+	memset(out, 0, sizeof(out));
+	if (write(fd, in, sizeof(in)) != sizeof(in))
+		return errno ? errno : EIO;
+	if (ioctl(fd, EDU_IOC_READBACK, &x))
+		return errno;
+	if (memcmp(in, out, sizeof(in)))
 		atomic_fetch_add(&n_bad, 1);
 	atomic_fetch_add(&n_dma, 1);
 	return 0;
@@ -153,6 +173,9 @@ int main(int argc, char **argv)
 		perror(dev);
 		return 2;
 	}
+	i = do_write_readback();
+	if (i)
+		note_error(i);
 	for (i = 0; i < threads; i++)
 		pthread_create(&tid[i], NULL, worker, (void *)(uintptr_t)i);
 	pthread_create(&tid[threads], NULL, reader, NULL);

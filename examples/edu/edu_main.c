@@ -97,8 +97,16 @@ static struct edu *edu_of(struct file *f)
 	return container_of(f->private_data, struct edu, misc.misc);
 }
 
-/* in -> device -> out, with the data checked by the caller. */
-static long edu_roundtrip(struct edu *edu, void *data, size_t len)
+#define EDU_TO_DEVICE	BIT(0)
+#define EDU_FROM_DEVICE	BIT(1)
+
+/*
+ * Move @len bytes of @data through the device's buffer: to the device,
+ * back from it, or both.  A round trip clears @data in between, so what
+ * comes back really came from the device.
+ */
+static long edu_transfer(struct edu *edu, void *data, size_t len,
+			 unsigned int dir)
 {
 	dma_addr_t bus;
 	long ret = -ENODEV;
@@ -107,17 +115,18 @@ static long edu_roundtrip(struct edu *edu, void *data, size_t len)
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		safe_dma_scope(buf, edu->buf) {
-			ret = safe_dma_copy_in(buf, 0, data, len);
-			if (!ret)
-				ret = safe_dma_addr_of(buf, 0, &bus);
-			if (!ret)
-				ret = edu_dma(edu, regs, bus, len, false);
-			if (!ret) {
+			ret = safe_dma_addr_of(buf, 0, &bus);
+			if (!ret && (dir & EDU_TO_DEVICE)) {
+				ret = safe_dma_copy_in(buf, 0, data, len);
+				if (!ret)
+					ret = edu_dma(edu, regs, bus, len, false);
+			}
+			if (!ret && (dir & EDU_FROM_DEVICE)) {
 				memset(data, 0, len);
 				ret = edu_dma(edu, regs, bus, len, true);
+				if (!ret)
+					ret = safe_dma_copy_out(buf, 0, data, len);
 			}
-			if (!ret)
-				ret = safe_dma_copy_out(buf, 0, data, len);
 		}
 	}
 	return ret;
@@ -130,14 +139,14 @@ static long edu_ioc_roundtrip(struct edu *edu, unsigned long arg)
 
 	if (copy_from_user(&rt, (void __user *)arg, sizeof(rt)))
 		return -EFAULT;
-	if (!rt.len || rt.len > EDU_BUF_SIZE)
+	if (!rt.len || rt.len > EDU_XFER_MAX)
 		return -EINVAL;
 
 	u8 *data __free(kfree) = memdup_user(u64_to_user_ptr(rt.in), rt.len);
 
 	if (IS_ERR(data))
 		return PTR_ERR(no_free_ptr(data));
-	ret = edu_roundtrip(edu, data, rt.len);
+	ret = edu_transfer(edu, data, rt.len, EDU_TO_DEVICE | EDU_FROM_DEVICE);
 	if (!ret && copy_to_user(u64_to_user_ptr(rt.out), data, rt.len))
 		ret = -EFAULT;
 	return ret;
@@ -146,29 +155,18 @@ static long edu_ioc_roundtrip(struct edu *edu, unsigned long arg)
 static long edu_ioc_readback(struct edu *edu, unsigned long arg)
 {
 	struct edu_xfer x;
-	dma_addr_t bus;
-	long ret = -ENODEV;
+	long ret;
 
 	if (copy_from_user(&x, (void __user *)arg, sizeof(x)))
 		return -EFAULT;
-	if (!x.len || x.len > EDU_BUF_SIZE)
+	if (!x.len || x.len > EDU_XFER_MAX)
 		return -EINVAL;
 
 	u8 *data __free(kfree) = kzalloc(x.len, GFP_KERNEL);
 
 	if (!data)
 		return -ENOMEM;
-	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
-		safe_revocable_guard_or_return(regs, edu->regs);
-
-		safe_dma_scope(buf, edu->buf) {
-			ret = safe_dma_addr_of(buf, 0, &bus);
-			if (!ret)
-				ret = edu_dma(edu, regs, bus, x.len, true);
-			if (!ret)
-				ret = safe_dma_copy_out(buf, 0, data, x.len);
-		}
-	}
+	ret = edu_transfer(edu, data, x.len, EDU_FROM_DEVICE);
 	if (!ret && copy_to_user(u64_to_user_ptr(x.buf), data, x.len))
 		ret = -EFAULT;
 	return ret;
@@ -214,28 +212,16 @@ static long edu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *pos)
 {
-	struct edu *edu = edu_of(f);
-	dma_addr_t bus;
-	long ret = -ENODEV;
+	long ret;
 
-	if (!len || len > EDU_BUF_SIZE)
+	if (!len || len > EDU_XFER_MAX)
 		return -EINVAL;
 
 	u8 *data __free(kfree) = memdup_user(ubuf, len);
 
 	if (IS_ERR(data))
 		return PTR_ERR(no_free_ptr(data));
-	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
-		safe_revocable_guard_or_return(regs, edu->regs);
-
-		safe_dma_scope(buf, edu->buf) {
-			ret = safe_dma_copy_in(buf, 0, data, len);
-			if (!ret)
-				ret = safe_dma_addr_of(buf, 0, &bus);
-			if (!ret)
-				ret = edu_dma(edu, regs, bus, len, false);
-		}
-	}
+	ret = edu_transfer(edu_of(f), data, len, EDU_TO_DEVICE);
 	return ret ? ret : len;
 }
 

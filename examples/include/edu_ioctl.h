@@ -21,17 +21,23 @@
 #include <linux/types.h>
 
 #define EDU_BUF_SIZE	4096
+/*
+ * The longest transfer: QEMU's edu (up to at least 7.2) rejects a DMA that
+ * ends on the last byte of its buffer with a "hardware error" that stops
+ * the whole VM, so the drivers never ask for one.
+ */
+#define EDU_XFER_MAX	(EDU_BUF_SIZE - 1)
 
 struct edu_xfer {
 	__u64 buf;	/* user pointer: where READBACK writes */
-	__u32 len;	/* bytes, at most EDU_BUF_SIZE */
+	__u32 len;	/* bytes, at most EDU_XFER_MAX */
 	__u32 pad;
 };
 
 struct edu_roundtrip {
 	__u64 in;	/* user pointer: sent to the device */
 	__u64 out;	/* user pointer: what came back */
-	__u32 len;	/* bytes, at most EDU_BUF_SIZE */
+	__u32 len;	/* bytes, at most EDU_XFER_MAX */
 	__u32 pad;
 };
 
