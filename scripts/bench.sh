@@ -11,6 +11,8 @@
 #   revocable  ns per access and per revocation, in Debian's 6.12 kernel
 #              under QEMU (tests/bench/revocable), against SRCU, RCU,
 #              percpu_ref and drm_dev_enter() in the same run.
+#   dma        owned DMA buffers vs the raw DMA API: code of a constant-index
+#              access, accessor and alloc+free cost (scripts/bench-dma.sh).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -107,3 +109,4 @@ for k in $SAFE_KERNELS; do
 	bench_edu "$k"
 done
 bench_revocable
+bash "$SAFE_ROOT/scripts/bench-dma.sh" || die "dma benchmark failed"
