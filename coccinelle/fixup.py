@@ -28,6 +28,19 @@ import sys
 OPEN = re.compile(r'^(\s*)(scoped_guard|scoped_cond_guard)\s*\(.*\)\s*\{\s*$')
 
 
+DECL = re.compile(r'^(\s*)(\S.*__free\(\w+\)) = (\w+\(.*)$')
+
+
+def paren_depth(line):
+	"""Open minus closed parentheses outside strings."""
+	line = re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', '""', line)
+	return line.count('(') - line.count(')')
+
+
+def width(line):
+	return len(line.expandtabs(8))
+
+
 def indent_of(line):
 	return line[:len(line) - len(line.lstrip(' \t'))]
 
@@ -112,6 +125,30 @@ def fix(orig, new):
 		while k > i and not out[k].strip():
 			drop.add(k)
 			k -= 1
+	# a declaration spatch wrapped at its parentheses,
+	#	T *x __free(f) = alloc(a,
+	#			       b);
+	# reads better broken after the "=" when that fits 80 columns
+	for i, line in enumerate(nlines):
+		m = DECL.match(out[i])
+		if not m or i in match or i in drop or paren_depth(line) <= 0:
+			continue
+		parts = [m.group(3)]
+		j = i + 1
+		depth = paren_depth(line)
+		while j < len(nlines) and depth > 0 and j not in match:
+			parts.append(nlines[j].strip())
+			depth += paren_depth(nlines[j])
+			j += 1
+		if depth != 0:
+			continue
+		call = re.sub(r'\(\s+', '(', ' '.join(parts))
+		first = m.group(1) + m.group(2) + ' ='
+		second = m.group(1) + '\t' + call
+		if width(first) > 80 or width(second) > 80:
+			continue
+		out[i] = first + '\n' + second
+		drop.update(range(i + 1, j))
 	# a statement spatch deleted can leave its indentation behind: a
 	# line of blanks that is not in the original goes
 	for i, line in enumerate(nlines):

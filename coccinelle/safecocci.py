@@ -1654,6 +1654,11 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 				ok = False
 		if ok:
 			for g in gs:
+				# a goto in the error branch of a DMA allocation
+				# stays: spatch rewrites that branch already
+				if any(getattr(st, 'check', None) is not None and st.kind == 'free' and
+				       st.check.t0 <= g.t0 <= st.check.t1 for st in sites if hasattr(st, 'hvar')):
+					continue
 				rewrite[g] = r
 	# gotos from outside a guard's scope into it must be rewritten
 	final = []
@@ -2608,6 +2613,8 @@ def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
 			if toks[k - 3].t == '(' and toks[k + 1].t == ')' and toks[k - 4].t in ('if', 'unlikely', 'likely'):
 				edits.append((x, 'dnull', None))
 				continue
+			if in_sizeof(toks, k, f.b0):
+				return False, 'sizeof(...->%s) in %s() would measure struct safe_dma_buf (line %d)' % (x.t, f.name, x.line), []
 			if k in window:
 				if toks[k - 3].t in ('(', ',') and toks[k + 1].t in (')', ','):
 					edits.append((x, 'dcpu', None))
@@ -2620,6 +2627,28 @@ def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
 		if not any(kind == 'derr' and f.b0 < t.i < f.b1 for t, kind, _ in edits):
 			return False, 'no "if (!...)" check right after the allocation in %s()' % f.name, []
 	return True, '', edits
+
+
+def in_sizeof(toks, k, lo):
+	"""Is token k inside a sizeof or typeof?"""
+	depth = 0
+	j = k - 1
+	while j > lo:
+		t = toks[j].t
+		if t in (')', ']'):
+			depth += 1
+		elif t in ('(', '['):
+			if depth == 0:
+				if toks[j - 1].t in ('sizeof', 'typeof', '__typeof__', 'offsetof'):
+					return True
+			else:
+				depth -= 1
+		elif t in (';', '{', '}'):
+			return False
+		elif t == 'sizeof' and depth == 0:
+			return True
+		j -= 1
+	return False
 
 
 def in_call(cf, k, names, arg=None):

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+
+struct foo_priv {
+	struct device *dev;
+	void __iomem *base;
+	void *ring;
+	dma_addr_t ring_dma;
+	int irq;
+};
+
+static int foo_ring_init(struct foo_priv *p)
+{
+	p->ring = dma_alloc_coherent(p->dev, 4096, &p->ring_dma, GFP_KERNEL);
+	if (!p->ring)
+		return -ENOMEM;
+	writel(lower_32_bits(p->ring_dma), p->base + 0x10);
+	writel(upper_32_bits(p->ring_dma), p->base + 0x14);
+	return 0;
+}
+
+static void foo_ring_exit(struct foo_priv *p)
+{
+	writel(0, p->base + 0x10);
+	dma_free_coherent(p->dev, 4096, p->ring, p->ring_dma);
+}

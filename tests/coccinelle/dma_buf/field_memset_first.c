@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+
+struct foo_priv {
+	struct device *dev;
+	void __iomem *base;
+	void *ring;
+	dma_addr_t ring_dma;
+	int irq;
+};
+
+static int foo_ring_init(struct foo_priv *p)
+{
+	p->ring = dma_alloc_coherent(p->dev, 4096, &p->ring_dma, GFP_KERNEL);
+	if (!p->ring)
+		return -ENOMEM;
+	memset(p->ring, 0, 4096);
+	writel(lower_32_bits(p->ring_dma), p->base + 0x10);
+	return 0;
+}
+
+static void foo_ring_exit(struct foo_priv *p)
+{
+	dma_free_coherent(p->dev, 4096, p->ring, p->ring_dma);
+}
