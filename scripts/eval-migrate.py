@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+eval-migrate.py - "make eval-migrate": the migration rules on real drivers.
+
+	eval-migrate.py --ksrc TREE [--files N] [--seed S] [--jobs J]
+			[--phase sample|drivers|all] [--out DIR]
+
+sample:  N driver files (default 300) with lock or allocation sites, drawn
+	 with a fixed seed among those kbuild builds in Debian's config,
+	 go through make migrate (coccinelle/migrate.py) with gcc and clang
+	 W=1 -Werror builds, checkpatch --strict and the idempotence pass.
+	 Printed: files, sites converted vs candidates, files changed, the
+	 share of changed files that compiled with gcc and with clang at
+	 the first attempt, patches emitted, checkpatch-clean share,
+	 idempotence.
+drivers: the three rules over every candidate file of drivers/ (no
+	 builds), J spatch processes: wall time, files changed, sites.
+
+Results go to OUT (default $SAFE_CACHE/cocci/eval) as summary.txt and
+JSON; the tree itself is never modified.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COCCI = os.path.join(HERE, '..', 'coccinelle')
+sys.path.insert(0, COCCI)
+import migrate  # noqa: E402
+import safecocci  # noqa: E402
+
+
+def log(msg):
+	sys.stderr.write(msg + '\n')
+	sys.stderr.flush()
+
+
+def configured(ksrc, rel, config):
+	"""Does kbuild build rel in this config?  Judged from the Makefile
+	line that names the object: every CONFIG_ on it must be y or m."""
+	d, fn = os.path.split(rel)
+	obj = fn[:-2] + '.o'
+	mk = os.path.join(ksrc, d, 'Makefile')
+	if not os.path.exists(mk):
+		mk = os.path.join(ksrc, d, 'Kbuild')
+	if not os.path.exists(mk):
+		return False
+	text = open(mk, errors='replace').read().replace('\\\n', ' ')
+	for line in text.splitlines():
+		if not re.search(r'(^|[\s=])' + re.escape(obj) + r'(\s|$)', line):
+			continue
+		syms = re.findall(r'CONFIG_(\w+)', line)
+		if not syms and re.match(r'\s*(obj-y|[\w-]+-(y|objs)\b)', line):
+			return True
+		if syms and all(config.get(s) in ('y', 'm') for s in syms):
+			return True
+	return False
+
+
+def read_config(path):
+	cfg = {}
+	for line in open(path, errors='replace'):
+		m = re.match(r'CONFIG_(\w+)=(\S+)', line)
+		if m:
+			cfg[m.group(1)] = m.group(2)
+	return cfg
+
+
+def candidates(ksrc, top='drivers'):
+	out = []
+	for root, dirs, files in os.walk(os.path.join(ksrc, top)):
+		dirs.sort()
+		for fn in sorted(files):
+			if fn.endswith('.c'):
+				p = os.path.join(root, fn)
+				with open(p, errors='replace') as f:
+					if migrate.CANDIDATE.search(f.read()):
+						out.append(os.path.relpath(p, ksrc))
+	return out
+
+
+def sample(args, ksrc, out):
+	cfgp = migrate.find_config(ksrc)
+	if not cfgp:
+		log('eval-migrate: no Debian config for %s' % ksrc)
+		return 1
+	cfg = read_config(cfgp)
+	cand = [r for r in candidates(ksrc) if configured(ksrc, r, cfg)]
+	key = lambda r: hashlib.sha1(('%s:%s' % (args.seed, r)).encode()).hexdigest()
+	pick = sorted(sorted(cand, key=key)[:args.files])
+	lst = os.path.join(out, 'files.txt')
+	with open(lst, 'w') as f:
+		f.write(''.join(r + '\n' for r in pick))
+	log('eval-migrate: %d candidate driver files look built in %s; sample %d (seed %s)'
+	    % (len(cand), cfgp, len(pick), args.seed))
+	js = os.path.join(out, 'sample.json')
+	t0 = time.time()
+	r = subprocess.run([sys.executable, os.path.join(COCCI, 'migrate.py'), '--ksrc', ksrc,
+			    '--dir', 'drivers', '--files', lst, '--jobs', str(args.jobs),
+			    '--out', os.path.join(out, 'series'), '--json', js],
+			   stdout=subprocess.PIPE, universal_newlines=True)
+	wall = time.time() - t0
+	with open(os.path.join(out, 'sample-report.txt'), 'w') as f:
+		f.write(r.stdout)
+	if r.returncode != 0 or not os.path.exists(js):
+		log('eval-migrate: migrate.py failed (%d)' % r.returncode)
+		return 1
+	res = json.load(open(js))
+	sites = res['sites']
+	conv = [s for s in sites if s['verdict'] != 'skip']
+	st = res['status']
+	changed = res['changed']
+	accepted = res['accepted']
+	unbuilt = [x for x in changed if 'before the change' in st.get(x, ['', ''])[1]]
+	judged = [x for x in changed if x not in unbuilt]
+	first = res.get('first_build', {})
+	gcc_ok = [x for x in judged if first.get(x, {}).get('gcc')]
+	clang_ok = [x for x in judged if first.get(x, {}).get('clang')]
+	not_idem = [x for x in changed if 'not idempotent' in st.get(x, ['', ''])[1]]
+	cp = res['checkpatch']
+	cp_clean = [x for x in accepted if not cp.get(x)]
+	by_rule = {}
+	for s in sites:
+		e = by_rule.setdefault(s['rule'], [0, 0])
+		e[0] += 1
+		if s['verdict'] != 'skip':
+			e[1] += 1
+	pct = lambda a, b: 100.0 * a / b if b else 0.0
+	lines = [
+		'# make eval-migrate, sample phase: %s' % ksrc,
+		'files in the sample:            %d (seed %s; driver .c files with lock/alloc/DMA sites that kbuild builds in %s)' % (len(pick), args.seed, cfgp),
+		'candidate sites:                %d' % len(sites),
+		'sites converted:                %d (%.1f%%)' % (len(conv), pct(len(conv), len(sites))),
+	]
+	for rule, (n, c) in sorted(by_rule.items()):
+		lines.append('  %-6s converted %d of %d' % (rule, c, n))
+	lines += [
+		'files changed by the rules:     %d' % len(changed),
+		'  of which kbuild does not build in this config: %d' % len(unbuilt),
+		'compiled at the first attempt:  gcc %d/%d (%.1f%%), clang %d/%d (%.1f%%)  (W=1 -Werror, or no new warning where the original has W=1 warnings)' % (
+			len(gcc_ok), len(judged), pct(len(gcc_ok), len(judged)), len(clang_ok), len(judged), pct(len(clang_ok), len(judged))),
+		'patches emitted:                %d (every one built with gcc and clang; the rest dropped or redone without the failing functions)' % len(accepted),
+		'checkpatch --strict clean:      %d/%d (%.1f%%)' % (len(cp_clean), len(accepted), pct(len(cp_clean), len(accepted))),
+		'idempotent (second run no-op):  %d/%d changed files (%d dropped as not idempotent)' % (
+			len(changed) - len(not_idem), len(changed), len(not_idem)),
+		'wall time (sample, -j%d):        %.0f s' % (args.jobs, wall),
+	]
+	text = '\n'.join(lines) + '\n'
+	with open(os.path.join(out, 'summary-sample.txt'), 'w') as f:
+		f.write(text)
+	sys.stdout.write(text)
+	return 0
+
+
+def drivers(args, ksrc, out):
+	cand = candidates(ksrc)
+	work = os.path.join(out, 'drivers')
+	shutil.rmtree(work, ignore_errors=True)
+	os.makedirs(work)
+	a = argparse.Namespace(profile='default', jobs=args.jobs,
+			       missing=','.join(safecocci.missing_classes(ksrc)))
+	report = os.path.join(work, 'report.tsv')
+	exclude = os.path.join(work, 'exclude.tsv')
+	open(exclude, 'w').close()
+	new_root = os.path.join(work, 'new')
+	t0 = time.time()
+	problems = migrate.convert(a, cand, ksrc, new_root, work, report, exclude, migrate.RULES)
+	wall = time.time() - t0
+	changed = 0
+	for rel in cand:
+		with open(os.path.join(ksrc, rel), errors='replace') as x, \
+		     open(os.path.join(new_root, rel), errors='replace') as y:
+			if x.read() != y.read():
+				changed += 1
+	sites = migrate.read_report(report, new_root, cand)
+	conv = [s for s in sites if s['verdict'] != 'skip']
+	text = ('# make eval-migrate, drivers phase: %s\n'
+		'all of drivers/: %d .c files with candidate sites, three rules, %d spatch processes\n'
+		'wall time: %.0f s (spatch and the planner only; no builds)\n'
+		'sites: %d converted of %d; files changed: %d; spatch problems in %d files\n'
+		% (ksrc, len(cand), args.jobs, wall, len(conv), len(sites), changed, len(problems)))
+	with open(os.path.join(out, 'summary-drivers.txt'), 'w') as f:
+		f.write(text)
+	sys.stdout.write(text)
+	shutil.rmtree(new_root, ignore_errors=True)
+	return 0
+
+
+def main(argv):
+	ap = argparse.ArgumentParser()
+	ap.add_argument('--ksrc', required=True)
+	ap.add_argument('--files', type=int, default=300)
+	ap.add_argument('--seed', default='safe-eval-1')
+	ap.add_argument('--jobs', type=int, default=2)
+	ap.add_argument('--phase', default='all', choices=['sample', 'drivers', 'all'])
+	ap.add_argument('--out', default=os.path.join(migrate.CACHE, 'cocci', 'eval'))
+	args = ap.parse_args(argv[1:])
+	ksrc = os.path.realpath(args.ksrc)
+	os.makedirs(args.out, exist_ok=True)
+	rc = 0
+	if args.phase in ('sample', 'all'):
+		rc |= sample(args, ksrc, args.out)
+	if args.phase in ('drivers', 'all'):
+		rc |= drivers(args, ksrc, args.out)
+	return rc
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv))
