@@ -7,6 +7,10 @@
 #   make check		install what is missing, then run every check
 #   make demo		boot Debian's kernel in QEMU and show safe at work
 #   make bench		code-size and speed comparisons
+#   make migrate DIR=<driver dir> [KSRC=<kernel tree>] [PROFILE=...]
+#			convert a driver to guards, __free() and owned DMA
+#			buffers: a patch series (Documentation/migration.rst)
+#   make eval-migrate	the migration rules on 300 real drivers and drivers/
 #
 # KDIR defaults to the running kernel's build directory, else the installed
 # Debian 6.12 headers.
@@ -15,7 +19,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build/Makefile) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64/Makefile))))
 override KDIR := $(patsubst %/Makefile,%,$(KDIR))
 
-.PHONY: all modules clean check demo bench
+.PHONY: all modules clean check demo bench migrate eval-migrate
 
 all: modules
 
@@ -35,3 +39,10 @@ demo:
 
 bench:
 	@bash scripts/bench.sh
+
+migrate:
+	@DIR="$(DIR)" KSRC="$(KSRC)" KDIR="$(KDIR)" PROFILE="$(PROFILE)" \
+		OUT="$(OUT)" RULES="$(RULES)" bash scripts/migrate.sh
+
+eval-migrate:
+	@KSRC="$(KSRC)" FILES="$(FILES)" PHASE="$(PHASE)" bash scripts/eval-migrate.sh
