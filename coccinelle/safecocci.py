@@ -1372,7 +1372,10 @@ class LockPlanner(object):
 		site.drops = sorted(set(drops), key=lambda x: x.t0)
 		site.end = end
 		region = B.body[lo:hi + 1]
-		site.single = (len(region) == 1 and region[0].kind not in ('decl', 'label', 'case', 'empty', 'pp'))
+		# no braces only for one statement on one line: a loop or an
+		# if that spans lines keeps its layout better inside braces
+		site.single = (len(region) == 1 and region[0].kind not in ('decl', 'label', 'case', 'empty', 'pp') and
+			       self.toks[region[0].t0].line == self.toks[region[0].t1].line)
 		return True, ''
 
 
@@ -1752,6 +1755,21 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 				dead.add(x)
 				break
 			break
+	# a label that stays must not end up last in its block: clang (and
+	# C before C23) wants a statement after it
+	for lab in by_label:
+		if lab in dead_labels:
+			continue
+		ls = f.cfg.labels[lab].stmt
+		blk = ls.parent
+		if blk is None or blk.kind != 'block':
+			continue
+		rest = [x for x in blk.body[ls.idx + 1:]
+			if not (x in dropped or x in dead or x.kind == 'empty' or
+				(x.kind == 'label' and x.name in dead_labels))]
+		if not rest and any(x in dropped for x in blk.body[ls.idx + 1:]):
+			return fail_all(sites, plan, f, 'label %s would end its block once the %s after it goes' %
+					(lab, 'unlock' if sites[0].kind in ('guard', 'scoped') else 'free'))
 	# ---- locals that would become unused or set-but-unused
 	removed_tokens = set()
 
