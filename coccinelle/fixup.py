@@ -41,6 +41,46 @@ def width(line):
 	return len(line.expandtabs(8))
 
 
+def split_top(args):
+	"""Split a call's argument text at its top-level commas."""
+	out, depth, cur = [], 0, ''
+	for c in args:
+		if c in '([{':
+			depth += 1
+		elif c in ')]}':
+			depth -= 1
+		if c == ',' and depth == 0:
+			out.append(cur.strip())
+			cur = ''
+		else:
+			cur += c
+	out.append(cur.strip())
+	return out
+
+
+def wrap_call(indent, call):
+	"""indent + "fn(a, b, c);" over several lines, the arguments aligned
+	after the parenthesis, each line within 80 columns; None if it
+	cannot be done."""
+	m = re.match(r'^(\w+\()(.*)\);$', call)
+	if not m or paren_depth(m.group(2)) != 0:
+		return None
+	args = split_top(m.group(2))
+	col = width(indent + m.group(1))
+	cont = '\t' * (col // 8) + ' ' * (col % 8)
+	lines, cur = [], indent + m.group(1)
+	for k, a in enumerate(args):
+		piece = a + (', ' if k < len(args) - 1 else ');')
+		if cur.strip() and not cur.endswith('(') and width(cur + piece.rstrip()) > 80:
+			lines.append(cur.rstrip())
+			cur = cont
+		cur += piece
+	lines.append(cur.rstrip())
+	if any(width(x) > 80 for x in lines):
+		return None
+	return '\n'.join(lines)
+
+
 def indent_of(line):
 	return line[:len(line) - len(line.lstrip(' \t'))]
 
@@ -136,7 +176,7 @@ def fix(orig, new):
 		parts = [m.group(3)]
 		j = i + 1
 		depth = paren_depth(line)
-		while j < len(nlines) and depth > 0 and j not in match:
+		while j < len(nlines) and depth > 0:
 			parts.append(nlines[j].strip())
 			depth += paren_depth(nlines[j])
 			j += 1
@@ -145,8 +185,12 @@ def fix(orig, new):
 		call = re.sub(r'\(\s+', '(', ' '.join(parts))
 		first = m.group(1) + m.group(2) + ' ='
 		second = m.group(1) + '\t' + call
-		if width(first) > 80 or width(second) > 80:
+		if width(first) > 80:
 			continue
+		if width(second) > 80:
+			second = wrap_call(m.group(1) + '\t', call)
+			if second is None:
+				continue
 		out[i] = first + '\n' + second
 		drop.update(range(i + 1, j))
 	# a statement spatch deleted can leave its indentation behind: a
