@@ -89,8 +89,7 @@ static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
 
 	if (len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
+	mutex_lock(&edu->lock);
 	if (copy_from_user(edu->buf, ubuf, len)) {
 		ret = -EFAULT;
 		goto out;
@@ -110,8 +109,7 @@ static long edu_readback(struct edu_dev *edu, unsigned long arg)
 		return -EFAULT;
 	if (x.len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
+	mutex_lock(&edu->lock);
 	ret = edu_dma(edu, x.len, true);
 	if (ret)
 		goto out;
@@ -131,8 +129,7 @@ static long edu_roundtrip(struct edu_dev *edu, unsigned long arg)
 		return -EFAULT;
 	if (rt.len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
+	mutex_lock(&edu->lock);
 	if (copy_from_user(edu->buf, u64_to_user_ptr(rt.in), rt.len)) {
 		ret = -EFAULT;
 		goto out;

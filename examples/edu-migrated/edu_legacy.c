@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/cleanup.h>
 #include "edu_hw.h"
 #include "edu_ioctl.h"
 
@@ -89,15 +90,12 @@ static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
 
 	if (len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
+	guard(mutex)(&edu->lock);
 	if (copy_from_user(edu->buf, ubuf, len)) {
 		ret = -EFAULT;
-		goto out;
+		return ret ? ret : len;
 	}
 	ret = edu_dma(edu, len, false);
-out:
-	mutex_unlock(&edu->lock);
 	return ret ? ret : len;
 }
 
@@ -110,15 +108,12 @@ static long edu_readback(struct edu_dev *edu, unsigned long arg)
 		return -EFAULT;
 	if (x.len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
+	guard(mutex)(&edu->lock);
 	ret = edu_dma(edu, x.len, true);
 	if (ret)
-		goto out;
+		return ret;
 	if (copy_to_user(u64_to_user_ptr(x.buf), edu->buf, x.len))
 		ret = -EFAULT;
-out:
-	mutex_unlock(&edu->lock);
 	return ret;
 }
 
@@ -131,23 +126,18 @@ static long edu_roundtrip(struct edu_dev *edu, unsigned long arg)
 		return -EFAULT;
 	if (rt.len > EDU_XFER_MAX)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
-	if (copy_from_user(edu->buf, u64_to_user_ptr(rt.in), rt.len)) {
-		ret = -EFAULT;
-		goto out;
-	}
+	guard(mutex)(&edu->lock);
+	if (copy_from_user(edu->buf, u64_to_user_ptr(rt.in), rt.len))
+		return -EFAULT;
 	ret = edu_dma(edu, rt.len, false);
 	if (ret)
-		goto out;
+		return ret;
 	memset(edu->buf, 0, rt.len);
 	ret = edu_dma(edu, rt.len, true);
 	if (ret)
-		goto out;
+		return ret;
 	if (copy_to_user(u64_to_user_ptr(rt.out), edu->buf, rt.len))
 		ret = -EFAULT;
-out:
-	mutex_unlock(&edu->lock);
 	return ret;
 }
 
