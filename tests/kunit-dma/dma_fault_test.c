@@ -4,9 +4,18 @@
  * make, and a kmemleak sweep afterwards.
  *
  * current->fail_nth = n makes the n-th fault-injection point this task
- * passes fail (slab and page allocations alike, with the knobs set below),
- * so n = 1, 2, ... walks every allocation of a constructor in turn until
- * one run passes them all.  After each run the device reference count,
+ * passes fail (slab allocations, and page allocations of order
+ * FAULT_PAGE_ORDER and up, with the knobs set below), so n = 1, 2, ...
+ * walks every allocation of a constructor in turn until one run passes
+ * them all.
+ *
+ * The walk sees every allocation only if the sequence of fault points is
+ * the same in every run.  Page allocations of lower orders break that:
+ * whether a slab allocation needs a new slab page, or KASAN's stack depot
+ * a new pool, depends on what ran before, so a point would move under the
+ * walk and could be skipped.  Those orders are not fault points, and the
+ * DMA memory of every constructor here is FAULT_PAGE_ORDER pages (SLUB
+ * slabs are at most order 3).  After each run the device reference count,
  * the live coherent allocations and the DMA-API error count must be what
  * they were: nothing leaks on any error path.
  */
@@ -20,6 +29,11 @@
 #include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>
 #include "dma_test.h"
+
+/* 64 KiB of DMA memory per buffer: an order-4 page allocation. */
+#define FAULT_PAGE_ORDER	"4"
+#define FAULT_ELEM		16
+#define FAULT_COUNT		4096
 
 static int fault_knobs(void);
 
@@ -47,9 +61,10 @@ static void fault_exit(struct kunit *test)
 }
 
 /*
- * Make GFP_KERNEL slab and page allocations of any order fault points,
- * and keep the injected failures quiet.  The probability stays 0, so only
- * a task with fail_nth set sees failures.
+ * Make GFP_KERNEL slab allocations and page allocations of
+ * FAULT_PAGE_ORDER and up fault points, and keep the injected failures
+ * quiet.  The probability stays 0, so only a task with fail_nth set sees
+ * failures.
  */
 static int fault_knobs(void)
 {
@@ -58,7 +73,7 @@ static int fault_knobs(void)
 		{ "failslab/verbose", "0" },
 		{ "fail_page_alloc/ignore-gfp-wait", "N" },
 		{ "fail_page_alloc/ignore-gfp-highmem", "N" },
-		{ "fail_page_alloc/min-order", "0" },
+		{ "fail_page_alloc/min-order", FAULT_PAGE_ORDER },
 		{ "fail_page_alloc/verbose", "0" },
 	};
 	int i, ret;
@@ -78,7 +93,8 @@ typedef int (*fault_op)(struct dma_test_ctx *ctx);
 
 static int op_alloc(struct dma_test_ctx *ctx)
 {
-	struct safe_dma_buf *buf = safe_dma_alloc(ctx->dev, 16, 300, GFP_KERNEL, 0);
+	struct safe_dma_buf *buf = safe_dma_alloc(ctx->dev, FAULT_ELEM,
+						  FAULT_COUNT, GFP_KERNEL, 0);
 
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
@@ -88,7 +104,8 @@ static int op_alloc(struct dma_test_ctx *ctx)
 
 static int op_devm_alloc(struct dma_test_ctx *ctx)
 {
-	struct safe_dma_buf *buf = devm_safe_dma_alloc(ctx->dev, 16, 300,
+	struct safe_dma_buf *buf = devm_safe_dma_alloc(ctx->dev, FAULT_ELEM,
+						       FAULT_COUNT,
 						       GFP_KERNEL, 0);
 
 	if (IS_ERR(buf))
@@ -100,7 +117,8 @@ static int op_devm_alloc(struct dma_test_ctx *ctx)
 static int op_pool(struct dma_test_ctx *ctx)
 {
 	struct safe_dma_pool *pool __free(safe_dma_pool) =
-		safe_dma_pool_create("safe-dma-fault", ctx->dev, 8, 8, 0);
+		safe_dma_pool_create("safe-dma-fault", ctx->dev, FAULT_ELEM,
+				     FAULT_COUNT, 0);
 	struct safe_dma_buf *a __free(safe_dma) = NULL;
 	struct safe_dma_buf *b __free(safe_dma) = NULL;
 
@@ -126,7 +144,8 @@ static int op_attach(struct dma_test_ctx *ctx)
 		return PTR_ERR(d);
 	{
 		struct safe_dma_buf *buf __free(safe_dma) =
-			safe_dma_alloc(ctx->dev, 16, 300, GFP_KERNEL, 0);
+			safe_dma_alloc(ctx->dev, FAULT_ELEM, FAULT_COUNT,
+				       GFP_KERNEL, 0);
 
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
