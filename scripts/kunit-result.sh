@@ -16,6 +16,7 @@ series=$1 cc=$2
 out=$SAFE_CACHE/kunit/$series-$cc
 label=kunit/$series-$cc
 
+mkdir -p "$out"
 rm -f "$out/results.json" "$out/test.log"
 bash "$SAFE_ROOT/scripts/kunit.sh" "$series" "$cc" > "$out.run.log" 2>&1
 rc=$?
