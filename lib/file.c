@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Revocable file operations for misc devices.
+ * Revocable file operations for misc and character devices.
  *
  * Each open file gets a proxy file_operations, allocated at open as
  * debugfs does, whose functions enter the device's revocation domain
@@ -8,7 +8,9 @@
  * call finds its domain without touching file->private_data, which stays
  * the driver's.
  */
+#include <linux/cdev.h>
 #include <linux/fs.h>
+#include <linux/kobject.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
@@ -264,3 +266,144 @@ int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm)
 	return devm_add_action_or_reset(dev, safe_misc_devm_deregister, sm);
 }
 EXPORT_SYMBOL_GPL(devm_safe_misc_register);
+
+/*
+ * The cdev's parent kobject is @holder, which frees the whole struct: a
+ * cdev drops its parent only after its own last reference, the one an
+ * open file holds until __fput() is done with it.
+ */
+struct safe_cdev {
+	struct cdev cdev;
+	struct kobject holder;
+	const struct file_operations *fops;
+	struct safe_revocable_domain *domain;
+	void *drvdata;
+};
+
+static void safe_cdev_free(struct kobject *kobj)
+{
+	struct safe_cdev *sc = container_of(kobj, struct safe_cdev, holder);
+
+	safe_revocable_domain_put(sc->domain);
+	kfree(sc);
+}
+
+static const struct kobj_type safe_cdev_ktype = {
+	.release = safe_cdev_free,
+};
+
+static int safe_cdev_open(struct inode *inode, struct file *f)
+{
+	struct safe_cdev *sc = container_of(inode->i_cdev, struct safe_cdev,
+					    cdev);
+
+	/* As misc drivers find their miscdevice there. */
+	f->private_data = sc->drvdata;
+	return safe_file_open(inode, f, sc->domain, sc->fops);
+}
+
+static const struct file_operations safe_cdev_fops = {
+	.owner = THIS_MODULE,
+	.open = safe_cdev_open,
+};
+
+/**
+ * safe_cdev_add() - add a character device with revocable file operations
+ * @first: the first device number, from alloc_chrdev_region()
+ * @count: how many minors, from @first on
+ * @fops: the driver's file operations
+ * @d: the revocation domain the calls run in; a reference is taken
+ * @drvdata: what the driver's ->open() finds in file->private_data
+ *
+ * Opens, and every file operation on files already open, fail with
+ * -ENODEV once @d is revoked; revoking it waits for the calls in flight.
+ * The returned object lives until safe_cdev_del() and the last close of a
+ * file opened through it, whichever is later, so the driver may free its
+ * own data at unbind while files are still open.
+ *
+ * Context: process context; may sleep.
+ * Return: the device, or ERR_PTR(-EINVAL) if @fops or @d is missing or
+ * @count is 0, ERR_PTR(-ENOMEM), or the error from cdev_add().
+ */
+struct safe_cdev *safe_cdev_add(dev_t first, unsigned int count,
+				const struct file_operations *fops,
+				struct safe_revocable_domain *d, void *drvdata)
+{
+	struct safe_cdev *sc;
+	int ret;
+
+	if (!fops || !d || !count)
+		return ERR_PTR(-EINVAL);
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	if (!sc)
+		return ERR_PTR(-ENOMEM);
+	sc->fops = fops;
+	sc->domain = d;
+	sc->drvdata = drvdata;
+	safe_revocable_domain_get(d);
+	kobject_init(&sc->holder, &safe_cdev_ktype);
+
+	cdev_init(&sc->cdev, &safe_cdev_fops);
+	sc->cdev.owner = fops->owner;
+	cdev_set_parent(&sc->cdev, &sc->holder);
+	ret = cdev_add(&sc->cdev, first, count);
+	if (ret) {
+		/* The cdev took no reference to its parent. */
+		kobject_put(&sc->holder);
+		return ERR_PTR(ret);
+	}
+	return sc;
+}
+EXPORT_SYMBOL_GPL(safe_cdev_add);
+
+/**
+ * safe_cdev_del() - remove a character device added by safe_cdev_add()
+ * @sc: the device; NULL or an error pointer is ignored
+ *
+ * Stops new opens.  Files already open keep working until the domain is
+ * revoked, and fail with -ENODEV after; @sc is freed at their last close.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing.
+ */
+void safe_cdev_del(struct safe_cdev *sc)
+{
+	if (IS_ERR_OR_NULL(sc))
+		return;
+	cdev_del(&sc->cdev);
+	kobject_put(&sc->holder);
+}
+EXPORT_SYMBOL_GPL(safe_cdev_del);
+
+static void safe_cdev_devm_del(void *data)
+{
+	safe_cdev_del(data);
+}
+
+/**
+ * devm_safe_cdev_add() - safe_cdev_add(), undone at unbind
+ * @dev: the device whose unbind removes the character device
+ * @first: the first device number
+ * @count: how many minors
+ * @fops: the driver's file operations
+ * @d: the revocation domain the calls run in
+ * @drvdata: what the driver's ->open() finds in file->private_data
+ *
+ * Context: process context, typically probe(); may sleep.
+ * Return: the device, or an ERR_PTR() as safe_cdev_add() returns it.
+ */
+struct safe_cdev *devm_safe_cdev_add(struct device *dev, dev_t first,
+				     unsigned int count,
+				     const struct file_operations *fops,
+				     struct safe_revocable_domain *d,
+				     void *drvdata)
+{
+	struct safe_cdev *sc = safe_cdev_add(first, count, fops, d, drvdata);
+	int ret;
+
+	if (IS_ERR(sc))
+		return sc;
+	ret = devm_add_action_or_reset(dev, safe_cdev_devm_del, sc);
+	return ret ? ERR_PTR(ret) : sc;
+}
+EXPORT_SYMBOL_GPL(devm_safe_cdev_add);

@@ -4,8 +4,10 @@
  * and protected file operations.
  */
 #include <kunit/test.h>
+#include <linux/cdev.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/file.h>
 #include <linux/kthread.h>
@@ -864,6 +866,101 @@ static void rev_fops_open_fault_injection(struct kunit *test)
 #endif
 }
 
+#define T_CDEV_NAME	"safe-rev-cdev"
+
+struct t_cdev_priv {
+	int id;
+};
+
+static long t_cdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct t_cdev_priv *priv = f->private_data;
+
+	return cmd == T_IOC_ID ? priv->id : -ENOTTY;
+}
+
+static const struct file_operations t_cdev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = t_cdev_ioctl,
+};
+
+static void t_cdev_node_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/* A classless device with @devt: devtmpfs gives it a node. */
+static struct device *t_cdev_node(dev_t devt)
+{
+	struct device *node = kzalloc(sizeof(*node), GFP_KERNEL);
+	int ret;
+
+	if (!node)
+		return ERR_PTR(-ENOMEM);
+	device_initialize(node);
+	node->devt = devt;
+	node->release = t_cdev_node_release;
+	ret = dev_set_name(node, T_CDEV_NAME);
+	if (!ret)
+		ret = device_add(node);
+	if (ret) {
+		put_device(node);
+		return ERR_PTR(ret);
+	}
+	return node;
+}
+
+static void rev_cdev_outlives_driver_data(struct kunit *test)
+{
+	struct safe_revocable_domain *d;
+	struct t_cdev_priv *priv;
+	struct safe_cdev *sc;
+	struct device *node;
+	struct file *f;
+	unsigned int base;
+	dev_t devt;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_cdev_add(0, 1, NULL, NULL, NULL)),
+			-EINVAL);
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_cdev_add(0, 0, &t_cdev_fops, d, NULL)),
+			-EINVAL);
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, priv);
+	priv->id = 7;
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	base = kref_read(&d->ref);
+
+	sc = safe_cdev_add(devt, 1, &t_cdev_fops, d, priv);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sc));
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 1);
+	node = t_cdev_node(devt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(node));
+	f = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	/* The driver's data reached ->private_data; the file holds d. */
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 7L);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 2);
+
+	/* Unbind: no new opens, revocation, the driver's data freed. */
+	safe_cdev_del(sc);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(safe_test_dev_open(T_CDEV_NAME, O_RDWR)));
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	kfree(priv);
+
+	/* The open file pins the cdev, and so the domain, until it closes. */
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 2);
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0),
+			(long)-ENODEV);
+	__fput_sync(f);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+
+	device_unregister(node);
+	unregister_chrdev_region(devt, 1);
+	safe_revocable_domain_put(d);
+}
+
 static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_access_then_revoke),
 	KUNIT_CASE(rev_scoped_forms),
@@ -881,6 +978,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_devres_order_and_kept_handle),
 	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),
 	KUNIT_CASE(rev_fops_open_fault_injection),
+	KUNIT_CASE(rev_cdev_outlives_driver_data),
 	{}
 };
 

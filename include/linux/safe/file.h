@@ -20,11 +20,18 @@
  * but a mapping outlives the call: a driver that maps device memory must
  * zap it at unbind itself.
  *
+ * safe_cdev does the same for a character device region the driver
+ * allocated itself (alloc_chrdev_region()).  Unlike a struct cdev embedded
+ * in driver data, it is allocated and freed by safe: an open file pins the
+ * cdev until its last close, which is after unbind has freed the driver's
+ * data, so the cdev must not live there.
+ *
  * The driver keeps file->private_data for itself.
  */
 #ifndef _LINUX_SAFE_FILE_H
 #define _LINUX_SAFE_FILE_H
 
+#include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/safe/revocable.h>
@@ -44,5 +51,17 @@ struct safe_miscdevice {
 int safe_misc_register(struct safe_miscdevice *sm);
 void safe_misc_deregister(struct safe_miscdevice *sm);
 int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm);
+
+struct safe_cdev;
+
+struct safe_cdev *safe_cdev_add(dev_t first, unsigned int count,
+				const struct file_operations *fops,
+				struct safe_revocable_domain *d, void *drvdata);
+void safe_cdev_del(struct safe_cdev *sc);
+struct safe_cdev *devm_safe_cdev_add(struct device *dev, dev_t first,
+				     unsigned int count,
+				     const struct file_operations *fops,
+				     struct safe_revocable_domain *d,
+				     void *drvdata);
 
 #endif /* _LINUX_SAFE_FILE_H */
