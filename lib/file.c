@@ -278,6 +278,7 @@ struct safe_cdev {
 	const struct file_operations *fops;
 	struct safe_revocable_domain *domain;
 	void *drvdata;
+	bool deleted;
 };
 
 static void safe_cdev_free(struct kobject *kobj)
@@ -297,6 +298,12 @@ static int safe_cdev_open(struct inode *inode, struct file *f)
 	struct safe_cdev *sc = container_of(inode->i_cdev, struct safe_cdev,
 					    cdev);
 
+	/*
+	 * An inode that still caches the cdev (another file is open) opens
+	 * it without a lookup, so cdev_del() alone does not stop opens.
+	 */
+	if (READ_ONCE(sc->deleted))
+		return -ENXIO;
 	/* As misc drivers find their miscdevice there. */
 	f->private_data = sc->drvdata;
 	return safe_file_open(inode, f, sc->domain, sc->fops);
@@ -360,7 +367,8 @@ EXPORT_SYMBOL_GPL(safe_cdev_add);
  * safe_cdev_del() - remove a character device added by safe_cdev_add()
  * @sc: the device; NULL or an error pointer is ignored
  *
- * Stops new opens.  Files already open keep working until the domain is
+ * Stops new opens (they fail with -ENXIO, as for a device number nobody
+ * has added).  Files already open keep working until the domain is
  * revoked, and fail with -ENODEV after; @sc is freed at their last close.
  *
  * Context: process context; may sleep.
@@ -370,6 +378,7 @@ void safe_cdev_del(struct safe_cdev *sc)
 {
 	if (IS_ERR_OR_NULL(sc))
 		return;
+	WRITE_ONCE(sc->deleted, true);
 	cdev_del(&sc->cdev);
 	kobject_put(&sc->holder);
 }

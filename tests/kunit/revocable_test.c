@@ -916,7 +916,7 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 	struct t_cdev_priv *priv;
 	struct safe_cdev *sc;
 	struct device *node;
-	struct file *f;
+	struct file *f, *f2;
 	unsigned int base;
 	dev_t devt;
 
@@ -945,7 +945,10 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 
 	/* Unbind: no new opens, revocation, the driver's data freed. */
 	safe_cdev_del(sc);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(safe_test_dev_open(T_CDEV_NAME, O_RDWR)));
+	f2 = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(f2), -ENXIO);
+	if (!IS_ERR(f2))
+		__fput_sync(f2);
 	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
 	kfree(priv);
 
