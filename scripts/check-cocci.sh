@@ -12,12 +12,22 @@
 #     spacing of CASE.res byte for byte (as spatch --test-spacing);
 #   - the rule run again on CASE.res changes nothing (idempotence).
 #
+# tests/coccinelle/CHECKER/CASE.c is an input for a checker, a .cocci
+# without "virtual patch" (coccinelle/check_*.cocci): each line it must
+# report ends in "/* report */", and a case passes when the lines reported
+# in report mode are exactly those.  neg_* cases must have none, the others
+# at least one.  A file "variants" in the directory lists further runs,
+# "NAME SPATCH-ARGS"; "/* report: NAME... */" marks a line reported only
+# in the runs named ("default" is the first).  spatch must parse every case
+# completely.  The checker also runs in org and context mode, which must
+# point at the same lines (cocci/CHECKER/org, cocci/CHECKER/context).
+#
 # One result line per case, "cocci/RULE/CASE"; the exit status is non-zero
 # when any failed.  Finally examples/edu-migrated must be exactly what
 # "make migrate" makes of examples/edu-legacy (cocci/edu-migrated-regenerates).
 #
 # Outputs go to $SAFE_CACHE/cocci/check; spatch runs once per rule and
-# pass, over all cases.
+# pass, and once per checker and run or mode, over all cases.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -58,7 +68,165 @@ run_rule() {
 		--file-groups "$dir.files" > "$dir.log" 2>&1
 }
 
+# is_checker RULE: a report-only semantic patch
+is_checker() {
+	! grep -q '^virtual patch' "$cocci/$1.cocci"
+}
+
+# checker_spatch RULE NAME MODE ARGS...: the checker over its cases as
+# "make coccicheck" calls spatch, output in $work/RULE/NAME.{out,err,rc}
+checker_spatch() {
+	local rule=$1 name=$2 mode=$3 diff=--no-show-diff
+	shift 3
+	[ "$mode" = context ] && diff=
+	env -u SAFE_PROFILE -u SAFE_PROFILE_CHECK_GUARD_LINES SAFE_COCCI_DIR="$cocci" \
+		spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
+		--macro-file-builtins "$cocci/safe_macros.h" --no-includes \
+		--include-headers --timeout 60 "$@" --dir "$tests/$rule" \
+		< /dev/null > "$work/$rule/$name.out" 2> "$work/$rule/$name.err"
+	echo $? > "$work/$rule/$name.rc"
+}
+
+run_checker() {
+	local rule=$1 src=$tests/$1 dir=$work/$1 runs=(default) name args verdict n why
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if ! ls "$src"/*.c > /dev/null 2>&1; then
+		fail "cocci/$rule" "no cases"
+		return
+	fi
+	spatch --macro-file-builtins "$cocci/safe_macros.h" --parse-c "$src" \
+		> "$dir/parse.out" 2>&1
+	checker_spatch "$rule" default report
+	if [ -f "$src/variants" ]; then
+		while read -r name args; do
+			case $name in ''|'#'*) continue ;; esac
+			runs+=("$name")
+			# shellcheck disable=SC2086
+			checker_spatch "$rule" "$name" report $args
+		done < "$src/variants"
+	fi
+	checker_spatch "$rule" org org
+	checker_spatch "$rule" context context
+	python3 - "$src" "$dir" "${runs[@]}" > "$dir/verdicts" <<'PY' ||
+import os, re, sys
+
+src, work, runs = sys.argv[1], sys.argv[2], sys.argv[3:]
+cases = sorted(f[:-2] for f in os.listdir(src) if f.endswith('.c'))
+MARK = re.compile(r'/\*\s*report(?::([^*]*))?\s*\*/')
+
+def run_ok(name):
+	rc = open(os.path.join(work, name + '.rc')).read().strip()
+	err = open(os.path.join(work, name + '.err')).read()
+	bad = [l for l in err.splitlines()
+	       if re.search(r'error|Error|EXN|Traceback|xception', l)]
+	if rc != '0' and not bad:
+		bad = err.splitlines()[:3]
+	if rc != '0' or bad:
+		return 'spatch %s run failed (exit %s): %s' % (name, rc, ' '.join(bad)[:200])
+	return None
+
+def lines_of(name, rx):
+	got = set()
+	for l in open(os.path.join(work, name + '.out')):
+		m = rx.match(l)
+		if m:
+			got.add((os.path.basename(m.group(1))[:-2], int(m.group(2))))
+	return got
+
+expect = {r: set() for r in runs}
+marked = {c: 0 for c in cases}
+bad = {}
+for c in cases:
+	for i, l in enumerate(open(os.path.join(src, c + '.c')), 1):
+		for m in MARK.finditer(l):
+			names = m.group(1).split() if m.group(1) else runs
+			for r in names:
+				if r not in expect:
+					bad[c] = 'marker names an unknown run %s' % r
+				else:
+					expect[r].add((c, i))
+			if 'default' in names:
+				marked[c] += 1
+	if c.startswith('neg_') and any(x[0] == c for r in runs for x in expect[r]):
+		bad[c] = 'a neg_ case with a report marker'
+	elif not c.startswith('neg_') and not marked[c]:
+		bad[c] = 'no "/* report */" marker in the default run'
+
+# spatch --parse-c: "PARSING: file" then "BAD:" lines for what it skipped
+cur = None
+for l in open(os.path.join(work, 'parse.out')):
+	if l.startswith('PARSING: '):
+		cur = os.path.basename(l.split(None, 1)[1].strip())[:-2]
+	elif l.startswith('BAD:') and cur in marked:
+		bad.setdefault(cur, 'spatch cannot parse all of it: ' + l[4:].strip()[:80])
+
+REPORT = re.compile(r'^(\S+\.c):(\d+):\d+-\d+: ')
+got = {}
+for r in runs:
+	why = run_ok(r)
+	if why:
+		for c in cases:
+			bad.setdefault(c, why)
+	else:
+		got[r] = lines_of(r, REPORT)
+
+for c in cases:
+	why = bad.get(c)
+	for r in runs:
+		if why:
+			break
+		e = sorted(x[1] for x in expect[r] if x[0] == c)
+		g = sorted(x[1] for x in got[r] if x[0] == c)
+		if e != g:
+			why = '%s run: reported lines %s, marked %s' % (r, g, e)
+	print('PASS %s' % c if not why else 'FAIL %s %s' % (c, why))
+
+# org: the same lines as report
+why = run_ok('org')
+if not why and 'default' in got:
+	org = lines_of('org', re.compile(r'^\* TODO \[\[view:(\S+?\.c)::face=[^:]*::linb=(\d+)::'))
+	if org != got['default']:
+		why = 'org mode lines %s, report mode %s' % (sorted(org), sorted(got['default']))
+print('PASS org' if not why else 'FAIL org ' + why)
+
+# context: the starred ("-") lines start at the reported ones
+why = run_ok('context')
+if not why and 'default' in got:
+	star, f, old = set(), None, 0
+	for l in open(os.path.join(work, 'context.out')):
+		if l.startswith('--- '):
+			f = os.path.basename(l[4:].split()[0])[:-2]
+		elif l.startswith('+++ '):
+			pass
+		elif l.startswith('@@ '):
+			old = int(re.match(r'@@ -(\d+)', l).group(1))
+		elif l.startswith('-'):
+			star.add((f, old))
+			old += 1
+		elif l.startswith(' '):
+			old += 1
+	rep = got['default']
+	extra = [x for x in star if x not in rep and (x[0], x[1] - 1) not in star]
+	if not rep <= star or extra:
+		why = 'context mode starred %s, report mode %s' % (sorted(star), sorted(rep))
+print('PASS context' if not why else 'FAIL context ' + why)
+PY
+		fail "cocci/$rule" "verdict script failed"
+	while read -r verdict n why; do
+		if [ "$verdict" = PASS ]; then
+			result PASS "cocci/$rule/$n"
+		else
+			fail "cocci/$rule/$n" "$why"
+		fi
+	done < "$dir/verdicts"
+}
+
 for rule in "${rules[@]}"; do
+	if is_checker "$rule"; then
+		run_checker "$rule"
+		continue
+	fi
 	src=$tests/$rule
 	out=$work/$rule/out
 	again=$work/$rule/again
