@@ -39,7 +39,7 @@ PROFILE_KEYS = {
 	# header added for guard()/__free(): cleanup (linux/cleanup.h) or safe
 	'include': 'cleanup',
 	# the length checker's threshold (lines)
-	'check_guard_lines': 50,
+	'check_guard_lines': 20,
 	# guard classes the target kernel lacks (comma list); set by make migrate
 	'missing_classes': '',
 }

@@ -13,4 +13,4 @@ lock_types = all
 free = yes
 dma = yes
 include = cleanup
-check_guard_lines = 50
+check_guard_lines = 20
