@@ -964,6 +964,51 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 	safe_revocable_domain_put(d);
 }
 
+static void rev_cdev_add_fault_injection(struct kunit *test)
+{
+	struct safe_revocable_domain *d;
+	int n, failures = 0;
+	unsigned int base;
+	dev_t devt;
+
+#ifdef CONFIG_FAULT_INJECTION
+	if (failslab_setup(test))
+		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	base = kref_read(&d->ref);
+	for (n = 1; n < 64; n++) {
+		struct safe_cdev *sc;
+		bool left;
+
+		WRITE_ONCE(current->fail_nth, n);
+		sc = safe_cdev_add(devt, 1, &t_cdev_fops, d, NULL);
+		left = READ_ONCE(current->fail_nth) != 0;
+		WRITE_ONCE(current->fail_nth, 0);
+		if (IS_ERR(sc)) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(sc), -ENOMEM);
+			failures++;
+		} else {
+			KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 1);
+			safe_cdev_del(sc);
+		}
+		/* Whatever failed, the domain reference is given back. */
+		KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+		if (left)
+			break;
+	}
+	kunit_info(test, "add failed cleanly at %d of %d allocation points\n",
+		   failures, n - 1);
+	KUNIT_EXPECT_GE(test, failures, 2);
+	KUNIT_EXPECT_LT(test, n, 64);
+	unregister_chrdev_region(devt, 1);
+	safe_revocable_domain_put(d);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_access_then_revoke),
 	KUNIT_CASE(rev_scoped_forms),
@@ -982,6 +1027,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),
 	KUNIT_CASE(rev_fops_open_fault_injection),
 	KUNIT_CASE(rev_cdev_outlives_driver_data),
+	KUNIT_CASE(rev_cdev_add_fault_injection),
 	{}
 };
 
