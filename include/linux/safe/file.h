@@ -31,7 +31,6 @@
 #ifndef _LINUX_SAFE_FILE_H
 #define _LINUX_SAFE_FILE_H
 
-#include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/safe/revocable.h>
