@@ -11,7 +11,7 @@ what=${1:-check}
 
 pkgs="build-essential bc bison flex libelf-dev libssl-dev cpio kmod rsync
 	python3 perl gcc clang lld llvm sparse coccinelle qemu-system-x86
-	busybox-static util-linux"
+	busybox-static util-linux mmdebstrap"
 
 have_all() {
 	local p
