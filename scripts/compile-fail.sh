@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# compile-fail.sh oot KDIR LABEL
+# compile-fail.sh oot SERIES
 # compile-fail.sh tree SRCTREE BUILDDIR LABEL [make args...]
 #
 # Builds every tests/compile-fail/*.c twice: with -DSAFE_CF_CONTROL it must
@@ -17,8 +17,9 @@ mode=$1
 shift
 case $mode in
 oot)
-	kdir=$1 label=$2
-	shift 2
+	series=$1 label=$1
+	kdir=$(headers_dir "$series") || die "no linux-headers for $series"
+	shift
 	cc=gcc
 	work=$SAFE_CACHE/compile-fail/$label
 	rm -rf "$work"
@@ -34,7 +35,9 @@ EOF
 		local flags=$1 check=$2
 		shift 2
 		# Objects only: no modpost, no module boilerplate needed.
-		make -k -j1 -C "$kdir" M="$work" W=1 C="$check" \
+		local make=kernel_make
+		[ "$check" = 0 ] || make=kernel_make_sparse
+		$make "$series" -k -j1 -C "$kdir" M="$work" W=1 C="$check" \
 			SAFE_CF_FLAGS="$flags" SAFE_CF_OBJS="$*" "$@" 2>&1
 	}
 	;;
@@ -59,7 +62,7 @@ tree)
 	}
 	;;
 *)
-	die "usage: $0 oot KDIR LABEL | tree SRCTREE BUILDDIR LABEL [make args]"
+	die "usage: $0 oot SERIES | tree SRCTREE BUILDDIR LABEL [make args]"
 	;;
 esac
 

@@ -18,11 +18,13 @@
 #	Download as above and extract each .deb into DIR with dpkg-deb -x
 #	(no maintainer scripts run, nothing is installed).  A package already
 #	extracted there in the same version is skipped.  Prints DIR.
-#   debian-pkg.sh SUITE chroot NAME PKG...
+#   debian-pkg.sh SUITE[+SUITE...] chroot NAME PKG...
 #	Make (once) a minimal SUITE system in $SAFE_CACHE/chroot/NAME with
-#	mmdebstrap, including PKG...; for tools linked against a newer C
-#	library than the host's (gcc-14, clang-23).  Adding packages to an
-#	existing chroot installs them there.  Prints the chroot's path.
+#	mmdebstrap, including PKG... and their dependencies; for tools
+#	linked against a newer C library than the host's (gcc-14, clang-23).
+#	Suites after a "+" are added to its sources, e.g.
+#	trixie+trixie-backports.  Naming more packages for an existing
+#	chroot installs them there.  Prints the chroot's path.
 #
 # SUITE is a Debian suite name: trixie, trixie-backports, sid, ...
 #
@@ -51,7 +53,8 @@ usage() {
 suite=$1 cmd=$2
 shift 2
 case $suite in
-*[!a-z0-9.-]* | "") die "debian-pkg.sh: bad suite name '$suite'" ;;
+*[!a-z0-9.+-]* | "" | +* | *+) die "debian-pkg.sh: bad suite name '$suite'" ;;
+*+*) [ "$cmd" = chroot ] || die "debian-pkg.sh: SUITE+SUITE is for chroot only" ;;
 esac
 
 state=$SAFE_CACHE/apt/$suite
@@ -177,8 +180,11 @@ chroot_make() {	# chroot NAME PKG...
 		rm -rf "$root"
 		mkdir -p "$(dirname "$root")"
 		say "debian-pkg.sh: making a $suite chroot in $root"
-		local pkgs
+		local pkgs s mirrors=()
 		pkgs=$(IFS=,; echo "$*")
+		for s in ${suite//+/ }; do
+			mirrors+=("deb [signed-by=$keyring] $(mirror) $s main")
+		done
 		mmdebstrap --variant=apt --mode=root --quiet \
 			--keyring="$keyring" \
 			--aptopt='Acquire::Languages "none"' \
@@ -187,7 +193,7 @@ chroot_make() {	# chroot NAME PKG...
 			--dpkgopt='path-exclude=/usr/share/man/*' \
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
 			${pkgs:+--include="$pkgs"} \
-			"$suite" "$root" "$(mirror)" >&2 ||
+			"${suite%%+*}" "$root" "${mirrors[@]}" >&2 ||
 			{ rm -rf "$root"; die "debian-pkg.sh: mmdebstrap $suite failed"; }
 		printf '%s\n' "$@" > "$root/.safe-packages"
 		touch "$root/.safe-complete"
@@ -211,7 +217,7 @@ chroot_make() {	# chroot NAME PKG...
 mkdir -p "$SAFE_CACHE/locks"
 exec 8> "$SAFE_CACHE/locks/debian-$suite"
 flock 8
-setup
+[ "$cmd" = chroot ] || setup
 
 case $cmd in
 update)
