@@ -42,6 +42,8 @@ cond_classes="mutex_try mutex_intr
 	raw_spinlock_bh_try"
 free_classes="kfree kvfree vfree kfree_sensitive put_device device_node
 	fwnode_handle bitmap free_percpu fput put_task pci_dev_put firmware"
+# Functions newer kernels added and safe's compat headers backfill.
+functions="hrtimer_setup"
 
 autoconf=$objtree/include/generated/autoconf.h
 [ -f "$autoconf" ] || autoconf=
@@ -83,6 +85,7 @@ trap 'rm -rf "$tmp"' EXIT
 #include <linux/sched/task.h>
 #include <linux/pci.h>
 #include <linux/firmware.h>
+#include <linux/hrtimer.h>
 EOF
 	for c in $lock_classes $cond_classes; do
 		echo "class_${c}_t *safe_probe_class_${c};"
@@ -91,6 +94,9 @@ EOF
 	done
 	for f in $free_classes; do
 		echo "void *safe_probe_free_${f} = (void *)__free_${f};"
+	done
+	for f in $functions; do
+		echo "void *safe_probe_fn_${f} = (void *)${f};"
 	done
 } > "$tmp/probe.c"
 
@@ -136,6 +142,9 @@ missing() { grep -qx "$1" "$tmp/missing"; }
 	done
 	for f in $free_classes; do
 		missing "__free_${f}" || echo "#define SAFE_HAVE_FREE_${f} 1"
+	done
+	for f in $functions; do
+		missing "${f}" || echo "#define SAFE_HAVE_FN_${f} 1"
 	done
 } > "$tmp/out.h"
 
