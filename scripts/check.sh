@@ -64,6 +64,9 @@ done
 if want static; then
 	step "checkpatch --strict, kernel-doc, Context:/Return: sections"
 	bash "$SAFE_ROOT/scripts/static.sh"
+	step "class table: __free() backfills are the newest kernel's definitions"
+	bash "$SAFE_ROOT/scripts/compat-upstream.sh" \
+		"$(printf '%s\n' $SAFE_KERNELS | sort -V | tail -n1)"
 fi
 
 if want oot; then

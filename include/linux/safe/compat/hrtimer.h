@@ -6,7 +6,7 @@
 #ifndef _LINUX_SAFE_COMPAT_HRTIMER_H
 #define _LINUX_SAFE_COMPAT_HRTIMER_H
 
-#include <linux/safe/compat.h>
+#include <linux/safe/compat/features.h>
 #include <linux/hrtimer.h>
 
 #ifndef SAFE_HAVE_FN_hrtimer_setup
