@@ -5,7 +5,7 @@
 # at the end: "N passed, N failed, N skipped".  Each static check, build,
 # compile-fail case and KUnit case counts once.
 #
-# SAFE_CHECK_ONLY="static oot compile-fail kunit dma cocci vm" limits the
+# SAFE_CHECK_ONLY="static docs oot compile-fail kunit dma cocci vm" limits the
 # steps; SAFE_CHECK_KERNELS="6.12 6.1 7.3" the kernels (scripts/lib.sh).
 
 set -uo pipefail
@@ -67,6 +67,11 @@ if want static; then
 	step "class table: __free() backfills are the newest kernel's definitions"
 	bash "$SAFE_ROOT/scripts/compat-upstream.sh" \
 		"$(printf '%s\n' $SAFE_KERNELS | sort -V | tail -n1)"
+fi
+
+if want docs; then
+	step "every C example in Documentation/ and README.md compiles"
+	bash "$SAFE_ROOT/scripts/doc-examples.sh"
 fi
 
 if want oot; then
