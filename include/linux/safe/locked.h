@@ -36,6 +36,23 @@
 #endif
 
 /**
+ * SAFE_LOCKED() - the type of a lock and the data only it may reach
+ * @_lock_type: type of the lock, e.g. ``struct mutex`` or ``spinlock_t``
+ * @_data_type: type of the protected data
+ *
+ * The type SAFE_DECLARE_LOCKED() declares.  Declare a member as
+ * ``SAFE_LOCKED(struct mutex, struct foo_stats) stats;`` in a struct with
+ * kernel-doc: kernel-doc (7.x) documents a member declared this way as
+ * ``@stats``, and reports one declared with SAFE_DECLARE_LOCKED() as an
+ * excess description.
+ *
+ * Context: any declaration.
+ * Return: nothing; it is a type.
+ */
+#define SAFE_LOCKED(_lock_type, _data_type)				\
+	SAFE_DECLARE_LOCKED(_lock_type, _data_type, /* a type only */)
+
+/**
  * SAFE_DECLARE_LOCKED() - declare a lock and the data only it may reach
  * @_lock_type: type of the lock, e.g. ``struct mutex`` or ``spinlock_t``
  * @_data_type: type of the protected data
@@ -43,7 +60,7 @@
  *
  * Declares @name as an anonymous struct with a public ``lock`` member, to
  * be initialised with the lock's own init function, and a hidden data
- * member.
+ * member.  SAFE_LOCKED() is the same type, for kernel-doc'ed structs.
  *
  * Example::
  *
@@ -151,6 +168,18 @@
 #define __safe_locked_by_bind(_lb, _lock)	((void)(_lb), (void)(_lock))
 #define __safe_locked_by_owner_ok(_lb, _lock)	((void)(_lb), (void)(_lock), true)
 #endif
+
+/**
+ * SAFE_LOCKED_BY() - the type SAFE_DECLARE_LOCKED_BY() declares
+ * @_data_type: type of the protected data
+ *
+ * For members of a struct with kernel-doc, as SAFE_LOCKED() is.
+ *
+ * Context: any declaration.
+ * Return: nothing; it is a type.
+ */
+#define SAFE_LOCKED_BY(_data_type)					\
+	SAFE_DECLARE_LOCKED_BY(_data_type, /* a type only */)
 
 /**
  * safe_locked_by_init() - bind lock-bound data to its lock
