@@ -5,7 +5,7 @@
 # at the end: "N passed, N failed, N skipped".  Each static check, build,
 # compile-fail case and KUnit case counts once.
 #
-# SAFE_CHECK_ONLY="static docs oot compile-fail kunit dma cocci vm" limits the
+# SAFE_CHECK_ONLY="static docs oot compile-fail kunit context dma cocci vm" limits the
 # steps; SAFE_CHECK_KERNELS="6.12 6.1 7.3" the kernels (scripts/lib.sh).
 
 set -uo pipefail
@@ -101,6 +101,11 @@ if want kunit; then
 				"$1-tree" ARCH=um LLVM=1
 		fi
 	done
+fi
+
+if want context; then
+	step "Clang 23 context analysis over lib, tests and examples, linux-source-7.3"
+	bash "$SAFE_ROOT/scripts/check-context.sh" 7.3
 fi
 
 if want dma; then

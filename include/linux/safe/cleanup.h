@@ -13,6 +13,7 @@
 #define _LINUX_SAFE_CLEANUP_H
 
 #include <linux/safe/compat/cleanup.h>
+#include <linux/safe/compat/context.h>
 
 /* -------------------------------------------------------------------- */
 /* safe's own additions                                                  */
@@ -56,8 +57,10 @@ struct safe_guard {
  * Return: nothing; defines ``class_@_name_t`` and its helpers.
  */
 #define SAFE_DEFINE_GUARD(_name, type, _lock, _unlock)			\
-	static inline void __safe_lock_##_name(type _T) { _lock; }	\
-	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	static inline void __safe_lock_##_name(type _T)			\
+		__no_context_analysis { _lock; }			\
+	static inline void __safe_unlock_##_name(type _T)		\
+		__no_context_analysis { _unlock; }			\
 	DEFINE_CLASS(_name, struct safe_guard,				\
 		     __safe_unlock_##_name(_T.lock),			\
 		     ({ __safe_lock_##_name(l);				\
@@ -81,6 +84,7 @@ struct safe_guard {
  */
 #define SAFE_DEFINE_GUARD_FLAGS(_name, type, _lock, _unlock)		\
 	static inline unsigned long __safe_lock_##_name(type _T)	\
+		__no_context_analysis					\
 	{								\
 		unsigned long _F;					\
 									\
@@ -88,6 +92,7 @@ struct safe_guard {
 		return _F;						\
 	}								\
 	static inline void __safe_unlock_##_name(type _T, unsigned long _F) \
+		__no_context_analysis					\
 	{								\
 		_unlock;						\
 	}								\
@@ -122,12 +127,14 @@ struct safe_guard {
  */
 #define SAFE_DEFINE_COND_GUARD(_name, type, _lock, _cond, _unlock)	\
 	static inline int __safe_lock_##_name(type _T)			\
+		__no_context_analysis					\
 	{								\
 		int _RET = (_lock);					\
 									\
 		return (_cond) ? 0 : _RET < 0 ? _RET : -EBUSY;		\
 	}								\
-	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	static inline void __safe_unlock_##_name(type _T)		\
+		__no_context_analysis { _unlock; }			\
 	DEFINE_CLASS(_name, struct safe_guard,				\
 		     _T.err ? (void)0 : __safe_unlock_##_name(_T.lock),	\
 		     ((struct safe_guard){ .lock = l,			\
@@ -151,8 +158,10 @@ struct safe_guard {
  * Return: nothing; defines ``class_@_name_t`` and its helpers.
  */
 #define SAFE_DEFINE_ERR_GUARD(_name, type, _lock, _unlock)		\
-	static inline int __safe_lock_##_name(type _T) { return _lock; } \
-	static inline void __safe_unlock_##_name(type _T) { _unlock; }	\
+	static inline int __safe_lock_##_name(type _T)			\
+		__no_context_analysis { return _lock; }			\
+	static inline void __safe_unlock_##_name(type _T)		\
+		__no_context_analysis { _unlock; }			\
 	DEFINE_CLASS(_name, struct safe_guard,				\
 		     _T.err ? (void)0 : __safe_unlock_##_name(_T.lock),	\
 		     ((struct safe_guard){ .lock = l,			\

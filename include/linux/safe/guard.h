@@ -120,14 +120,33 @@ SAFE_DEFINE_GUARD(safe_read_seqlock_excl, seqlock_t *,
  * The reader loop: an outer loop that runs once and holds the seqlock
  * pointer, a middle one that turns a "break" into a build error (see
  * safe_scoped_guard()), and the retry loop proper.
+ *
+ * For Clang's context analysis the reader holds the seqlock shared from
+ * the first read_seqbegin() to the end of the loop, as upstream's
+ * scoped_seqlock_read() does: the retries happen in a helper the analysis
+ * does not look into, and __safe_ctx, an alias of the seqlock, releases it
+ * when the loop's scope ends.
  */
+static __always_inline bool __safe_seqlock_done(seqlock_t *sl, unsigned int *seq)
+	__no_context_analysis
+{
+	if (!read_seqretry(sl, *seq))
+		return true;
+	*seq = read_seqbegin(sl);
+	return false;
+}
+
+static __always_inline void __safe_seqlock_ctx(unsigned int **sl)
+	__releases_shared(*(seqlock_t **)sl) __no_context_analysis { }
+
 #define __safe_seqlock_retry()						\
 	for (; !__safe_st;						\
-	     __safe_st = !read_seqretry(__safe_sl, __safe_seq) ||	\
-			 ((__safe_seq = read_seqbegin(__safe_sl)), 0))
+	     __safe_st = __safe_seqlock_done(__safe_sl, &__safe_seq))
 
 #define __safe_seqlock_once()						\
-	for (unsigned int __safe_seq = read_seqbegin(__safe_sl), __safe_st = 0; \
+	for (unsigned int __safe_seq = read_seqbegin(__safe_sl), __safe_st = 0, \
+	     *__safe_ctx __cleanup(__safe_seqlock_ctx) =		\
+		(unsigned int *)__safe_sl;				\
 	     !__safe_st; __safe_st || (__safe_scoped_break(), 0))	\
 		__safe_seqlock_retry()
 

@@ -16,24 +16,29 @@
  * asserts it is held, and (with CONFIG_SAFE_DEBUG) that it is the lock the
  * data was bound to.
  *
- * Both also carry __guarded_by() for compilers with context analysis
- * (Clang 22 on Linux 7.0+); elsewhere the annotation is empty.
+ * With Clang's context analysis (Clang 23, 7.x, CONFIG_WARN_CONTEXT_ANALYSIS)
+ * the data is __guarded_by() its lock, safe_locked_scope() holds the lock
+ * in the analysis's eyes, and safe_locked_get() requires the caller to
+ * hold it: calling it without the lock is a build-time warning, not only a
+ * lockdep splat at run time.  (safe_locked_by() takes its lock at run
+ * time; lockdep checks it.)  Elsewhere the annotations are empty.
  */
 #ifndef _LINUX_SAFE_LOCKED_H
 #define _LINUX_SAFE_LOCKED_H
 
 #include <linux/safe/guard.h>
+#include <linux/safe/compat/context.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/lockdep.h>
 
-#ifndef __guarded_by
-#define __guarded_by(...)
-#endif
-
-#ifndef __pt_guarded_by
-#define __pt_guarded_by(...)
-#endif
+/*
+ * A read of the lock-bound data that the compiler drops: Clang's context
+ * analysis checks it against the locks it knows are held (the data is
+ * __guarded_by() its lock), so a caller without the lock gets a warning.
+ */
+#define __safe_locked_check(_locked) \
+	((void)ACCESS_PRIVATE(_locked, __safe_locked_data))
 
 /**
  * SAFE_LOCKED() - the type of a lock and the data only it may reach
@@ -115,7 +120,8 @@
  * safe_locked_get() - the data, for a caller that holds the lock
  * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
- * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held.
+ * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held, and
+ * Clang's context analysis when the caller does not hold it.
  *
  * Context: the lock of @_locked must be held.
  * Return: pointer to the protected data.
@@ -124,6 +130,7 @@
 	({								\
 		typeof(_locked) __safe_l = (_locked);			\
 									\
+		__safe_locked_check(__safe_l);				\
 		lockdep_assert_held(&__safe_l->lock);			\
 		__safe_locked_ptr(__safe_l);				\
 	})
@@ -133,12 +140,15 @@
  * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
  * For initialisation only, while no other thread can reach @_locked, e.g.
- * in probe() before the object is registered anywhere.
+ * in probe() before the object is registered anywhere.  Clang's context
+ * analysis takes the caller's word for it, as for context_unsafe(); on 7.x
+ * ``scoped_guard(mutex_init, &x->lock)`` (and the other ``*_init``
+ * classes) is the checked alternative.
  *
  * Context: single-threaded initialisation of @_locked.
  * Return: pointer to the protected data.
  */
-#define safe_locked_init_ptr(_locked)	__safe_locked_ptr(_locked)
+#define safe_locked_init_ptr(_locked)	context_unsafe(__safe_locked_ptr(_locked))
 
 /**
  * SAFE_DECLARE_LOCKED_BY() - declare data protected by a lock elsewhere
