@@ -56,7 +56,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$key" ]; then
 	echo "$key" > "$stamp"
 fi
 
-rsync -a --delete --exclude .git --exclude .safe --exclude '*.o' \
+# Everything is compiled again on every run: a warning is reported only
+# when its file is compiled, so an incremental build would pass warm after
+# failing cold.  (safe is small; the kernel tree is what stays prepared.)
+rm -rf "$work" "$SAFE_CACHE/context/$series/embed"
+rsync -a --exclude .git --exclude .safe --exclude '*.o' \
 	--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$work/"
 
 # "warning: ... [-Wthread-safety...]" is the analysis; any other warning
