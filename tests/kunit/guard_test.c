@@ -381,10 +381,18 @@ static void guard_init_classes(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ran_rw && ran_sq);
 
 	/* Initialised: usable, and no init guard left anything held. */
+	/*
+	 * Usable: lockdep (and the kernel-log check after the run) would
+	 * report a lock taken uninitialised.  No expectation inside: on a
+	 * uniprocessor kernel rwlocks cannot be seen held, and a failing
+	 * expectation allocates.
+	 */
+	ran_rw = ran_sq = false;
 	scoped_guard(write_lock, &l->rw)
-		KUNIT_EXPECT_FALSE(test, read_trylock(&l->rw));
+		ran_rw = true;
 	scoped_guard(safe_write_seqlock, &l->sq)
-		KUNIT_EXPECT_TRUE(test, spin_is_locked(&l->sq.lock));
+		ran_sq = true;
+	KUNIT_EXPECT_TRUE(test, ran_rw && ran_sq);
 	scoped_guard(mutex, &l->m)
 		KUNIT_EXPECT_TRUE(test, mutex_is_locked(&l->m));
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&l->m));
