@@ -73,6 +73,8 @@ def lk_ublk(p): return lk_is(p, 'ublk')
 def lk_ublk_goto(p): return lk_is(p, 'ublk_goto')
 def lk_uagoto_blk(p): return lk_is(p, 'uagoto_blk')
 def lk_goto(p): return lk_is(p, 'goto')
+def lk_goto_void(p): return lk_is(p, 'goto_void')
+def lk_ublk_goto_void(p): return lk_is(p, 'ublk_goto_void')
 def lk_agoto(p): return lk_is(p, 'agoto')
 def lk_agoto_blk(p): return lk_is(p, 'agoto_blk')
 def lk_label(p): return lk_is(p, 'label')
@@ -104,6 +106,8 @@ position pb : script:python() { lk_ublk(pb) };
 position pbg : script:python() { lk_ublk_goto(pbg) };
 position pba : script:python() { lk_uagoto_blk(pba) };
 position pt : script:python() { lk_goto(pt) };
+position ptv : script:python() { lk_goto_void(ptv) };
+position pbv : script:python() { lk_ublk_goto_void(pbv) };
 position pa : script:python() { lk_agoto(pa) };
 position pab : script:python() { lk_agoto_blk(pab) };
 position pl : script:python() { lk_label(pl) };
@@ -173,8 +177,18 @@ iterator name scoped_guard;
 + if (C)
 +	return X;
 |
+- if (C) {
+- unlock@pbv(...);
+- goto l;
+- }
++ if (C)
++	return;
+|
 - goto l@pt;
 + return RT;
+|
+- goto l@ptv;
++ return;
 |
 - r@pa = X;
 - goto l;

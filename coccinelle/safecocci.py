@@ -1397,6 +1397,7 @@ class Plan(object):
 		self.verify = []	# (func, expected counts) for make migrate
 		self.features = []
 		self.sites = []		# (func, lock fn, key, kind, unlocks removed)
+		self.lock_sites = []	# (Func, LockSite): every lock site seen
 
 	def add(self, tok, kind, data=None):
 		key = (tok.line, tok.col)
@@ -1492,6 +1493,7 @@ def plan_locks(cf, prof, plan):
 			choose(cf, f, st, prof, forms)
 		apply_sites(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
 		for st in sites:
+			plan.lock_sites.append((f, st))
 			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1)), st.kind, st.reason))
 			if os.environ.get('SAFE_COCCI_FEATURES'):
 				plan.features.append((st.line, f.name, site_features(cf, f, st)))
@@ -1598,16 +1600,20 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 		dropped.update(st.dropped())
 	guards = [st for st in sites if st.kind in ('guard', 'free')]
 
+	# "goto out;" -> "return;" for the lock rule only
+	void = is_void(f) and all(st.kind in ('guard', 'scoped') for st in sites)
+
 	def label_return(lab):
 		"""The return statement a label leads to through labels and
-		dropped unlocks only, if any."""
+		dropped unlocks only, if any; VOID_RETURN where that is the end
+		of a void function or "return;"."""
 		nd = f.cfg.labels.get(lab)
 		seen = set()
 		while nd is not None and nd.id not in seen:
 			seen.add(nd.id)
 			s = nd.stmt
 			if s is None:
-				return None
+				return VOID_RETURN if void and nd is f.cfg.exit else None
 			if s.kind in ('label', 'empty') or s in dropped or (nd.kind == 'cond' and s.kind == 'block'):
 				if len(nd.succ) != 1:
 					return None
@@ -1615,7 +1621,7 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 				continue
 			if s.kind == 'return' and lp.trivial_after_unlock(s, None):
 				if s.t1 == s.t0 + 1:
-					return None		# void: "return;" needs no rewrite
+					return VOID_RETURN if void else None
 				return s
 			return None
 		return None
@@ -1645,13 +1651,15 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 			seen.add(nd.id)
 			if nd.stmt in dropped:
 				through_drop = True
+			if r is VOID_RETURN and nd.stmt is not None and nd.stmt.kind == 'return':
+				break
 			nd = nd.succ[0] if nd.succ else None
 		in_some_guard = any(in_guard_scope(lnode.stmt, g) for g in guards)
 		if not through_drop and not in_some_guard:
 			continue
 		# the return's names must be visible at every goto
 		ok = True
-		for k in range(r.t0 + 1, r.t1):
+		for k in (range(r.t0 + 1, r.t1) if r is not VOID_RETURN else ()):
 			x = toks[k]
 			if x.k == 'id' and x.t in f.locals and f.locals[x.t].parent is not f.body:
 				ok = False
@@ -1784,7 +1792,7 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 	assign_goto = {}
 	for g, r in rewrite.items():
 		blk = g.parent
-		if blk is not None and blk.kind == 'block' and g.idx > 0:
+		if r is not VOID_RETURN and blk is not None and blk.kind == 'block' and g.idx > 0:
 			a = blk.body[g.idx - 1]
 			nm = local_assign(cf, f, a)
 			rv = cf.tokstr(r.t0 + 1, r.t1 - 1)
@@ -1800,7 +1808,7 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 		used_after.setdefault(x.t, []).append(k)
 	# returns added by goto rewriting read their variable
 	for g, r in rewrite.items():
-		if g in assign_goto:
+		if g in assign_goto or r is VOID_RETURN:
 			continue
 		for k in range(r.t0 + 1, r.t1):
 			if toks[k].k == 'id':
@@ -1840,6 +1848,9 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 	for g, r in rewrite.items():
 		if g in plan_handled:
 			continue
+		if r is VOID_RETURN:
+			plan.add(toks[g.t0 + 1], 'goto_void')
+			continue
 		rv = cf.text(r.t0 + 1, r.t1 - 1)
 		if g in assign_goto:
 			a = assign_goto[g]
@@ -1864,6 +1875,15 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 
 
 plan_handled = set()
+
+# a goto rewritten to "return;": its label led to the end of a void function
+VOID_RETURN = object()
+
+
+def is_void(f):
+	"""Does f return void?"""
+	t = f.ret_type.split()
+	return 'void' in t and '*' not in f.ret_type
 
 
 # --------------------------------------------------------------------------
@@ -2260,6 +2280,10 @@ def emit_drop(cf, f, plan, d, rewrite, assign_goto, dropped):
 		rest = blk.body[1:]
 		if len(rest) == 1 and rest[0].kind in ('return', 'goto', 'break', 'continue', 'expr'):
 			nx = rest[0]
+			if nx.kind == 'goto' and rewrite.get(nx) is VOID_RETURN:
+				plan.add(toks[d.t0], 'ublk_goto_void')
+				plan_handled.add(nx)
+				return
 			if nx.kind == 'goto' and nx in rewrite and nx not in assign_goto:
 				plan.add(toks[d.t0], 'ublk_goto', cf.text(rewrite[nx].t0 + 1, rewrite[nx].t1 - 1))
 				plan_handled.add(nx)
