@@ -81,6 +81,15 @@ def lk_label(p): return lk_is(p, 'label')
 def lk_deadret(p): return lk_is(p, 'deadret')
 def lk_decl(p): return lk_is(p, 'decl')
 def lk_decl_init(p): return lk_is(p, 'decl_init')
+def lk_data_i(p, i): return lk_data(p)[i]
+def lk_data0(p): return lk_data_i(p, 0)
+def lk_data1(p): return lk_data_i(p, 1)
+def lk_cond_scoped_test(p): return lk_is(p, 'cond_scoped_test')
+def lk_cond_scoped_assign(p): return lk_is(p, 'cond_scoped_assign')
+def lk_cond_scoped1_test(p): return lk_is(p, 'cond_scoped1_test')
+def lk_cond_scoped1_assign(p): return lk_is(p, 'cond_scoped1_assign')
+def lk_acquire_test(p): return lk_is(p, 'acquire_test')
+def lk_acquire_assign(p): return lk_is(p, 'acquire_assign')
 
 @lk depends on patch@
 identifier lock = {mutex_lock, spin_lock, spin_lock_irq, spin_lock_bh,
@@ -90,10 +99,20 @@ identifier unlock = {mutex_unlock, spin_unlock, spin_unlock_irq,
 	spin_unlock_bh, spin_unlock_irqrestore, raw_spin_unlock,
 	raw_spin_unlock_irq, raw_spin_unlock_bh, raw_spin_unlock_irqrestore,
 	up_read, up_write, rcu_read_unlock};
+identifier clock = {mutex_lock_interruptible, mutex_lock_killable,
+	down_read_interruptible, down_read_killable, down_write_killable};
+identifier tlock = {mutex_trylock, down_read_trylock, down_write_trylock,
+	spin_trylock, spin_trylock_irq, raw_spin_trylock};
 identifier l, r, x;
 type T;
 expression E, C, X, I;
-statement S;
+statement S, S1;
+position pct : script:python() { lk_cond_scoped_test(pct) };
+position pca : script:python() { lk_cond_scoped_assign(pca) };
+position pct1 : script:python() { lk_cond_scoped1_test(pct1) };
+position pca1 : script:python() { lk_cond_scoped1_assign(pca1) };
+position pat : script:python() { lk_acquire_test(pat) };
+position paa : script:python() { lk_acquire_assign(paa) };
 position pg : script:python() { lk_guard(pg) };
 position pr : script:python() { lk_guard(pr) };
 position ps : script:python() { lk_scoped(ps) };
@@ -119,7 +138,16 @@ fresh identifier GS = script:python(ps) { lk_data(ps) };
 fresh identifier GS1 = script:python(ps1) { lk_data(ps1) };
 fresh identifier RT = script:python(pt) { lk_data(pt) };
 fresh identifier RB = script:python(pbg) { lk_data(pbg) };
+fresh identifier CT = script:python(pct) { lk_data(pct) };
+fresh identifier CA = script:python(pca) { lk_data(pca) };
+fresh identifier CT1 = script:python(pct1) { lk_data(pct1) };
+fresh identifier CA1 = script:python(pca1) { lk_data(pca1) };
+fresh identifier AT = script:python(pat) { lk_data0(pat) };
+fresh identifier ATV = script:python(pat) { lk_data1(pat) };
+fresh identifier AA = script:python(paa) { lk_data0(paa) };
+fresh identifier AAV = script:python(paa) { lk_data1(paa) };
 iterator name scoped_guard;
+iterator name scoped_cond_guard;
 @@
 
 (
@@ -152,6 +180,56 @@ iterator name scoped_guard;
 + scoped_guard(rcu)
   S
 - rcu_read_unlock@pe();
+|
++ scoped_cond_guard(CT, E) {
+- if (<+... \(clock@pct(E)\|tlock@pct(E)\) ...+>) S1
+  ... when exists
+      when != unlock(E, ...)
+- unlock@pe(E, ...);
++ }
+|
++ scoped_cond_guard(CA, E) {
+- r = clock@pca(E);
+- if (\(r\|r < 0\|r != 0\|unlikely(r)\)) S1
+  ... when exists
+      when != unlock(E, ...)
+- unlock@pe(E, ...);
++ }
+|
+- if (<+... \(clock@pct1(E)\|tlock@pct1(E)\) ...+>) S1
++ scoped_cond_guard(CT1, E)
+  S
+- unlock@pe(E, ...);
+|
+- r = clock@pca1(E);
+- if (\(r\|r < 0\|r != 0\|unlikely(r)\)) S1
++ scoped_cond_guard(CA1, E)
+  S
+- unlock@pe(E, ...);
+|
++ ACQUIRE(AT, ATV)(E);
+  if (
+- !tlock@pat(E)
++ ACQUIRE_ERR(AT, &ATV)
+  ) S1
+|
++ ACQUIRE(AT, ATV)(E);
+  if (
+- tlock@pat(E) == 0
++ ACQUIRE_ERR(AT, &ATV)
+  ) S1
+|
++ ACQUIRE(AT, ATV)(E);
+  if (<+...
+- clock@pat(E)
++ ACQUIRE_ERR(AT, &ATV)
+  ...+>) S1
+|
++ ACQUIRE(AA, AAV)(E);
+  r =
+- clock@paa(E)
++ ACQUIRE_ERR(AA, &AAV)
+  ;
 |
 - unlock@pd(...);
 |

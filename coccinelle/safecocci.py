@@ -40,8 +40,12 @@ PROFILE_KEYS = {
 	'include': 'cleanup',
 	# the length checker's threshold (lines)
 	'check_guard_lines': 20,
-	# guard classes the target kernel lacks (comma list); set by make migrate
+	# guard classes the target kernel lacks (comma list, "ACQUIRE" for
+	# the macro); set by make migrate
 	'missing_classes': '',
+	# conditional locks: scoped (scoped_cond_guard()) or acquire
+	# (ACQUIRE()/ACQUIRE_ERR()); the other form where only it applies
+	'cond_form': 'scoped',
 }
 
 
@@ -980,6 +984,27 @@ LOCKS = {
 }
 UNLOCKS = dict((v[0], k) for k, v in LOCKS.items())
 
+# Conditional locks: function -> (the plain lock it stands for, guard class
+# of scoped_cond_guard() and ACQUIRE(), what its result means).  "err":
+# zero on success, -EINTR on failure (every interruptible and killable
+# primitive); "try": non-zero on success.  The classes are upstream's
+# (mutex.h, rwsem.h, spinlock.h), safe_rwsem_read_kill safe's own.
+COND_LOCKS = {
+	'mutex_lock_interruptible': ('mutex_lock', 'mutex_intr', 'err'),
+	'mutex_lock_killable': ('mutex_lock', 'mutex_kill', 'err'),
+	'down_read_interruptible': ('down_read', 'rwsem_read_intr', 'err'),
+	'down_read_killable': ('down_read', 'safe_rwsem_read_kill', 'err'),
+	'down_write_killable': ('down_write', 'rwsem_write_kill', 'err'),
+	'mutex_trylock': ('mutex_lock', 'mutex_try', 'try'),
+	'down_read_trylock': ('down_read', 'rwsem_read_try', 'try'),
+	'down_write_trylock': ('down_write', 'rwsem_write_try', 'try'),
+	'spin_trylock': ('spin_lock', 'spinlock_try', 'try'),
+	'spin_trylock_irq': ('spin_lock_irq', 'spinlock_irq_try', 'try'),
+	'raw_spin_trylock': ('raw_spin_lock', 'raw_spinlock_try', 'try'),
+}
+# what every "err" primitive returns on failure
+COND_ERRNO = '-EINTR'
+
 
 def call_stmt(cf, s, names):
 	"""s is 'fn(args);' with fn in names: (fn, [arg token spans])."""
@@ -1030,17 +1055,25 @@ class LockSite(object):
 		self.scoped_ok = None
 		self.guard_why = ''
 		self.scoped_why = ''
+		self.cond = None	# CondLock for a conditional lock
+		self.head_end = stmt	# last statement that takes the lock
 
 	@property
 	def line(self):
 		return self.f.toks[self.stmt.t0].line
 
+	def entry(self):
+		"""(head nodes, nodes where the lock is first held)."""
+		if self.cond is None:
+			return [self.stmt.nodes[-1]], list(self.stmt.nodes[-1].succ)
+		return self.cond.entry()
+
 	def region(self):
 		"""(block, lo, hi): where a goto from outside may not land."""
 		B = self.stmt.parent
 		if self.kind == 'scoped':
-			return B, self.stmt.idx + 1, self.end.idx - 1
-		return B, self.stmt.idx + 1, len(B.body) - 1
+			return B, self.head_end.idx + 1, self.end.idx - 1
+		return B, self.head_end.idx + 1, len(B.body) - 1
 
 	def dropped(self):
 		return list(self.drops) + ([self.end] if self.kind == 'scoped' else [])
@@ -1048,6 +1081,8 @@ class LockSite(object):
 	def removed_tokens(self, cf):
 		"""Tokens besides dropped statements that go: the flags."""
 		out = set()
+		if self.cond is not None:
+			return self.cond.removed_tokens(self.kind)
 		if self.flags is not None:
 			c = call_stmt(cf, self.stmt, LOCKS)
 			out.update(range(c[1][1][0], c[1][1][1] + 1))
@@ -1067,9 +1102,12 @@ class LockSite(object):
 
 	def emit(self, cf, plan):
 		toks = cf.toks
-		plan.sites.append((self.f.name, self.fn, self.key, self.kind,
+		plan.sites.append((self.f.name, self.fn, self.key, 'cond' if self.cond else self.kind,
 				   len(self.drops) + (1 if self.kind == 'scoped' else 0)))
 		lk = toks[self.stmt.t0]
+		if self.cond is not None:
+			self.cond.emit(cf, plan, self)
+			return
 		if self.kind == 'guard':
 			plan.add(lk, 'guard', self.cls)
 		else:
@@ -1080,6 +1118,66 @@ class LockSite(object):
 def stmt_text(cf, s, limit=60):
 	t = ' '.join(cf.src[cf.toks[s.t0].off:cf.toks[s.t1].end].split())
 	return t if len(t) <= limit else t[:limit - 3] + '...'
+
+
+class CondLock(object):
+	"""A conditional lock and the test of its result, in one of two shapes:
+
+	  test:   if (mutex_lock_interruptible(&x)) FAIL;
+		  if (!mutex_trylock(&x)) FAIL;
+	  assign: ret = mutex_lock_interruptible(&x);
+		  if (ret) FAIL;
+
+	FAIL is "return X;", "return;" or "goto L;" (braces allowed).  It
+	becomes scoped_cond_guard()'s second argument, or stays where it is
+	after ACQUIRE() with ACQUIRE_ERR() as the test."""
+
+	def __init__(self, cf, f, fn, call, test, var, fail):
+		self.cf = cf
+		self.f = f
+		self.fn = fn
+		self.call = call	# token index of the lock function
+		self.test = test	# the if statement
+		self.var = var		# assign: the variable, else None
+		self.fail = fail	# the failure statement (return or goto)
+		self.acq = None		# ACQUIRE(): name of the guard variable
+
+	@property
+	def cls(self):
+		return COND_LOCKS[self.fn][1]
+
+	def entry(self):
+		head = self.test.nodes[0]
+		then = set(n.id for x in self.test.then.walk() for n in x.nodes)
+		return [head], [n for n in head.succ if n.id not in then]
+
+	def fail_text(self):
+		"""The failure statement as scoped_cond_guard()'s argument."""
+		cf = self.cf
+		r = self.fail
+		if r.kind == 'goto':
+			return 'goto ' + r.name
+		if r.t1 == r.t0 + 1:
+			return 'return'
+		if self.var is not None and r.t1 == r.t0 + 2 and cf.toks[r.t0 + 1].t == self.var:
+			return 'return ' + COND_ERRNO
+		return 'return ' + cf.text(r.t0 + 1, r.t1 - 1)
+
+	def removed_tokens(self, kind):
+		if kind != 'scoped':
+			return set()
+		lo = self.test.t0 if self.var is None else self.test.parent.body[self.test.idx - 1].t0
+		return set(range(lo, self.test.t1 + 1))
+
+	def emit(self, cf, plan, st):
+		tok = cf.toks[self.call]
+		shape = 'assign' if self.var is not None else 'test'
+		if st.kind == 'scoped':
+			form = 'cond_scoped1' if st.single else 'cond_scoped'
+			plan.add(tok, '%s_%s' % (form, shape), '%s, %s' % (self.cls, self.fail_text()))
+			plan.add(cf.toks[st.end.t0], 'end')
+		else:
+			plan.add(tok, 'acquire_%s' % shape, (self.cls, self.acq))
 
 
 class LockPlanner(object):
@@ -1120,7 +1218,130 @@ class LockPlanner(object):
 			lk = self.lock_of(s)
 			if lk:
 				out.append(LockSite(self.f, s, lk[0], lk[1], lk[2]))
+				continue
+			c = self.cond_of(s)
+			if c is None:
+				continue
+			if c[0] == 'skip':
+				st = LockSite(self.f, s, COND_LOCKS[c[1]][0], ('cond', str(s.t0)), None)
+				st.fn = c[1]
+				st.kind = 'skip'
+				st.reason = c[2]
+				out.append(st)
+				continue
+			cl, key = c
+			st = LockSite(self.f, s, COND_LOCKS[cl.fn][0], key, None)
+			st.fn = cl.fn
+			st.cls = cl.cls
+			st.cond = cl
+			st.head_end = cl.test
+			out.append(st)
 		return out
+
+	def cond_call(self, i0, i1):
+		"""Tokens i0..i1 are FN(E) with FN a conditional lock: (FN, E text)."""
+		toks = self.toks
+		if i1 - i0 < 3 or toks[i0].t not in COND_LOCKS or toks[i0 + 1].t != '(' or toks[i1].t != ')':
+			return None
+		try:
+			if Parser(toks, i0, i1).match_close(i0 + 1) != i1:
+				return None
+		except ParseError:
+			return None
+		if any(toks[k].t == ',' for k in range(i0 + 2, i1)):
+			return None
+		return toks[i0].t, self.cf.tokstr(i0 + 2, i1 - 1)
+
+	def cond_fail(self, st):
+		"""The failure branch of test st as one return/goto, or None."""
+		if st.els is not None:
+			return None
+		t = st.then
+		if t.kind == 'block' and len(t.body) == 1 and not self.cf.has_comment(t.t0, t.t1):
+			t = t.body[0]
+		return t if t.kind in ('return', 'goto') else None
+
+	def cond_of(self, s):
+		"""A conditional lock at s: (CondLock, key), a string saying why
+		it cannot be converted, or None when s takes no conditional lock."""
+		toks = self.toks
+		cf = self.cf
+		if s.kind == 'if' and s.cond is not None:
+			a, b = s.cond[0] + 1, s.cond[1] - 1
+			neg = toks[a].t == '!'
+			c = self.cond_call(a + 1 if neg else a, b)
+			if c is None:
+				c = self.cond_call(a, b - 2) if b - a > 4 and toks[b - 1].t in ('!=', '<', '==') and toks[b].t == '0' else None
+				neg = c is not None and toks[b - 1].t == '=='
+			if c is None:
+				return None
+			fn, e = c
+			kind = COND_LOCKS[fn][2]
+			if neg != (kind == 'try'):
+				return None
+			var = None
+			call = a + 1 if toks[a].t == '!' else a
+		elif s.kind == 'expr' and toks[s.t0].k == 'id' and toks[s.t0 + 1].t == '=':
+			c = self.cond_call(s.t0 + 2, s.t1 - 1)
+			if c is None:
+				return None
+			fn, e = c
+			if COND_LOCKS[fn][2] != 'err':
+				return ('skip', fn, '%s() result kept in a variable' % fn)
+			var = toks[s.t0].t
+			B = s.parent
+			nx = B.body[s.idx + 1] if B is not None and B.kind == 'block' and s.idx + 1 < len(B.body) else None
+			if nx is None or nx.kind != 'if' or nx.cond is None:
+				return ('skip', fn, 'the result of %s() is not tested right after it' % fn)
+			ct = [x.t for x in toks[nx.cond[0] + 1:nx.cond[1]]]
+			if ct not in ([var], [var, '<', '0'], [var, '!=', '0'], ['unlikely', '(', var, ')']):
+				return ('skip', fn, 'the result of %s() is not tested right after it' % fn)
+			call = s.t0 + 2
+			s = nx
+		elif s.kind == 'decl':
+			for k in range(s.t0, s.t1):
+				if toks[k].t in COND_LOCKS and toks[k + 1].t == '(':
+					return ('skip', toks[k].t, 'the result of %s() initialises a declaration' % toks[k].t)
+			return None
+		else:
+			return None
+		fail = self.cond_fail(s)
+		if fail is None:
+			return ('skip', fn, '%s(): the failure branch is more than one return or goto' % fn)
+		if var is not None and fail.kind == 'goto':
+			return ('skip', fn, '%s(): the failure path may read %s' % (fn, var))
+		if var is not None:
+			for k in range(fail.t0 + 1, fail.t1):
+				if toks[k].t == var and fail.t1 != fail.t0 + 2:
+					return ('skip', fn, '%s(): the failure path computes with %s' % (fn, var))
+		fam = LOCKS[COND_LOCKS[fn][0]][1]
+		return CondLock(cf, self.f, fn, call, s, var, fail), (fam, e)
+
+	def var_written_first(self, nodes, name):
+		"""On every path from nodes, is name written before it is read?"""
+		toks = self.toks
+		seen = set()
+		work = list(nodes)
+		while work:
+			nd = work.pop()
+			if nd.id in seen:
+				continue
+			seen.add(nd.id)
+			st = nd.stmt
+			if nd.kind == 'exit' or st is None:
+				continue
+			if nd.kind == 'cond':
+				span = range(st.cond[0], st.cond[1] + 1) if st.cond else ()
+			else:
+				span = range(st.t0, st.t1 + 1)
+			uses = [k for k in span if toks[k].t == name and toks[k].k == 'id']
+			if st.kind == 'expr' and nd.kind != 'cond' and toks[st.t0].t == name and toks[st.t0 + 1].t == '=' \
+			   and not any(k > st.t0 for k in uses):
+				continue	# written: this path is done
+			if uses:
+				return False
+			work.extend(nd.succ)
+		return True
 
 	# ---- scope helpers
 
@@ -1201,12 +1422,12 @@ class LockPlanner(object):
 			return False, 'the lock is taken in a conditional statement without braces'
 		if B.parent is not None and B.parent.kind == 'switch':
 			return False, 'a guard() in a switch body would be jumped over by its case labels'
-		lo = s.idx + 1
+		lo = site.head_end.idx + 1
 		hi = len(B.body) - 1
-		start = s.nodes[0]
+		heads, first = site.entry()
 		drops = []
 		seen = set()
-		work = [(n, True, None) for n in start.succ]
+		work = [(n, True, None) for n in first]
 		while work:
 			nd, held, src = work.pop()
 			if (nd.id, held) in seen:
@@ -1257,7 +1478,7 @@ class LockPlanner(object):
 			if not self.node_in(nd, B, lo, hi):
 				continue
 			for p in nd.pred:
-				if p is start or self.node_in(p, B, lo, hi):
+				if p in heads or self.node_in(p, B, lo, hi):
 					continue
 				if p.stmt is not None and p.stmt.kind == 'goto':
 					continue	# checked once the gotos are planned
@@ -1277,7 +1498,7 @@ class LockPlanner(object):
 		if B is None or B.kind != 'block':
 			return False, 'the lock is taken in a conditional statement without braces'
 		end = None
-		for x in B.body[s.idx + 1:]:
+		for x in B.body[site.head_end.idx + 1:]:
 			if self.is_unlock(x, site):
 				end = x
 				break
@@ -1285,7 +1506,7 @@ class LockPlanner(object):
 				break
 		if end is None:
 			return False, 'not unlocked in the block that takes it'
-		lo = s.idx + 1
+		lo = site.head_end.idx + 1
 		hi = end.idx - 1
 		if hi < lo:
 			return False, 'empty critical section'
@@ -1296,11 +1517,12 @@ class LockPlanner(object):
 		for x in B.body[lo:hi + 1]:
 			if x.kind in ('label', 'case'):
 				return False, 'a label inside the critical section'
-		start = s.nodes[-1]
+		heads, first = site.entry()
+		start = heads[0]
 		endnd = end.nodes[0]
 		drops = []
 		seen = set()
-		work = [(n, True, start) for n in start.succ]
+		work = [(n, True, start) for n in first]
 		while work:
 			nd, held, src = work.pop()
 			if (nd.id, held) in seen:
@@ -1355,7 +1577,7 @@ class LockPlanner(object):
 			if not self.node_in(nd, B, lo, hi):
 				continue
 			for p in nd.pred:
-				if p is start or self.node_in(p, B, lo, hi):
+				if p in heads or self.node_in(p, B, lo, hi):
 					continue
 				return False, 'control enters the critical section from outside (line %d)' % self.toks[nd.stmt.t0].line
 		# declarations moved into the new block must not be used after it
@@ -1436,11 +1658,11 @@ def plan_locks(cf, prof, plan):
 	allowed = None if types == 'all' else set(x.strip() for x in types.split(','))
 	forms = prof['lock_forms']
 	for f in cf.funcs:
-		if not any(cf.toks[k].t in LOCKS for k in range(f.b0, f.b1)):
+		if not any(cf.toks[k].t in LOCKS or cf.toks[k].t in COND_LOCKS for k in range(f.b0, f.b1)):
 			continue
 		if not cf.parse(f):
 			for k in range(f.b0, f.b1):
-				if cf.toks[k].t in LOCKS and cf.toks[k + 1].t == '(':
+				if (cf.toks[k].t in LOCKS or cf.toks[k].t in COND_LOCKS) and cf.toks[k + 1].t == '(':
 					plan.report.append((cf.toks[k].line, f.name, cf.toks[k].t, 'skip',
 							    'cannot parse the function: ' + f.error))
 			continue
@@ -1490,7 +1712,10 @@ def plan_locks(cf, prof, plan):
 			st.g_drops = g_drops
 			st.s_drops = list(st.drops) if ok else []
 		for st in cand:
-			choose(cf, f, st, prof, forms)
+			if st.cond is not None:
+				choose_cond(cf, f, lp, st, prof)
+			else:
+				choose(cf, f, st, prof, forms)
 		apply_sites(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
 		for st in sites:
 			plan.lock_sites.append((f, st))
@@ -1550,6 +1775,52 @@ def tail_kind(cf, f, st):
 	if toks[r.t0 + 1].t == '-' and r.t1 == r.t0 + 3:
 		return 'const'
 	return 'expr'
+
+
+def choose_cond(cf, f, lp, st, prof):
+	"""scoped_cond_guard() or ACQUIRE() for a conditional lock.
+
+	The profile's cond_form names the form wanted (scoped: what drivers/
+	of 7.3 mostly write); the other one is the fallback where only it is
+	correct.  scoped_cond_guard() needs the critical section to end in its
+	block; ACQUIRE() that the lock is held to the end of the block.  The
+	"ret = lock(); if (ret) return ret;" shape loses its assignment in
+	scoped_cond_guard(), so there ret must be written before it is read
+	again on every path."""
+	cl = st.cond
+	missing = set(x for x in prof['missing_classes'].split(',') if x)
+	if cl.cls in missing:
+		st.kind = 'skip'
+		st.reason = 'the target kernel has no %s guard class' % cl.cls
+		return
+	sc = st.scoped_ok
+	if sc and cl.var is not None and not lp.var_written_first(st.entry()[1], cl.var):
+		sc = False
+		st.scoped_why = '%s is read after the lock without being set again' % cl.var
+	acq = st.guard_ok and 'ACQUIRE' not in missing
+	if st.guard_ok and not acq:
+		st.guard_why = 'the target kernel has no ACQUIRE()'
+	order = ('scoped', 'acquire') if prof['cond_form'] != 'acquire' else ('acquire', 'scoped')
+	for form in order:
+		if form == 'scoped' and sc:
+			st.kind = 'scoped'
+			st.drops = st.s_drops
+			st.reason = 'scoped_cond_guard(): the critical section ends in its block'
+			return
+		if form == 'acquire' and acq:
+			st.kind = 'guard'
+			st.drops = st.g_drops
+			names = set(f.locals) | f.params
+			cl.acq = next(n for n in ('lock', 'lock_guard', 'cond_lock') if n not in names)
+			st.reason = 'ACQUIRE(): held to the end of its block'
+			return
+	st.kind = 'skip'
+	why = []
+	if st.guard_why:
+		why.append('ACQUIRE: ' + st.guard_why)
+	if st.scoped_why and st.scoped_why != st.guard_why:
+		why.append('scoped_cond_guard: ' + st.scoped_why)
+	st.reason = '; '.join(why) or 'no form applies'
 
 
 def choose(cf, f, st, prof, forms):
@@ -2945,6 +3216,9 @@ def verify_locks(orig, new, profile_name=None):
 			if func != fn:
 				continue
 			e = want.setdefault(key, [0, 0, 0, 0])
+			if kind == 'cond':
+				e[1] -= nul
+				continue
 			e[0] -= 1
 			e[1] -= nul
 			e[2 if kind == 'guard' else 3] += 1
@@ -2963,18 +3237,24 @@ def verify_locks(orig, new, profile_name=None):
 
 def missing_classes(ksrc):
 	"""Guard and __free classes that KSRC's headers do not define."""
-	want = set(v[1] for v in LOCKS.values())
+	want = set(v[1] for v in LOCKS.values()) | set(v[1] for v in COND_LOCKS.values()) | set(['ACQUIRE'])
 	have = set()
 	pat = re.compile(r'DEFINE_(?:LOCK_GUARD_[01]|GUARD|FREE)\(\s*(\w+)\s*,')
+	cond = re.compile(r'DEFINE_(?:LOCK_GUARD_1_COND|GUARD_COND)\(\s*(\w+)\s*,\s*(\w+)\s*,')
 	for root, _, files in os.walk(os.path.join(ksrc, 'include', 'linux')):
 		for fn in files:
 			if fn.endswith('.h'):
 				try:
 					with open(os.path.join(root, fn), errors='replace') as fh:
-						for m in pat.finditer(fh.read()):
-							have.add(m.group(1))
+						text = fh.read()
 				except OSError:
-					pass
+					continue
+				for m in pat.finditer(text):
+					have.add(m.group(1))
+				for m in cond.finditer(text):
+					have.add(m.group(1) + m.group(2))
+				if fn == 'cleanup.h' and re.search(r'#define ACQUIRE\(', text):
+					have.add('ACQUIRE')
 	return sorted((want | set(['kfree', 'kvfree', 'kfree_sensitive'])) - have)
 
 

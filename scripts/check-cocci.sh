@@ -22,6 +22,9 @@
 # completely.  The checker also runs in org and context mode, which must
 # point at the same lines (cocci/CHECKER/org, cocci/CHECKER/context).
 #
+# tests/coccinelle/RULE.VARIANT/ holds cases for RULE run with the spatch
+# arguments in its file "spatch-args" (a profile setting, say).
+#
 # One result line per case, "cocci/RULE/CASE"; the exit status is non-zero
 # when any failed.  Finally examples/edu-migrated must be exactly what
 # "make migrate" makes of examples/edu-legacy (cocci/edu-migrated-regenerates).
@@ -38,7 +41,8 @@ work=$SAFE_CACHE/cocci/check
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
 	for d in "$tests"/*/; do
-		[ -f "$cocci/$(basename "$d").cocci" ] && rules+=("$(basename "$d")")
+		d=$(basename "$d")
+		[ -f "$cocci/${d%%.*}.cocci" ] && rules+=("$d")
 	done
 fi
 
@@ -55,22 +59,24 @@ fail() {	# fail NAME WHY [DIFF-FILE]
 	failed=1
 }
 
-# run_rule RULE DIR: the rule in place on every .c in DIR, one file a group
+# run_rule RULE[.VARIANT] DIR: the rule in place on every .c in DIR, one
+# file a group
 run_rule() {
-	local rule=$1 dir=$2
+	local rule=${1%%.*} dir=$2 args=()
+	[ -f "$tests/$1/spatch-args" ] && read -r -a args < "$tests/$1/spatch-args"
 	find "$dir" -name '*.c' | sort | sed '$!G' > "$dir.files"
 	# no --jobs: spatch 1.1.1 then starts Python again for every file,
 	# which costs more than the cases themselves
 	SAFE_COCCI_DIR=$cocci SAFE_COCCI_REPORT=$dir.report \
 		spatch --macro-file-builtins "$cocci/safe_macros.h" \
-		--sp-file "$cocci/$rule.cocci" -D patch --in-place \
+		--sp-file "$cocci/$rule.cocci" -D patch "${args[@]}" --in-place \
 		--no-includes --include-headers --timeout 60 --very-quiet \
 		--file-groups "$dir.files" > "$dir.log" 2>&1
 }
 
 # is_checker RULE: a report-only semantic patch
 is_checker() {
-	! grep -q '^virtual patch' "$cocci/$1.cocci"
+	! grep -q '^virtual patch' "$cocci/${1%%.*}.cocci"
 }
 
 # checker_spatch RULE NAME MODE ARGS...: the checker over its cases as
