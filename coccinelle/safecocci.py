@@ -1514,9 +1514,14 @@ class LockPlanner(object):
 			for y in x.walk():
 				if y.kind == 'pp':
 					return False, 'a preprocessor conditional is inside the critical section'
+		site.inner_labels = []
 		for x in B.body[lo:hi + 1]:
-			if x.kind in ('label', 'case'):
-				return False, 'a label inside the critical section'
+			if x.kind == 'case':
+				return False, 'a case label inside the critical section'
+			if x.kind == 'label':
+				# fine only if every goto to it becomes a return
+				# (apply_sites checks once the gotos are planned)
+				site.inner_labels.append(x.name)
 		heads, first = site.entry()
 		start = heads[0]
 		endnd = end.nodes[0]
@@ -1958,6 +1963,10 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 				tgt = f.cfg.labels[g.name].stmt
 				if in_scoped(tgt, st) and not in_scoped(g, st):
 					bad = 'a goto at line %d jumps into the critical section' % toks[g.t0].line
+					break
+			for lab in getattr(st, 'inner_labels', ()):
+				if not all(g in rewrite for g in by_label.get(lab, ())):
+					bad = 'label %s inside the critical section stays: a goto to it does not become a return' % lab
 					break
 		if not bad:
 			for d in st.dropped():
