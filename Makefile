@@ -45,4 +45,4 @@ migrate:
 		OUT="$(OUT)" RULES="$(RULES)" bash scripts/migrate.sh
 
 eval-migrate:
-	@KSRC="$(KSRC)" FILES="$(FILES)" PHASE="$(PHASE)" bash scripts/eval-migrate.sh
+	@KSRC="$(KSRC)" NEW="$(NEW)" FILES="$(FILES)" PHASE="$(PHASE)" bash scripts/eval-migrate.sh
