@@ -1720,12 +1720,56 @@ def plan_locks(cf, prof, plan):
 				choose_cond(cf, f, lp, st, prof)
 			else:
 				choose(cf, f, st, prof, forms)
+		# settle what apply_sites() would still skip, then keep one lock
+		# from mixing guards and goto unwinding, then plan for real
+		apply_sites(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, Plan(cf.path))
+		no_goto_mix(cf, f, lp, sites)
 		apply_sites(cf, f, lp, [st for st in sites if st.kind in ('guard', 'scoped')], prof, plan)
 		for st in sites:
 			plan.lock_sites.append((f, st))
 			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1)), st.kind, st.reason))
 			if os.environ.get('SAFE_COCCI_FEATURES'):
 				plan.features.append((st.line, f.name, site_features(cf, f, st)))
+
+
+def no_goto_mix(cf, f, lp, sites):
+	"""A lock is either all guards or all lock/unlock: where an unlock of
+	a lock some site converts stays behind a label a goto jumps to (goto
+	unwinding), the function would mix the two for one lock, which
+	cleanup.h's documentation tells authors not to do.  Such sites are
+	skipped."""
+	conv = [st for st in sites if st.kind in ('guard', 'scoped')]
+	if not conv or not f.cfg.gotos:
+		return
+	targets = set(nd.stmt.name for nd in f.cfg.gotos)
+	gone = set()
+	for st in conv:
+		gone.update(st.drops)
+		if st.end is not None:
+			gone.add(st.end)
+	for st in conv:
+		why = None
+		for s in f.body.walk():
+			if s in gone or not lp.is_unlock(s, st):
+				continue
+			# the labels that lead to this unlock
+			B = s.parent
+			if B is None or B.kind != 'block':
+				continue
+			k = s.idx - 1
+			while k >= 0 and B.body[k].kind in ('label', 'empty') or \
+			      (k >= 0 and B.body[k] in gone):
+				x = B.body[k]
+				if x.kind == 'label' and x.name in targets:
+					why = 'the function keeps goto unwinding for this lock (label %s, line %d): no guard and goto for one lock' % (
+						x.name, cf.toks[x.t0].line)
+					break
+				k -= 1
+			if why:
+				break
+		if why:
+			st.kind = 'skip'
+			st.reason = why
 
 
 def site_features(cf, f, st):
