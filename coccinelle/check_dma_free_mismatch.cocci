@@ -19,7 +19,10 @@
 //
 // Confidence: Moderate
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: dma_alloc_coherent, dma_free_coherent, dmam_alloc_coherent
 
 virtual context

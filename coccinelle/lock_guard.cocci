@@ -20,12 +20,12 @@
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: guard, scoped_guard, cleanup
 //
-// Under "make coccicheck" the path in Options assumes safe lives in
-// drivers/safe; pass SPFLAGS="--macro-file-builtins /path/to/safe_macros.h"
-// otherwise.
 
 virtual patch
 virtual context

@@ -88,7 +88,7 @@ def spatch(rule, paths, env, jobs, workdir):
 		# one group per file
 		with open(lst, 'w') as f:
 			f.write('\n\n'.join(part) + '\n')
-		cmd = ['spatch', '--macro-file-builtins', os.path.join(HERE, 'safe_macros.h'),
+		cmd = ['spatch', '--macro-file-builtins', macro_builtins(),
 		       '--sp-file', os.path.join(HERE, rule + '.cocci'), '-D', 'patch',
 		       '--in-place', '--no-includes', '--include-headers', '--timeout', '120',
 		       '--very-quiet', '--file-groups', lst]
@@ -102,6 +102,18 @@ def spatch(rule, paths, env, jobs, workdir):
 		out.append(logf.read())
 		logf.close()
 	return ''.join(out)
+
+
+_macros = []
+
+
+def macro_builtins():
+	"""spatch's standard.h with safe_macros.h: scripts/cocci-macros.sh."""
+	if not _macros:
+		r = subprocess.run(['bash', os.path.join(HERE, '..', 'scripts', 'cocci-macros.sh')],
+				   stdout=subprocess.PIPE, universal_newlines=True, check=True)
+		_macros.append(r.stdout.strip())
+	return _macros[0]
 
 
 def profile_env(args, report, exclude):

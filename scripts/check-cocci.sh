@@ -37,6 +37,7 @@ set -uo pipefail
 
 tests=$SAFE_ROOT/tests/coccinelle
 cocci=$SAFE_ROOT/coccinelle
+macros=$("$SAFE_ROOT/scripts/cocci-macros.sh") || exit 1
 work=$SAFE_CACHE/cocci/check
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
@@ -68,7 +69,7 @@ run_rule() {
 	# no --jobs: spatch 1.1.1 then starts Python again for every file,
 	# which costs more than the cases themselves
 	SAFE_COCCI_DIR=$cocci SAFE_COCCI_REPORT=$dir.report \
-		spatch --macro-file-builtins "$cocci/safe_macros.h" \
+		spatch --macro-file-builtins "$macros" \
 		--sp-file "$cocci/$rule.cocci" -D patch "${args[@]}" --in-place \
 		--no-includes --include-headers --timeout 60 --very-quiet \
 		--file-groups "$dir.files" > "$dir.log" 2>&1
@@ -87,7 +88,7 @@ checker_spatch() {
 	[ "$mode" = context ] && diff=
 	env -u SAFE_PROFILE -u SAFE_PROFILE_CHECK_GUARD_LINES SAFE_COCCI_DIR="$cocci" \
 		spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
-		--macro-file-builtins "$cocci/safe_macros.h" --no-includes \
+		--macro-file-builtins "$macros" --no-includes \
 		--include-headers --timeout 60 "$@" --dir "$tests/$rule" \
 		< /dev/null > "$work/$rule/$name.out" 2> "$work/$rule/$name.err"
 	echo $? > "$work/$rule/$name.rc"
@@ -101,7 +102,7 @@ run_checker() {
 		fail "cocci/$rule" "no cases"
 		return
 	fi
-	spatch --macro-file-builtins "$cocci/safe_macros.h" --parse-c "$src" \
+	spatch --macro-file-builtins "$macros" --parse-c "$src" \
 		> "$dir/parse.out" 2>&1
 	checker_spatch "$rule" default report
 	if [ -f "$src/variants" ]; then

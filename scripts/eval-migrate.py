@@ -295,7 +295,7 @@ def run_checker(rule, tree, rels, jobs, work):
 		procs.append((subprocess.Popen(
 			['spatch', '-D', 'report', '--very-quiet', '--no-show-diff',
 			 '--cocci-file', os.path.join(COCCI, rule + '.cocci'),
-			 '--macro-file-builtins', os.path.join(COCCI, 'safe_macros.h'),
+			 '--macro-file-builtins', migrate.macro_builtins(),
 			 '--no-includes', '--include-headers', '--timeout', '60',
 			 '--file-groups', lst], cwd=tree, stdout=out, stderr=err,
 			stdin=subprocess.DEVNULL), out, err))
