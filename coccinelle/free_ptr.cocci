@@ -15,8 +15,8 @@
 /// Allocators: kmalloc, kzalloc, kcalloc, kmalloc_array, kmemdup, kstrdup,
 /// kstrndup, kasprintf, the _node variants (kfree), kvmalloc, kvzalloc,
 /// kvcalloc, kvmalloc_array (kvfree); kfree_sensitive() frees keep their
-/// class.  Decisions come from coccinelle/safecocci.py; SAFE_COCCI_REPORT=
-/// file lists every site with its reason.  Policy: -D safe_profile=...
+/// class.  Decisions come from coccinelle/safecocci.py; -D safe_report=
+/// FILE lists every site with its reason.  Policy: -D safe_profile=...
 /// (the netdev profile turns this rule off).
 //
 // Confidence: High
@@ -26,6 +26,13 @@
 // drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
 // coccinelle/safe_macros.h)
 // Keywords: __free, return_ptr, no_free_ptr, cleanup
+
+// Settings, all -D options read by the safe_settings rule below: safe_dir
+// (where safecocci.py is; default coccinelle/ or drivers/safe/coccinelle/
+// under the current directory), safe_profile (default | netdev | FILE,
+// coccinelle/profiles/), safe_KEY=VALUE for one profile key, safe_report=
+// FILE (one line per site, converted or skipped, with the reason),
+// safe_exclude=FILE (functions to leave alone: make migrate's build gate).
 
 virtual patch
 virtual context
@@ -38,29 +45,23 @@ virtual safe_include
 @@
 import os, sys
 
-def _safe_dir():
-	d = os.environ.get('SAFE_COCCI_DIR')
-	if d:
-		return d
-	args = open('/proc/self/cmdline').read().split('\0')
-	for i, a in enumerate(args[:-1]):
-		if a in ('--sp-file', '--cocci-file'):
-			return os.path.dirname(os.path.realpath(args[i + 1]))
-		if a == '--test':
-			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
-	for a in args:
-		if a.endswith('.cocci'):
-			return os.path.dirname(os.path.realpath(a))
-	return 'coccinelle'
+planner = {}
 
-sys.path.insert(0, _safe_dir())
-import safecocci
+def safe_setup(d, profile, report, exclude, keys):
+	if 'm' not in planner:
+		for x in ([d] if d else ['coccinelle', 'drivers/safe/coccinelle']):
+			if os.path.exists(os.path.join(x, 'safecocci.py')):
+				sys.path.insert(0, os.path.abspath(x))
+				break
+		import safecocci
+		planner['m'] = safecocci
+	planner['m'].configure(profile, report, exclude, **keys)
 
 def fr_is(p, kind):
-	return safecocci.edit(p, kind, 'free')
+	return planner['m'].edit(p, kind, 'free')
 
 def fr_data(p):
-	return safecocci.edit_data(p, 'free')
+	return planner['m'].edit_data(p, 'free')
 
 def fr_fdecl(p): return fr_is(p, 'fdecl')
 def fr_fdecli(p): return fr_is(p, 'fdecli')
@@ -78,6 +79,22 @@ def fr_decl(p): return fr_is(p, 'decl')
 def fr_decl_init(p): return fr_is(p, 'decl_init')
 def fr_retptr(p): return fr_is(p, 'retptr')
 def fr_noptr(p): return fr_is(p, 'noptr')
+
+@script:python safe_settings@
+d << virtual.safe_dir = "";
+prof << virtual.safe_profile = "";
+rep << virtual.safe_report = "";
+excl << virtual.safe_exclude = "";
+lock_forms << virtual.safe_lock_forms = "";
+lock_max_lines << virtual.safe_lock_max_lines = "";
+guard_max_lines << virtual.safe_guard_max_lines = "";
+lock_types << virtual.safe_lock_types = "";
+missing << virtual.safe_missing_classes = "";
+cond_form << virtual.safe_cond_form = "";
+@@
+safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
+	lock_max_lines=lock_max_lines, guard_max_lines=guard_max_lines,
+	lock_types=lock_types, missing_classes=missing, cond_form=cond_form))
 
 @fp depends on patch@
 identifier free = {kfree, kvfree, kfree_sensitive};

@@ -12,9 +12,23 @@
 /// dropped and retaken in a loop, break/continue that scoped_guard() would
 /// capture, a goto into the new scope, a guard() after a case label.
 ///
+/// Conditional locks (mutex_lock_interruptible/killable(),
+/// down_*_interruptible/killable(), the trylocks) tested right away
+/// become scoped_cond_guard() or ACQUIRE()/ACQUIRE_ERR(), the errno path
+/// kept (-D safe_cond_form=scoped|acquire picks the form tried first).
+///
 /// The decisions come from coccinelle/safecocci.py (next to this file),
-/// which proves them on a control-flow graph of each function; set
-/// SAFE_COCCI_REPORT=file to get one line per site with the reason.
+/// which proves them on a control-flow graph of each function.  Each
+/// edit kind below names what the rule does at a position the planner
+/// chose: guard, scoped (a braced scoped_guard()), scoped1 (one statement),
+/// end (the unlock closing it), drop (an unlock the guard replaces), ublk*
+/// (an unlock that was the first of a braced branch: the braces go),
+/// goto/agoto* (a goto to an unlock label becomes the return there),
+/// goto_void (it becomes "return;"), label (a label nothing jumps to),
+/// deadret (a return left unreachable), decl/decl_init (a variable left
+/// unused: the flags of spin_lock_irqsave()), cond_scoped*_test/_assign
+/// (scoped_cond_guard() for the two shapes of conditional lock),
+/// acquire_test/_assign (ACQUIRE()).
 /// Policy: -D safe_profile=default|netdev|FILE (coccinelle/profiles/);
 /// -D safe_include for <linux/safe/guard.h> instead of <linux/cleanup.h>.
 //
@@ -26,6 +40,13 @@
 // coccinelle/safe_macros.h)
 // Keywords: guard, scoped_guard, cleanup
 //
+
+// Settings, all -D options read by the safe_settings rule below: safe_dir
+// (where safecocci.py is; default coccinelle/ or drivers/safe/coccinelle/
+// under the current directory), safe_profile (default | netdev | FILE,
+// coccinelle/profiles/), safe_KEY=VALUE for one profile key, safe_report=
+// FILE (one line per site, converted or skipped, with the reason),
+// safe_exclude=FILE (functions to leave alone: make migrate's build gate).
 
 virtual patch
 virtual context
@@ -39,29 +60,23 @@ virtual safe_include
 @@
 import os, sys
 
-def _safe_dir():
-	d = os.environ.get('SAFE_COCCI_DIR')
-	if d:
-		return d
-	args = open('/proc/self/cmdline').read().split('\0')
-	for i, a in enumerate(args[:-1]):
-		if a in ('--sp-file', '--cocci-file'):
-			return os.path.dirname(os.path.realpath(args[i + 1]))
-		if a == '--test':
-			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
-	for a in args:
-		if a.endswith('.cocci'):
-			return os.path.dirname(os.path.realpath(a))
-	return 'coccinelle'
+planner = {}
 
-sys.path.insert(0, _safe_dir())
-import safecocci
+def safe_setup(d, profile, report, exclude, keys):
+	if 'm' not in planner:
+		for x in ([d] if d else ['coccinelle', 'drivers/safe/coccinelle']):
+			if os.path.exists(os.path.join(x, 'safecocci.py')):
+				sys.path.insert(0, os.path.abspath(x))
+				break
+		import safecocci
+		planner['m'] = safecocci
+	planner['m'].configure(profile, report, exclude, **keys)
 
 def lk_is(p, kind):
-	return safecocci.edit(p, kind, 'locks')
+	return planner['m'].edit(p, kind, 'locks')
 
 def lk_data(p):
-	return safecocci.edit_data(p, 'locks')
+	return planner['m'].edit_data(p, 'locks')
 
 def lk_guard(p): return lk_is(p, 'guard')
 def lk_scoped(p): return lk_is(p, 'scoped')
@@ -90,6 +105,22 @@ def lk_cond_scoped1_test(p): return lk_is(p, 'cond_scoped1_test')
 def lk_cond_scoped1_assign(p): return lk_is(p, 'cond_scoped1_assign')
 def lk_acquire_test(p): return lk_is(p, 'acquire_test')
 def lk_acquire_assign(p): return lk_is(p, 'acquire_assign')
+
+@script:python safe_settings@
+d << virtual.safe_dir = "";
+prof << virtual.safe_profile = "";
+rep << virtual.safe_report = "";
+excl << virtual.safe_exclude = "";
+lock_forms << virtual.safe_lock_forms = "";
+lock_max_lines << virtual.safe_lock_max_lines = "";
+guard_max_lines << virtual.safe_guard_max_lines = "";
+lock_types << virtual.safe_lock_types = "";
+missing << virtual.safe_missing_classes = "";
+cond_form << virtual.safe_cond_form = "";
+@@
+safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
+	lock_max_lines=lock_max_lines, guard_max_lines=guard_max_lines,
+	lock_types=lock_types, missing_classes=missing, cond_form=cond_form))
 
 @lk depends on patch@
 identifier lock = {mutex_lock, spin_lock, spin_lock_irq, spin_lock_bh,

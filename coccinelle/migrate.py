@@ -73,7 +73,7 @@ def run(cmd, **kw):
 # spatch
 # --------------------------------------------------------------------------
 
-def spatch(rule, paths, env, jobs, workdir):
+def spatch(rule, paths, settings, jobs, workdir):
 	"""Run coccinelle/RULE.cocci in place on paths; returns the log.
 
 	Not spatch --jobs: spatch 1.1.1 then starts Python again for every
@@ -91,9 +91,9 @@ def spatch(rule, paths, env, jobs, workdir):
 		cmd = ['spatch', '--macro-file-builtins', macro_builtins(),
 		       '--sp-file', os.path.join(HERE, rule + '.cocci'), '-D', 'patch',
 		       '--in-place', '--no-includes', '--include-headers', '--timeout', '120',
-		       '--very-quiet', '--file-groups', lst]
+		       '--very-quiet', '--file-groups', lst] + settings
 		logf = open(lst + '.log', 'w+')
-		procs.append((subprocess.Popen(cmd, env=env, cwd=workdir, stdout=logf,
+		procs.append((subprocess.Popen(cmd, cwd=workdir, stdout=logf,
 					       stderr=subprocess.STDOUT), logf))
 	out = []
 	for pr, logf in procs:
@@ -116,15 +116,13 @@ def macro_builtins():
 	return _macros[0]
 
 
-def profile_env(args, report, exclude):
-	env = dict(os.environ)
-	env['SAFE_PROFILE'] = args.profile
-	env['SAFE_COCCI_REPORT'] = report
-	env['SAFE_COCCI_EXCLUDE'] = exclude
-	env['SAFE_COCCI_DIR'] = HERE
+def rule_settings(args, report, exclude):
+	"""The -D options that set the planner up in each rule."""
+	out = ['-D', 'safe_dir=' + HERE, '-D', 'safe_profile=' + args.profile,
+	       '-D', 'safe_report=' + report, '-D', 'safe_exclude=' + exclude]
 	if args.missing:
-		env['SAFE_PROFILE_MISSING_CLASSES'] = args.missing
-	return env
+		out += ['-D', 'safe_missing_classes=' + args.missing]
+	return out
 
 
 def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
@@ -133,7 +131,7 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 		dst = os.path.join(new_root, rel)
 		os.makedirs(os.path.dirname(dst), exist_ok=True)
 		shutil.copyfile(os.path.join(orig_root, rel), dst)
-	env = profile_env(args, report, exclude)
+	settings = rule_settings(args, report, exclude)
 	problems = {}
 	for rule in rules:
 		before = {}
@@ -150,7 +148,7 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 			with open(d, 'w') as f:
 				f.write(before[rel])
 		todo = [r for r in rels if RULE_CANDIDATE[rule].search(before[r])]
-		out = spatch(rule, [os.path.join(new_root, r) for r in todo], env, args.jobs, workdir)
+		out = spatch(rule, [os.path.join(new_root, r) for r in todo], settings, args.jobs, workdir)
 		for line in out.splitlines():
 			m = re.search(r'EXN: (.*) in (\S+)$', line)
 			if m:
@@ -169,15 +167,10 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 			if rule == 'lock_guard':
 				safecocci._plans.clear()
 				safecocci._cache.clear()
-				os.environ['SAFE_PROFILE'] = args.profile
-				if args.missing:
-					os.environ['SAFE_PROFILE_MISSING_CLASSES'] = args.missing
-				os.environ['SAFE_COCCI_EXCLUDE'] = exclude
-				safecocci.PROFILE = None
-				old = os.environ.pop('SAFE_COCCI_REPORT', None)
+				# the settings the rule ran with, without its report
+				safecocci.configure(args.profile, '', exclude,
+						    missing_classes=args.missing or '')
 				probs = safecocci.verify_locks(os.path.join(snap, rel), p)
-				if old is not None:
-					os.environ['SAFE_COCCI_REPORT'] = old
 				if probs:
 					problems.setdefault(rel, []).extend('plan not applied: ' + x for x in probs)
 	return problems

@@ -12,7 +12,7 @@ ran outside a critical section moves into it.
 
 Run it directly to see the plan for a file:
 
-	python3 coccinelle/safecocci.py plan FILE.c [PROFILE]
+	python3 coccinelle/safecocci.py plan FILE.c [PROFILE [locks|free|dma]]
 """
 
 import os
@@ -90,28 +90,24 @@ def load_profile(name=None, overrides=None):
 	return prof
 
 
-def profile_from_env():
-	"""The profile from spatch's command line (-D safe_profile=...,
-	-D safe_KEY=VALUE) or the environment (SAFE_PROFILE, SAFE_PROFILE_KEY)."""
-	args = []
-	try:
-		args = open('/proc/self/cmdline').read().split('\0')
-	except OSError:
-		pass
-	name = os.environ.get('SAFE_PROFILE') or 'default'
-	over = {}
-	for k in PROFILE_KEYS:
-		v = os.environ.get('SAFE_PROFILE_' + k.upper())
-		if v is not None:
-			over[k] = v
-	for i, a in enumerate(args):
-		if a == '-D' and i + 1 < len(args) and '=' in args[i + 1]:
-			k, v = args[i + 1].split('=', 1)
-			if k == 'safe_profile':
-				name = v
-			elif k.startswith('safe_') and k[5:] in PROFILE_KEYS:
-				over[k[5:]] = v
-	return load_profile(name, over)
+# Settings of one spatch run, from its -D options through configure()
+REPORT = None		# file to append one line per site to (-D safe_report=)
+EXCLUDE = None		# file of functions to leave alone (-D safe_exclude=)
+
+
+def configure(profile='', report='', exclude='', **keys):
+	"""Settle the planner's settings from the rule's virtual metavariables:
+	-D safe_profile=NAME|FILE, -D safe_KEY=VALUE for each profile key,
+	-D safe_report=FILE, -D safe_exclude=FILE.  Nothing else (no
+	environment, no command line) changes what the planner decides."""
+	global PROFILE, REPORT, EXCLUDE
+	over = dict((k, v) for k, v in keys.items() if v != '' and k in PROFILE_KEYS)
+	new = load_profile(profile or 'default', over)
+	if new != PROFILE:
+		_plans.clear()
+	PROFILE = new
+	REPORT = report or None
+	EXCLUDE = exclude or None
 
 
 # --------------------------------------------------------------------------
@@ -1641,10 +1637,10 @@ def func_too_long(f, limit):
 
 
 def excluded_functions(path):
-	"""Functions make migrate excluded after a failed build:
-	SAFE_COCCI_EXCLUDE names a file of "path<TAB>function<TAB>why" lines."""
+	"""Functions make migrate excluded after a failed build: EXCLUDE
+	names a file of "path<TAB>function<TAB>why" lines."""
 	out = {}
-	fn = os.environ.get('SAFE_COCCI_EXCLUDE')
+	fn = EXCLUDE
 	if not fn or not os.path.exists(fn):
 		return out
 	rp = os.path.realpath(path)
@@ -1728,8 +1724,6 @@ def plan_locks(cf, prof, plan):
 		for st in sites:
 			plan.lock_sites.append((f, st))
 			plan.report.append((st.line, f.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1)), st.kind, st.reason))
-			if os.environ.get('SAFE_COCCI_FEATURES'):
-				plan.features.append((st.line, f.name, site_features(cf, f, st)))
 
 
 def no_goto_mix(cf, f, lp, sites):
@@ -3140,7 +3134,7 @@ PROFILE = None
 def profile():
 	global PROFILE
 	if PROFILE is None:
-		PROFILE = profile_from_env()
+		PROFILE = load_profile('default')
 	return PROFILE
 
 
@@ -3168,14 +3162,12 @@ def plan_for(path, what='locks'):
 
 
 def write_report(p, what):
-	out = os.environ.get('SAFE_COCCI_REPORT')
+	out = REPORT
 	if not out:
 		return
 	lines = []
 	for line, fn, site, verdict, reason in sorted(p.report, key=lambda r: r[0]):
 		lines.append('%s\t%s:%d\t%s\t%s\t%s\t%s\n' % (what, p.path, line, fn, site, verdict, reason))
-	for line, fn, feat in p.features:
-		lines.append('feat\t%s:%d\t%s\t%r\n' % (p.path, line, fn, feat))
 	if lines:
 		fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 		try:
@@ -3324,7 +3316,8 @@ def main(argv):
 	if len(argv) >= 3 and argv[1] == 'plan':
 		global PROFILE
 		PROFILE = load_profile(argv[3] if len(argv) > 3 else 'default')
-		p = plan_for(argv[2], os.environ.get('SAFE_WHAT', 'locks'))
+		what = argv[4] if len(argv) > 4 else 'locks'
+		p = plan_for(argv[2], what)
 		for r in sorted(p.report):
 			print('%d\t%s\t%s\t%s\t%s' % r)
 		for k in sorted(p.edits):

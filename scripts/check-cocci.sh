@@ -68,9 +68,9 @@ run_rule() {
 	find "$dir" -name '*.c' | sort | sed '$!G' > "$dir.files"
 	# no --jobs: spatch 1.1.1 then starts Python again for every file,
 	# which costs more than the cases themselves
-	SAFE_COCCI_DIR=$cocci SAFE_COCCI_REPORT=$dir.report \
-		spatch --macro-file-builtins "$macros" \
+	spatch --macro-file-builtins "$macros" \
 		--sp-file "$cocci/$rule.cocci" -D patch "${args[@]}" --in-place \
+		-D safe_dir="$cocci" -D safe_report="$dir.report" \
 		--no-includes --include-headers --timeout 60 --very-quiet \
 		--file-groups "$dir.files" > "$dir.log" 2>&1
 }
@@ -86,8 +86,7 @@ checker_spatch() {
 	local rule=$1 name=$2 mode=$3 diff=--no-show-diff
 	shift 3
 	[ "$mode" = context ] && diff=
-	env -u SAFE_PROFILE -u SAFE_PROFILE_CHECK_GUARD_LINES SAFE_COCCI_DIR="$cocci" \
-		spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
+	spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
 		--macro-file-builtins "$macros" --no-includes \
 		--include-headers --timeout 60 "$@" --dir "$tests/$rule" \
 		< /dev/null > "$work/$rule/$name.out" 2> "$work/$rule/$name.err"
