@@ -79,6 +79,9 @@ def fr_decl(p): return fr_is(p, 'decl')
 def fr_decl_init(p): return fr_is(p, 'decl_init')
 def fr_retptr(p): return fr_is(p, 'retptr')
 def fr_noptr(p): return fr_is(p, 'noptr')
+def fr_devm(p): return fr_is(p, 'devm')
+def fr_devm_fn(p): return fr_data(p)[0]
+def fr_devm_dev(p): return fr_data(p)[1]
 
 @script:python safe_settings@
 d << virtual.safe_dir = "";
@@ -95,6 +98,22 @@ cond_form << virtual.safe_cond_form = "";
 safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
 	lock_max_lines=lock_max_lines, guard_max_lines=guard_max_lines,
 	lock_types=lock_types, missing_classes=missing, cond_form=cond_form))
+
+// a __free() declaration is planned in this file: it needs the header
+@frsite depends on patch@
+position p : script:python() { fr_site(p) };
+identifier x;
+expression E;
+@@
+x@p = E
+
+@frsited depends on patch@
+position p : script:python() { fr_site(p) };
+identifier x;
+type T;
+expression E;
+@@
+T x@p = E;
 
 @fp depends on patch@
 identifier free = {kfree, kvfree, kfree_sensitive};
@@ -117,6 +136,11 @@ position pv : script:python() { fr_decl(pv) };
 position pvi : script:python() { fr_decl_init(pvi) };
 position pr : script:python() { fr_retptr(pr) };
 position pn : script:python() { fr_noptr(pn) };
+position pm : script:python() { fr_devm(pm) };
+identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array};
+expression E1, E2, E3;
+fresh identifier DA = script:python(pm) { fr_devm_fn(pm) };
+fresh identifier DV = script:python(pm) { fr_devm_dev(pm) };
 fresh identifier D = script:python(pa) { fr_data(pa) };
 fresh identifier DI = script:python(pi) { fr_data(pi) };
 fresh identifier RT = script:python(pt) { fr_data(pt) };
@@ -183,6 +207,12 @@ fresh identifier RB = script:python(pbg) { fr_data(pbg) };
 - x@pn
 + no_free_ptr(x)
   ;
+|
+- x@pm = alloc(E1, E2);
++ x = DA(&DV->dev, E1, E2);
+|
+- x@pm = alloc(E1, E2, E3);
++ x = DA(&DV->dev, E1, E2, E3);
 )
 
 @has_cleanup depends on patch@
@@ -193,12 +223,12 @@ fresh identifier RB = script:python(pbg) { fr_data(pbg) };
 @@
 #include <linux/safe/free.h>
 
-@depends on patch && fp && !has_cleanup && !has_safe && !safe_include@
+@depends on patch && (frsite || frsited) && !has_cleanup && !has_safe && !safe_include@
 @@
   #include <linux/...>
 + #include <linux/cleanup.h>
 
-@depends on patch && fp && !has_safe && safe_include@
+@depends on patch && (frsite || frsited) && !has_safe && safe_include@
 @@
   #include <linux/...>
 + #include <linux/safe/free.h>

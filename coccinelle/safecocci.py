@@ -2515,18 +2515,196 @@ class FreePlanner(LockPlanner):
 		return best
 
 
+# kmalloc family -> its devres form (same arguments after the device)
+DEVM_ALLOCS = {
+	'kmalloc': 'devm_kmalloc', 'kzalloc': 'devm_kzalloc',
+	'kcalloc': 'devm_kcalloc', 'kmalloc_array': 'devm_kmalloc_array',
+}
+# bus -> (device struct, drvdata getter, setter)
+DEVM_BUSES = {
+	'pci_dev': ('pci_get_drvdata', 'pci_set_drvdata'),
+	'platform_device': ('platform_get_drvdata', 'platform_set_drvdata'),
+}
+
+
+class DevmSite(FreeSite):
+	"""A driver's private structure allocated in probe(), freed by hand on
+	probe's error paths and at the end of remove(): devm_kzalloc() and
+	friends free it when the device is unbound (or probe fails), so every
+	kfree() of it goes."""
+	kind = 'devm'
+
+	def __init__(self, f, stmt, var, afn, dev, remove_free):
+		FreeSite.__init__(self, f, stmt, var, afn, None, None)
+		self.dev = dev			# "pdev": the device is &pdev->dev
+		self.remove_free = remove_free	# the kfree() ending remove()
+		self.remove_decl = None		# its variable's declarator, if
+						# the kfree() was its only use
+
+	def emit(self, cf, plan):
+		toks = cf.toks
+		plan.sites.append((self.f.name, self.afn, ('devm', self.var), 'devm', len(self.drops) + 1))
+		plan.add(toks[self.stmt.t0], 'devm', (DEVM_ALLOCS[self.afn], self.dev))
+		plan.add(toks[self.remove_free.t0], 'drop')
+		if self.remove_decl is not None:
+			plan.add(self.remove_decl, 'decl_init')
+
+
+def driver_ops(cf):
+	"""[(probe name, remove name)] from ".probe = f, ... .remove = g" in one
+	initializer."""
+	toks = cf.toks
+	out = []
+	for k in range(len(toks) - 3):
+		if toks[k].t == '.' and toks[k + 1].t == 'probe' and toks[k + 2].t == '=' and toks[k + 3].k == 'id':
+			# the enclosing braces
+			d = 0
+			a = k
+			while a > 0:
+				a -= 1
+				if toks[a].t == '}':
+					d += 1
+				elif toks[a].t == '{':
+					if d == 0:
+						break
+					d -= 1
+			b = k
+			d = 0
+			while b < len(toks) - 1:
+				b += 1
+				if toks[b].t == '{':
+					d += 1
+				elif toks[b].t == '}':
+					if d == 0:
+						break
+					d -= 1
+			rem = None
+			for j in range(a, b - 3):
+				if toks[j].t == '.' and toks[j + 1].t == 'remove' and toks[j + 2].t == '=' and toks[j + 3].k == 'id':
+					rem = toks[j + 3].t
+			if rem:
+				out.append((toks[k + 3].t, rem))
+	return out
+
+
+def first_param(cf, f):
+	"""(struct name, parameter name) of f's first parameter
+	"struct S *name", or None."""
+	toks = cf.toks
+	k = f.h0
+	while k < f.b0 and toks[k].t != '(':
+		k += 1
+	if toks[k + 1].t == 'struct' and toks[k + 3].t == '*' and toks[k + 4].k == 'id':
+		return toks[k + 2].t, toks[k + 4].t
+	return None
+
+
+def call_args(cf, s, fn):
+	"""Statement s is "fn(args);": the argument texts, or None."""
+	c = call_stmt(cf, s, set([fn]))
+	if c is None:
+		return None
+	return [cf.tokstr(a, b) for a, b in c[1]]
+
+
+def plan_devm(cf, prof, plan):
+	"""Probe allocations that become devm_*(): see DevmSite.  Returns the
+	allocation statements planned, for the __free() planner to leave."""
+	done = set()
+	funcs = dict((f.name, f) for f in cf.funcs)
+	for probe, remove in driver_ops(cf):
+		P, R = funcs.get(probe), funcs.get(remove)
+		if P is None or R is None or not cf.parse(P) or not cf.parse(R):
+			continue
+		bus = first_param(cf, P)
+		rbus = first_param(cf, R)
+		if bus is None or rbus is None or bus[0] not in DEVM_BUSES or rbus[0] != bus[0]:
+			continue
+		get, set_ = DEVM_BUSES[bus[0]]
+		dev = bus[1]
+		toks = cf.toks
+		fp = FreePlanner(cf, P, prof)
+		for st in fp.sites():
+			if st.afn not in DEVM_ALLOCS or st.stmt is st.decl or st.stmt.parent is not P.body:
+				continue
+			var = st.var
+			why = None
+			frees = [x for x in P.body.walk() if call_args(cf, x, 'kfree') == [var]]
+			stored = [x for x in P.body.walk() if call_args(cf, x, set_) == [bus[1], var]]
+			# remove(): "v = get(pdev);" ... "kfree(v);" last
+			rv = None
+			for x in R.body.body:
+				if x.kind == 'decl' or x.kind == 'expr':
+					t = [y.t for y in toks[x.t0:x.t1 + 1]]
+					if get in t and t[-5:] == [get, '(', rbus[1], ')', ';']:
+						i = t.index(get)
+						if i >= 2 and t[i - 1] == '=':
+							rv = t[i - 2]
+			last = R.body.body[-1] if R.body.body else None
+			if not stored:
+				why = '%s is not stored with %s()' % (var, set_)
+			elif rv is None or last is None or call_args(cf, last, 'kfree') != [rv]:
+				why = '%s() does not end by freeing its drvdata' % remove
+			elif not frees:
+				why = 'probe never frees %s' % var
+			if why is None:
+				# every probe free sits on the error unwinding, after the
+				# last "return 0;", and nothing else frees or puts it
+				rets = [x for x in P.body.body if x.kind == 'return' and
+					[y.t for y in toks[x.t0:x.t1 + 1]] == ['return', '0', ';']]
+				if not rets:
+					why = 'no "return 0;" in %s()' % probe
+				else:
+					for x in frees:
+						if x.parent is not P.body or x.idx < rets[-1].idx:
+							why = 'kfree(%s) outside the error unwinding of %s()' % (var, probe)
+				for k in range(0, len(toks)):
+					if why:
+						break
+					if toks[k].t == 'kfree' and k + 2 < len(toks) and toks[k + 2].t in (var, rv) and \
+					   not any(x.t0 == k for x in frees) and k != last.t0 and \
+					   (P.b0 < k < P.b1 or R.b0 < k < R.b1):
+						why = 'another kfree() of %s' % var
+			if why:
+				plan.report.append((st.line, P.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1))[:70],
+						    'skip', 'devm: ' + why))
+				continue
+			d = DevmSite(P, st.stmt, var, st.afn, dev, last)
+			d.drops = sorted(frees, key=lambda x: x.t0)
+			# remove()'s "T *v = get(pdev);" goes when kfree(v) was
+			# its only use
+			uses = [k for k in range(R.b0, R.b1) if toks[k].t == rv and toks[k].k == 'id' and
+				toks[k - 1].t not in ('.', '->')]
+			rdecl = R.locals.get(rv)
+			if rdecl is not None and len(uses) == 2 and rdecl.parent is R.body:
+				names = decl_names(toks, rdecl)
+				if len(names) == 1 and names[0][0] == rv and rdecl.t0 <= uses[0] <= rdecl.t1:
+					d.remove_decl = names[0][1]
+			apply_sites(cf, P, fp, [d], prof, plan)
+			if d.kind == 'devm':
+				done.add(st.stmt.t0)
+				plan.funcs.add(R.name)
+				plan.report.append((st.line, P.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1))[:70],
+						    'devm', 'freed by hand on probe errors and at the end of %s()' % remove))
+			else:
+				plan.report.append((st.line, P.name, collapse_ws(cf.text(st.stmt.t0, st.stmt.t1 - 1))[:70],
+						    'skip', 'devm: ' + d.reason))
+	return done
+
+
 def plan_free(cf, prof, plan):
 	missing = set(x for x in prof['missing_classes'].split(',') if x)
 	excl = excluded_functions(cf.path)
 	if prof['free'] == 'no':
 		return
+	devm = plan_devm(cf, prof, plan)
 	for f in cf.funcs:
 		if not any(cf.toks[k].t in ALLOCS for k in range(f.b0, f.b1)):
 			continue
 		if not cf.parse(f):
 			continue
 		fp = FreePlanner(cf, f, prof)
-		sites = fp.sites()
+		sites = [st for st in fp.sites() if st.stmt.t0 not in devm]
 		ok_sites = []
 		for st in sites:
 			if f.name in excl:

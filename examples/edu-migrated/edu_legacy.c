@@ -206,7 +206,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct edu_dev *edu;
 	int ret;
 
-	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
 	if (!edu)
 		return -ENOMEM;
 	edu->pdev = pdev;
@@ -215,7 +215,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = pci_enable_device(pdev);
 	if (ret)
-		goto err_free;
+		return ret;
 	ret = pci_request_regions(pdev, KBUILD_MODNAME);
 	if (ret)
 		goto err_disable;
@@ -265,8 +265,6 @@ err_regions:
 	pci_release_regions(pdev);
 err_disable:
 	pci_disable_device(pdev);
-err_free:
-	kfree(edu);
 	return ret;
 }
 
@@ -282,7 +280,6 @@ static void edu_remove(struct pci_dev *pdev)
 	pci_iounmap(pdev, edu->bar);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
-	kfree(edu);
 }
 
 static const struct pci_device_id edu_ids[] = {
