@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -272,6 +273,31 @@ def read_cmd(bdir, target):
 	return None
 
 
+def safe_cflags(bdir, cmd):
+	"""What safe.kbuild adds for a file that includes <linux/safe/...>,
+	as in the in-tree consumption mode (safe as drivers/safe): safe's
+	include path and the feature probe of this build directory."""
+	feat = os.path.join(bdir, '.safe', 'features.h')
+	if not os.path.exists(feat):
+		os.makedirs(os.path.dirname(feat), exist_ok=True)
+		words = []
+		skip = False
+		for w in shlex.split(cmd):
+			if skip:
+				skip = False
+				continue
+			if w == '-o':
+				skip = True
+				continue
+			if w == '-c' or w.startswith('-Wp,-MMD') or w.endswith('.c'):
+				continue
+			words.append(w)
+		run(['sh', os.path.join(HERE, '..', 'scripts', 'probe-features.sh'), feat,
+		     os.path.realpath(os.path.join(bdir, 'source')) if os.path.exists(os.path.join(bdir, 'source')) else bdir,
+		     bdir] + words, cwd=bdir)
+	return ' -I%s -DSAFE_FEATURES_H=\'"%s"\'' % (os.path.realpath(os.path.join(HERE, '..', 'include')), feat)
+
+
 def compile_one(ksrc, bdir, cmd, rel, src, tmpdir, werror=True):
 	"""Compile src as if it were TREE/rel; returns (ok, output)."""
 	tmpdir = tempfile.mkdtemp(dir=tmpdir)
@@ -285,6 +311,9 @@ def compile_one(ksrc, bdir, cmd, rel, src, tmpdir, werror=True):
 	c = re.sub(r'-Wp,-MMD,\S+', '-Wp,-MMD,' + dep, c)
 	c = re.sub(r'(-o )\S+\.o\b', r'\g<1>' + obj, c)
 	c += ' -iquote %s' % os.path.dirname(absrel)
+	with open(src, errors='replace') as f:
+		if '<linux/safe/' in f.read():
+			c += safe_cflags(bdir, cmd)
 	if werror:
 		c += ' -Werror'
 	r = run(['bash', '-c', c], cwd=bdir)
@@ -394,7 +423,28 @@ def subject_for(rel, kinds):
 	return '%s: %s: use %s' % (sub, stem, ' and '.join(what) or 'cleanup helpers')
 
 
-def write_patch(path, n, total, rel, orig, new, sites):
+SAFE_KBUILD = 'include $(srctree)/drivers/safe/safe.kbuild'
+
+
+def kbuild_hunk(tree, rel, new):
+	"""In a kernel tree, a file that now includes <linux/safe/...> needs its
+	directory's Makefile to include safe.kbuild (the in-tree consumption
+	mode, safe as drivers/safe): (Makefile path, old text, new text), or
+	None."""
+	with open(new, errors='replace') as f:
+		if '<linux/safe/' not in f.read():
+			return None
+	mk = os.path.join(os.path.dirname(rel), 'Makefile')
+	if not os.path.exists(os.path.join(tree, mk)):
+		return None
+	with open(os.path.join(tree, mk), errors='replace') as f:
+		old = f.read()
+	if SAFE_KBUILD in old:
+		return None
+	return mk, old, old.rstrip('\n') + '\n\n' + SAFE_KBUILD + '\n'
+
+
+def write_patch(path, n, total, rel, orig, new, sites, tree=None):
 	kinds = set()
 	for s in sites:
 		kinds.add(s['rule'])
@@ -428,15 +478,28 @@ def write_patch(path, n, total, rel, orig, new, sites):
 		shutil.copyfile(orig, a)
 		shutil.copyfile(new, b)
 		d = run(['diff', '-u', 'a/' + rel, 'b/' + rel], cwd=td).stdout
-		stat = run(['diffstat', '-p1'], input=d, cwd=td) if shutil.which('diffstat') else None
-	d = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d, count=1, flags=re.M)
-	d = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d, count=1, flags=re.M)
+		d = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d, count=1, flags=re.M)
+		d = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d, count=1, flags=re.M)
+		kb = kbuild_hunk(tree, rel, new) if tree else None
+		dmk = ''
+		if kb:
+			mk, old, text = kb
+			for side, t in (('a', old), ('b', text)):
+				os.makedirs(os.path.dirname(os.path.join(td, side, mk)), exist_ok=True)
+				with open(os.path.join(td, side, mk), 'w') as f:
+					f.write(t)
+			d2 = run(['diff', '-u', 'a/' + mk, 'b/' + mk], cwd=td).stdout
+			d2 = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d2, count=1, flags=re.M)
+			d2 = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d2, count=1, flags=re.M)
+			dmk = '\ndiff --git a/%s b/%s\n%s' % (mk, mk, d2)
+		stat = run(['diffstat', '-p1'], input=dmk + d, cwd=td) if shutil.which('diffstat') else None
 	with open(path, 'w') as f:
 		f.write('From: safe migrate <safe-migrate@localhost>\n')
 		f.write('Subject: [PATCH %d/%d] %s\n\n' % (n, total, subject_for(rel, kinds)))
 		f.write('\n'.join(body) + '\n---\n')
 		if stat is not None and stat.returncode == 0:
 			f.write(stat.stdout)
+		f.write(dmk)
 		f.write('\ndiff --git a/%s b/%s\n' % (rel, rel))
 		f.write(d)
 
@@ -680,7 +743,7 @@ def main(argv):
 	sites = read_report(report, new_root, cand)
 	for s in sites:
 		st = status.get(s['rel'])
-		if s['verdict'] in ('guard', 'scoped', 'free', 'dma', 'converted') and st is not None and st[0] != 'accepted':
+		if s['verdict'] in ('guard', 'scoped', 'free', 'devm', 'dma', 'converted') and st is not None and st[0] != 'accepted':
 			s['verdict'] = 'skip'
 			s['reason'] = 'file ' + st[1]
 	# ---- patches
@@ -691,7 +754,8 @@ def main(argv):
 		name = '%04d-%s.patch' % (n, re.sub(r'[^A-Za-z0-9]+', '-', rel[:-2]).strip('-'))
 		p = os.path.join(out, name)
 		fs = [s for s in sites if s['rel'] == rel and s['verdict'] not in ('skip',)]
-		write_patch(p, n, total, rel, os.path.join(ksrc, rel), os.path.join(new_root, rel), fs)
+		write_patch(p, n, total, rel, os.path.join(ksrc, rel), os.path.join(new_root, rel), fs,
+			    None if args.oot else ksrc)
 		series.append(name)
 		status[rel] = ('accepted', name)
 	with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:

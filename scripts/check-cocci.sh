@@ -45,6 +45,11 @@ if [ ${#rules[@]} -eq 0 ]; then
 		d=$(basename "$d")
 		[ -f "$cocci/${d%%.*}.cocci" ] && rules+=("$d")
 	done
+else
+	rules=()
+	for d in "$@"; do
+		[ "$d" != planner ] && rules+=("$d")
+	done
 fi
 
 if ! command -v spatch > /dev/null; then
@@ -270,6 +275,24 @@ for rule in "${rules[@]}"; do
 		fi
 	done < "$out.verdicts"
 done
+
+# the planner's own unit tests (tests/coccinelle/planner/test_*.py): one
+# result line per test, cocci/planner/CLASS.TEST
+if [ $# -eq 0 ] || [[ " $* " == *" planner "* ]]; then
+	python3 -m unittest discover -v -s "$tests/planner" > "$work/planner.log" 2>&1
+	n=0
+	while read -r t verdict; do
+		n=$((n + 1))
+		if [ "$verdict" = ok ]; then
+			result PASS "cocci/planner/$t"
+		else
+			fail "cocci/planner/$t" "$verdict" "$work/planner.log"
+		fi
+	done < <(sed -n 's/^test_[a-z0-9_]* (test_[a-z0-9_]*\.\([A-Za-z]*\.test_[a-z0-9_]*\)) \.\.\. \(.*\)$/\1 \2/p' "$work/planner.log")
+	if [ "$n" -eq 0 ] || ! tail -n 3 "$work/planner.log" | grep -q '^OK'; then
+		fail cocci/planner "unittest did not run or failed" "$work/planner.log"
+	fi
+fi
 
 # examples/edu-migrated is make migrate's output for examples/edu-legacy
 if [ $# -eq 0 ] && [ -d "$SAFE_ROOT/examples/edu-migrated" ]; then
