@@ -170,11 +170,50 @@ def sample(args, ksrc, out):
 	return 0
 
 
+def spatch_parse(rels, ksrc, jobs, work):
+	"""Parse every file with spatch and match nothing: the parse floor."""
+	rule = os.path.join(work, 'parse-only.cocci')
+	with open(rule, 'w') as f:
+		f.write('@@\n@@\n- safe_parse_only_never_called();\n')
+	procs = []
+	for j in range(jobs):
+		lst = os.path.join(work, 'parse-%d.files' % j)
+		with open(lst, 'w') as f:
+			f.write('\n\n'.join(rels[j::jobs]) + '\n')
+		procs.append(subprocess.Popen(
+			['spatch', '--macro-file-builtins', migrate.macro_builtins(), '--sp-file', rule,
+			 '--no-includes', '--include-headers', '--timeout', '120', '--very-quiet',
+			 '--disable-worth-trying-opt', '--file-groups', lst],
+			cwd=ksrc, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+	for p in procs:
+		p.wait()
+
+
 def drivers(args, ksrc, out):
+	t0 = time.time()
 	cand = candidates(ksrc)
+	if args.drivers_files:
+		key = lambda r: hashlib.sha1(('%s:%s' % (args.seed, r)).encode()).hexdigest()
+		cand = sorted(sorted(cand, key=key)[:args.drivers_files])
+	scan = time.time() - t0
 	work = os.path.join(out, 'drivers')
 	shutil.rmtree(work, ignore_errors=True)
 	os.makedirs(work)
+	load0 = os.getloadavg()
+	# parse: spatch over every file with a rule that matches nothing
+	t0 = time.time()
+	spatch_parse(cand, ksrc, args.jobs, work)
+	t_parse = time.time() - t0
+	# plan: the planner alone, every family, every file (one process)
+	t0 = time.time()
+	safecocci.configure('default', '', '', missing_classes=','.join(safecocci.missing_classes(ksrc)))
+	for rel in cand:
+		for what in ('locks', 'free', 'dma'):
+			safecocci.plan_for(os.path.join(ksrc, rel), what)
+		safecocci._plans.clear()
+		safecocci._cache.clear()
+	t_plan = time.time() - t0
+	# rewrite: the three rules as make migrate runs them
 	a = argparse.Namespace(profile='default', jobs=args.jobs,
 			       missing=','.join(safecocci.missing_classes(ksrc)))
 	report = os.path.join(work, 'report.tsv')
@@ -183,7 +222,8 @@ def drivers(args, ksrc, out):
 	new_root = os.path.join(work, 'new')
 	t0 = time.time()
 	problems = migrate.convert(a, cand, ksrc, new_root, work, report, exclude, migrate.RULES)
-	wall = time.time() - t0
+	t_rules = time.time() - t0
+	load1 = os.getloadavg()
 	changed = 0
 	for rel in cand:
 		with open(os.path.join(ksrc, rel), errors='replace') as x, \
@@ -193,10 +233,21 @@ def drivers(args, ksrc, out):
 	sites = migrate.read_report(report, new_root, cand)
 	conv = [s for s in sites if s['verdict'] != 'skip']
 	text = ('# make eval-migrate, drivers phase: %s\n'
-		'all of drivers/: %d .c files with candidate sites, three rules, %d spatch processes\n'
-		'wall time: %.0f s (spatch and the planner only; no builds)\n'
+		'%s: %d .c files with candidate sites, three rules, %d spatch processes\n'
+		'load average %.1f at the start, %.1f at the end (the machine is shared)\n'
+		'time per phase (no builds here; the sample phase builds):\n'
+		'  scan      %5.0f s  finding the candidate files\n'
+		'  parse     %5.0f s  spatch parsing every file, matching nothing\n'
+		'  plan      %5.0f s  the planner alone, three families, one process\n'
+		'  rules     %5.0f s  the three rules (spatch parse + match + rewrite, planner inside,\n'
+		'                     fixup, verification): rewrite and match ~ %.0f s beyond parse and plan\n'
+		'  total     %5.0f s\n'
 		'sites: %d converted of %d; files changed: %d; spatch problems in %d files\n'
-		% (ksrc, len(cand), args.jobs, wall, len(conv), len(sites), changed, len(problems)))
+		% (ksrc, 'all of drivers/' if not args.drivers_files else
+		   'a seeded sample of drivers/ (%d files)' % len(cand),
+		   len(cand), args.jobs, load0[0], load1[0], scan, t_parse, t_plan, t_rules,
+		   max(0.0, t_rules - t_parse - t_plan / max(1, args.jobs)),
+		   scan + t_parse + t_plan + t_rules, len(conv), len(sites), changed, len(problems)))
 	with open(os.path.join(out, 'summary-drivers.txt'), 'w') as f:
 		f.write(text)
 	sys.stdout.write(text)
@@ -367,6 +418,8 @@ def main(argv):
 	ap.add_argument('--jobs', type=int, default=2)
 	ap.add_argument('--phase', default='all', choices=['sample', 'drivers', 'history', 'checkers', 'all'])
 	ap.add_argument('--new', default=None, help='the newer tree (7.3) for history and checkers')
+	ap.add_argument('--drivers-files', type=int, default=0,
+			help='drivers phase: a seeded sample of this many files (0: all)')
 	ap.add_argument('--out', default=os.path.join(migrate.CACHE, 'cocci', 'eval'))
 	args = ap.parse_args(argv[1:])
 	ksrc = os.path.realpath(args.ksrc)
