@@ -293,29 +293,31 @@ def apply_sites(cf, f, lp, sites, prof, plan):
 	keep = set()
 	for st in sites:
 		keep.update(getattr(st, 'keep_vars', ()))
-	for name, dstmt in f.locals.items():
-		if name in keep:
-			continue
-		uses = [k for k in used_after.get(name, [])]
+	# each declaration on its own: a name declared in two blocks (the
+	# flags of two branches) is two variables
+	for dstmt in [x for x in f.body.walk() if x.kind == 'decl']:
+		blk = dstmt.parent
+		end = blk.t1 if blk is not None else f.b1
 		decl_toks = set(span(dstmt))
-		real = [k for k in uses if k not in decl_toks]
-		before = [k for k in range(f.b0, f.b1) if toks[k].k == 'id' and toks[k].t == name and k not in decl_toks]
-		if not before:
-			continue	# unused before us: not our business
-		if real:
-			# set but never read?
-			reads = [k for k in real if k < 0 or not is_write(toks, k)]
-			if not reads:
-				return fail_all(sites, plan, f, 'variable %s would be set but not used' % name)
-			continue
-		# only the declaration is left
-		nms = decl_names(toks, dstmt)
-		for nm, tk in nms:
-			if nm == name:
-				init = has_init(toks, dstmt, tk)
-				if init and not is_trivial_expr(cf, f, init[0], init[1]):
-					return fail_all(sites, plan, f, 'variable %s would be unused but its initializer has side effects' % name)
-				unused_decls.append((tk, dstmt, init is not None))
+		for name, tk in decl_names(toks, dstmt):
+			if name in keep:
+				continue
+			scope = [k for k in range(dstmt.t0, end + 1) if toks[k].k == 'id' and toks[k].t == name]
+			before = [k for k in scope if k not in decl_toks]
+			if not before:
+				continue	# unused before us: not our business
+			real = [k for k in before if k not in removed_tokens]
+			real += [k for k in used_after.get(name, []) if k < 0]
+			if real:
+				# set but never read?
+				reads = [k for k in real if k < 0 or not is_write(toks, k)]
+				if not reads:
+					return fail_all(sites, plan, f, 'variable %s would be set but not used' % name)
+				continue
+			init = has_init(toks, dstmt, tk)
+			if init and not is_trivial_expr(cf, f, init[0], init[1]):
+				return fail_all(sites, plan, f, 'variable %s would be unused but its initializer has side effects' % name)
+			unused_decls.append((tk, dstmt, init is not None))
 	# ---- emit
 	for st in sites:
 		st.emit(cf, plan)
