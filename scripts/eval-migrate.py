@@ -397,11 +397,13 @@ def checkers(args, ksrc, out):
 	for rule, f, ln, msg in found:
 		v = ('new', 'not triaged yet')
 		for t in triage:
-			if t[0] == rule and t[1] == f and t[2] in msg:
+			if t[0] == rule and t[1] in (f, '*') and t[2] in msg:
 				v = (t[3], t[4])
 				break
 		counts[v[0]] = counts.get(v[0], 0) + 1
-		lines.append('  %-3s %s:%d: %s [%s]\n      %s' % (v[0], f, ln, msg, rule, v[1]))
+		if v[0] == 'style':
+			continue	# counted, not listed
+		lines.append('  %-5s %s:%d: %s [%s]\n        %s' % (v[0], f, ln, msg, rule, v[1]))
 	lines.append('reports: %d; %s' % (len(found), ', '.join('%s %d' % kv for kv in sorted(counts.items())) or 'none'))
 	text = '\n'.join(lines) + '\n'
 	with open(os.path.join(out, 'summary-checkers.txt'), 'w') as f:
