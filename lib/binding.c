@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-device bindings: what safe must undo before a device's DMA state
+ * goes away.
+ *
+ * At unbind, the driver core releases the device's devres entries, then
+ * frees dev->dma_range_map and tears down the IOMMU state; device_del()
+ * releases them for a device that never had a driver.  A DMA buffer freed
+ * after that frees through the wrong path, so each device that safe
+ * allocates for gets one devres entry, created at its first domain, buffer
+ * or pool, whose release revokes the domains and frees the DMA memory that
+ * is still allocated.  Whatever is freed later releases only descriptors.
+ */
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/safe/cleanup.h>
+#include <linux/safe/revocable.h>
+#include "internal.h"
+
+static void safe_binding_free(struct kref *ref)
+{
+	struct safe_binding *b = container_of(ref, struct safe_binding, ref);
+
+	kfree(b);
+}
+
+/**
+ * safe_binding_put() - drop a reference to a binding
+ * @b: the binding, or NULL
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+void safe_binding_put(struct safe_binding *b)
+{
+	if (b)
+		kref_put(&b->ref, safe_binding_free);
+}
+
+/*
+ * The devres release: at unbind, or at device_del() for a device without
+ * a driver.  Domains first (their accesses end, their resources are
+ * released, which frees the buffers they own), then the buffers nobody
+ * freed, then the pools, all while the device's DMA state is intact.
+ */
+static void safe_binding_release(struct device *dev, void *res)
+{
+	struct safe_binding *b = *(struct safe_binding **)res;
+	struct safe_revocable_domain *d;
+
+	scoped_guard(spinlock, &b->lock)
+		b->dead = true;
+	/*
+	 * Newest first, as devres would have done.  One at a time under the
+	 * lock: a concurrent revocation may take its domain off the list.
+	 */
+	for (;;) {
+		scoped_guard(spinlock, &b->lock) {
+			d = list_empty(&b->domains) ? NULL :
+				list_last_entry(&b->domains,
+						struct safe_revocable_domain,
+						binding_node);
+			if (d)
+				list_del_init(&d->binding_node);
+		}
+		if (!d)
+			break;
+		safe_revocable_domain_revoke(d);
+		safe_revocable_domain_put(d);
+	}
+	safe_dma_sweep(b, true);
+	safe_dma_destroy_pools(b);
+	safe_binding_put(b);
+}
+
+/**
+ * safe_binding_get() - the binding of a device, created on first use
+ * @dev: the device, being probed or bound (or without a driver)
+ * @gfp: allocation flags
+ *
+ * Context: the context @gfp allows.
+ * Return: the binding with a reference for the caller, ERR_PTR(-ENOMEM),
+ * or ERR_PTR(-ENODEV) once the device's buffers were swept at unbind.
+ */
+struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
+{
+	struct safe_binding **slot, *b, *nb;
+
+	nb = kzalloc(sizeof(*nb), gfp);
+	if (!nb)
+		return ERR_PTR(-ENOMEM);
+	slot = devres_alloc(safe_binding_release, sizeof(*slot), gfp);
+	if (!slot) {
+		kfree(nb);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&nb->ref);
+	spin_lock_init(&nb->lock);
+	INIT_LIST_HEAD(&nb->domains);
+	INIT_LIST_HEAD(&nb->bufs);
+	INIT_LIST_HEAD(&nb->pools);
+	init_waitqueue_head(&nb->wq);
+	nb->dev = dev;
+	*slot = nb;
+
+	/* Finds the device's binding, or adds ours atomically. */
+	b = *(struct safe_binding **)devres_get(dev, slot, NULL, NULL);
+	if (b != nb)
+		kfree(nb);
+
+	guard(spinlock)(&b->lock);
+	if (b->swept || b->dead)
+		return ERR_PTR(-ENODEV);
+	kref_get(&b->ref);
+	return b;
+}
+
+/**
+ * safe_binding_add_domain() - have a binding revoke a domain at unbind
+ * @b: the binding
+ * @d: the domain; the binding takes a reference
+ *
+ * Context: any.
+ * Return: 0, or -ENODEV once @b is released.
+ */
+int safe_binding_add_domain(struct safe_binding *b,
+			    struct safe_revocable_domain *d)
+{
+	guard(spinlock)(&b->lock);
+	if (b->dead)
+		return -ENODEV;
+	safe_revocable_domain_get(d);
+	list_add_tail(&d->binding_node, &b->domains);
+	return 0;
+}
+
+/**
+ * safe_binding_forget_domain() - a domain was revoked: nothing left to do
+ * @d: the domain
+ *
+ * Drops the binding's reference to @d, unless the binding's release took
+ * the domain over already.
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+void safe_binding_forget_domain(struct safe_revocable_domain *d)
+{
+	struct safe_binding *b = d->binding;
+	bool listed = false;
+
+	if (!b)
+		return;
+	scoped_guard(spinlock, &b->lock) {
+		listed = !list_empty(&d->binding_node);
+		list_del_init(&d->binding_node);
+	}
+	if (listed)
+		safe_revocable_domain_put(d);
+}
