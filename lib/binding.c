@@ -13,7 +13,7 @@
  */
 #include <linux/device.h>
 #include <linux/slab.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
 #include "internal.h"
 

@@ -27,7 +27,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/file.h>
 #include <linux/export.h>
 #include "internal.h"

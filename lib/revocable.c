@@ -18,7 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
 #include <linux/export.h>
 #include "internal.h"

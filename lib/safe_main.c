@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/embed.h>
 #include "internal.h"
 

@@ -26,7 +26,7 @@
 #include <linux/mman.h>
 #include <linux/mm.h>
 #include <linux/safe/file.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/compat/hrtimer.h>
 #include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>

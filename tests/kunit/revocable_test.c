@@ -19,7 +19,7 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/safe/cleanup.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/file.h>
 #include <linux/safe/revocable.h>
 #include "testutil.h"
