@@ -75,7 +75,15 @@ module_exit(safe_exit);
 MODULE_DESCRIPTION("safe: scope guards, revocable resources, owned DMA buffers");
 MODULE_LICENSE("GPL");
 #else
-/* See <linux/safe/embed.h>. */
+/**
+ * safe_embed_exit() - module exit step for a module that embeds safe
+ *
+ * The embedded library's own copy of safe_lib_exit(); see
+ * <linux/safe/embed.h>.
+ *
+ * Context: process context; the embedding module's exit, last.
+ * Return: nothing.
+ */
 void safe_embed_exit(void)
 {
 	safe_lib_exit();

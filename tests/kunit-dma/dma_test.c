@@ -1105,7 +1105,7 @@ static void memory_freed_at_unbind(struct kunit *test)
 	struct dma_test_ctx *ctx = test->priv;
 	struct leftover *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct dma_test_ctx bound;
-	DEFINE_SPINLOCK(lock);
+	static DEFINE_SPINLOCK(lock);
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
