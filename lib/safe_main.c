@@ -34,8 +34,11 @@ int safe_lib_init(void)
 	guard(mutex)(&safe_wq_lock);
 	if (safe_wq)
 		return 0;
-	/* Frees may run during memory reclaim of the driver's callers. */
-	wq = alloc_workqueue("safe", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	/*
+	 * Not WQ_MEM_RECLAIM: its work waits for SRCU, whose own work runs
+	 * on a workqueue without a rescuer.
+	 */
+	wq = alloc_workqueue("safe", WQ_UNBOUND, 0);
 	if (!wq)
 		return -ENOMEM;
 	WRITE_ONCE(safe_wq, wq);
