@@ -42,6 +42,7 @@
 #include <linux/llist.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uio.h>
 
 /**
  * enum safe_dma_phase - who may touch a buffer, and how
@@ -86,7 +87,6 @@ enum {
 struct safe_binding;
 struct safe_dma_pool;
 struct inode;
-struct iov_iter;
 struct vm_area_struct;
 
 /**
@@ -479,6 +479,55 @@ static inline ssize_t safe_dma_copy_from_iter(struct safe_dma_buf *buf,
 					      struct iov_iter *from)
 {
 	return __safe_dma_copy_iter(buf, offset, len, from, false);
+}
+
+/**
+ * safe_dma_copy_to_user() - copy from a buffer to a user pointer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @to: the user destination
+ * @len: bytes to copy
+ *
+ * safe_dma_copy_to_iter() on one user buffer: the replacement for a
+ * copy_to_user() from a buffer's CPU address.  Unlike copy_to_user() it
+ * returns what was copied.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied (short if a page was not resident), or a negative
+ * errno as safe_dma_copy_to_iter().
+ */
+static inline ssize_t safe_dma_copy_to_user(struct safe_dma_buf *buf,
+					    size_t offset, void __user *to,
+					    size_t len)
+{
+	struct iov_iter iter;
+
+	iov_iter_ubuf(&iter, ITER_DEST, to, len);
+	return safe_dma_copy_to_iter(buf, offset, len, &iter);
+}
+
+/**
+ * safe_dma_copy_from_user() - copy from a user pointer into a buffer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @from: the user source
+ * @len: bytes to copy
+ *
+ * safe_dma_copy_from_iter() on one user buffer: the replacement for a
+ * copy_from_user() into a buffer's CPU address.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied, or a negative errno as safe_dma_copy_to_iter().
+ */
+static inline ssize_t safe_dma_copy_from_user(struct safe_dma_buf *buf,
+					      size_t offset,
+					      const void __user *from,
+					      size_t len)
+{
+	struct iov_iter iter;
+
+	iov_iter_ubuf(&iter, ITER_SOURCE, (void __user *)from, len);
+	return safe_dma_copy_from_iter(buf, offset, len, &iter);
 }
 
 /* -------------------------------------------------------------------- */
@@ -923,6 +972,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *	};
  *
  *	priv->ring.rev = safe_dma_attach(buf, domain);
+ *	if (IS_ERR(priv->ring.rev))
+ *		return PTR_ERR(priv->ring.rev);
  *	...
  *	safe_dma_scope(ring, priv->ring)
  *		safe_dma_set_field(ring, i, len, cpu_to_le32(n));

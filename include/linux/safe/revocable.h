@@ -347,7 +347,9 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
  *		SAFE_DECLARE_REVOCABLE(struct foo_regs, regs);
  *	};
  *
- *	priv->regs.rev = safe_revocable_create(domain, regs, NULL);
+ *	ret = safe_revocable_init(priv->regs, domain, regs, NULL);
+ *	if (ret)
+ *		return ret;
  *
  * Context: any declaration.
  * Return: nothing; it is a declaration of @name.
