@@ -37,6 +37,12 @@ void safe_binding_put(struct safe_binding *b)
 		kref_put(&b->ref, safe_binding_free);
 }
 
+static bool safe_binding_no_domains(struct safe_binding *b)
+{
+	guard(spinlock)(&b->lock);
+	return list_empty(&b->domains);
+}
+
 /*
  * The devres release: at unbind, or at device_del() for a device without
  * a driver.  Domains first (their accesses end, their resources are
@@ -51,23 +57,30 @@ static void safe_binding_release(struct device *dev, void *res)
 	scoped_guard(spinlock, &b->lock)
 		b->dead = true;
 	/*
-	 * Newest first, as devres would have done.  One at a time under the
-	 * lock: a concurrent revocation may take its domain off the list.
+	 * Newest first, as devres would have done.  The list holds no
+	 * references: a domain whose last reference is gone is being torn
+	 * down by safe's workqueue, and takes itself off the list when it is
+	 * done; wait for those.
 	 */
 	for (;;) {
+		d = NULL;
 		scoped_guard(spinlock, &b->lock) {
-			d = list_empty(&b->domains) ? NULL :
-				list_last_entry(&b->domains,
-						struct safe_revocable_domain,
-						binding_node);
-			if (d)
-				list_del_init(&d->binding_node);
+			struct safe_revocable_domain *it;
+
+			list_for_each_entry_reverse(it, &b->domains, binding_node) {
+				if (kref_get_unless_zero(&it->ref)) {
+					list_del_init(&it->binding_node);
+					d = it;
+					break;
+				}
+			}
 		}
 		if (!d)
 			break;
 		safe_revocable_domain_revoke(d);
 		safe_revocable_domain_put(d);
 	}
+	wait_event(b->wq, safe_binding_no_domains(b));
 	safe_dma_sweep(b, true);
 	safe_dma_destroy_pools(b);
 	safe_binding_put(b);
@@ -118,7 +131,8 @@ struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 /**
  * safe_binding_add_domain() - have a binding revoke a domain at unbind
  * @b: the binding
- * @d: the domain; the binding takes a reference
+ * @d: the domain, not yet revoked; the binding takes no reference, the
+ *	domain takes itself off when it is revoked
  *
  * Context: any.
  * Return: 0, or -ENODEV once @b is released.
@@ -129,7 +143,6 @@ int safe_binding_add_domain(struct safe_binding *b,
 	guard(spinlock)(&b->lock);
 	if (b->dead)
 		return -ENODEV;
-	safe_revocable_domain_get(d);
 	list_add_tail(&d->binding_node, &b->domains);
 	return 0;
 }
@@ -138,8 +151,8 @@ int safe_binding_add_domain(struct safe_binding *b,
  * safe_binding_forget_domain() - a domain was revoked: nothing left to do
  * @d: the domain
  *
- * Drops the binding's reference to @d, unless the binding's release took
- * the domain over already.
+ * Takes @d off its binding's list, unless the binding's release took it
+ * off already, and wakes a release waiting for it.
  *
  * Context: any.
  * Return: nothing.
@@ -147,14 +160,10 @@ int safe_binding_add_domain(struct safe_binding *b,
 void safe_binding_forget_domain(struct safe_revocable_domain *d)
 {
 	struct safe_binding *b = d->binding;
-	bool listed = false;
 
 	if (!b)
 		return;
-	scoped_guard(spinlock, &b->lock) {
-		listed = !list_empty(&d->binding_node);
+	scoped_guard(spinlock, &b->lock)
 		list_del_init(&d->binding_node);
-	}
-	if (listed)
-		safe_revocable_domain_put(d);
+	wake_up_all(&b->wq);
 }

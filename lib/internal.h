@@ -30,13 +30,14 @@ void safe_lib_exit(void);
  * @dev: the device; whoever holds a reference to the binding past the
  *	devres entry holds one to the device too
  * @lock: protects everything below
- * @domains: domains of @dev not yet revoked, each with a reference held
+ * @domains: domains of @dev not yet revoked (no references held: a domain
+ *	takes itself off when it is revoked)
  * @bufs: DMA buffers of @dev whose memory is still allocated, in
  *	allocation order
  * @pools: pools of @dev not yet destroyed
  * @busy: DMA memory frees in progress outside @lock
  * @users: DMA allocations and user mappings in progress outside @lock
- * @wq: woken when @busy or @users drops to 0
+ * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
  * @swept: the buffers were swept at unbind; new allocations fail
  * @dead: the devres entry was released; the device is unbound or deleted
  *
