@@ -86,6 +86,53 @@ static void safe_binding_release(struct device *dev, void *res)
 	safe_binding_put(b);
 }
 
+/*
+ * devres calls this under its lock, while the entry is on the device's
+ * list and so holds its reference: the binding cannot go away before the
+ * caller's reference is taken.
+ */
+static int safe_binding_match_get(struct device *dev, void *res, void *data)
+{
+	struct safe_binding *b = *(struct safe_binding **)res;
+
+	kref_get(&b->ref);
+	*(struct safe_binding **)data = b;
+	return 1;
+}
+
+/* A new binding for @dev, or the one another task added meanwhile. */
+static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
+{
+	struct safe_binding **slot, *found = NULL, *nb;
+
+	nb = kzalloc(sizeof(*nb), gfp);
+	if (!nb)
+		return ERR_PTR(-ENOMEM);
+	slot = devres_alloc(safe_binding_release, sizeof(*slot), gfp);
+	if (!slot) {
+		kfree(nb);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* One reference for the devres entry, one for the caller. */
+	kref_init(&nb->ref);
+	kref_get(&nb->ref);
+	spin_lock_init(&nb->lock);
+	INIT_LIST_HEAD(&nb->domains);
+	INIT_LIST_HEAD(&nb->bufs);
+	INIT_LIST_HEAD(&nb->pools);
+	init_waitqueue_head(&nb->wq);
+	nb->dev = dev;
+	*slot = nb;
+
+	/* Finds the device's binding, or adds ours, atomically. */
+	devres_get(dev, slot, safe_binding_match_get, &found);
+	if (found) {
+		kfree(nb);
+		return found;
+	}
+	return nb;
+}
+
 /**
  * safe_binding_get() - the binding of a device, created on first use
  * @dev: the device, being probed or bound (or without a driver)
@@ -97,35 +144,20 @@ static void safe_binding_release(struct device *dev, void *res)
  */
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 {
-	struct safe_binding **slot, *b, *nb;
+	struct safe_binding *b = NULL;
 
-	nb = kzalloc(sizeof(*nb), gfp);
-	if (!nb)
-		return ERR_PTR(-ENOMEM);
-	slot = devres_alloc(safe_binding_release, sizeof(*slot), gfp);
-	if (!slot) {
-		kfree(nb);
-		return ERR_PTR(-ENOMEM);
+	/* The common case: the device has one already. */
+	devres_find(dev, safe_binding_release, safe_binding_match_get, &b);
+	if (!b)
+		b = safe_binding_add(dev, gfp);
+	if (IS_ERR(b))
+		return b;
+	scoped_guard(spinlock, &b->lock) {
+		if (!b->swept && !b->dead)
+			return b;
 	}
-	kref_init(&nb->ref);
-	spin_lock_init(&nb->lock);
-	INIT_LIST_HEAD(&nb->domains);
-	INIT_LIST_HEAD(&nb->bufs);
-	INIT_LIST_HEAD(&nb->pools);
-	init_waitqueue_head(&nb->wq);
-	nb->dev = dev;
-	*slot = nb;
-
-	/* Finds the device's binding, or adds ours atomically. */
-	b = *(struct safe_binding **)devres_get(dev, slot, NULL, NULL);
-	if (b != nb)
-		kfree(nb);
-
-	guard(spinlock)(&b->lock);
-	if (b->swept || b->dead)
-		return ERR_PTR(-ENODEV);
-	kref_get(&b->ref);
-	return b;
+	safe_binding_put(b);
+	return ERR_PTR(-ENODEV);
 }
 
 /**
