@@ -568,6 +568,20 @@ ssize_t __safe_dma_copy_iter(struct safe_dma_buf *buf, size_t offset,
 }
 EXPORT_SYMBOL_GPL(__safe_dma_copy_iter);
 
+/* Fill bytes of a buffer; see safe_dma_memset(). */
+int __safe_dma_memset(struct safe_dma_buf *buf, size_t offset, int c,
+		      size_t len)
+{
+	if (len > buf->size || offset > buf->size - len)
+		return __safe_dma_range_error(buf, offset / buf->elem_size,
+					      DIV_ROUND_UP(len, buf->elem_size));
+	if (!buf->cpu || (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))
+		return -ENODEV;
+	memset(buf->cpu + offset, c, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__safe_dma_memset);
+
 /* Map a buffer into user space; see safe_dma_mmap(). */
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 {

@@ -1351,9 +1351,14 @@ static void copy_iter(struct kunit *test)
 	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(out));
 	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_iter(buf, 48, 16, &it), 16L);
 	KUNIT_EXPECT_STREQ(test, out, in);
+	KUNIT_EXPECT_EQ(test, safe_dma_memset(buf, 50, 'z', 2), 0);
+	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(out));
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_iter(buf, 48, 4, &it), 4L);
+	KUNIT_EXPECT_EQ(test, memcmp(out, "01zz", 4), 0);
 	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(out));
 	dma_test_expect_report_begin();
 	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_iter(buf, 49, 16, &it), -ERANGE);
+	KUNIT_EXPECT_EQ(test, safe_dma_memset(buf, 60, 0, 5), -ERANGE);
 	dma_test_expect_report_end();
 	safe_dma_free(buf);
 	dma_test_expect_clean(test, ctx);

@@ -158,6 +158,8 @@ void __safe_dma_phase_error(struct safe_dma_buf *buf);
 ssize_t __safe_dma_copy_iter(struct safe_dma_buf *buf, size_t offset,
 			     size_t len, struct iov_iter *iter, bool to_iter);
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma);
+int __safe_dma_memset(struct safe_dma_buf *buf, size_t offset, int c,
+		      size_t len);
 struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 					     struct device *dev,
 					     size_t elem_size, size_t count,
@@ -528,6 +530,28 @@ static inline ssize_t safe_dma_copy_from_user(struct safe_dma_buf *buf,
 
 	iov_iter_ubuf(&iter, ITER_SOURCE, (void __user *)from, len);
 	return safe_dma_copy_from_iter(buf, offset, len, &iter);
+}
+
+/**
+ * safe_dma_memset() - fill bytes of a buffer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @c: the byte value
+ * @len: bytes to fill
+ *
+ * A bounds-checked memset() of the buffer's memory, the replacement for a
+ * memset() on its CPU address.  No barrier: ordering against the device
+ * is the caller's.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: 0; -ERANGE when the range is outside the buffer (nothing
+ * written; warns once); -ENODEV once the memory is freed or without a
+ * kernel mapping.
+ */
+static inline int safe_dma_memset(struct safe_dma_buf *buf, size_t offset,
+				  int c, size_t len)
+{
+	return __safe_dma_memset(buf, offset, c, len);
 }
 
 /* -------------------------------------------------------------------- */
