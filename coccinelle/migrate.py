@@ -539,6 +539,24 @@ def read_report(report, new_root, rels):
 	return sites
 
 
+def headers_source(kdir):
+	"""The tree whose include/linux a build directory KDIR compiles with.
+
+	A kernel build directory (O=) has a "source" link; Debian's
+	linux-headers-*-<flavour> directory has a Makefile that includes the
+	-common directory's."""
+	if os.path.exists(os.path.join(kdir, 'include', 'linux', 'mutex.h')):
+		return kdir
+	if os.path.isdir(os.path.join(kdir, 'source')):
+		return os.path.realpath(os.path.join(kdir, 'source'))
+	try:
+		with open(os.path.join(kdir, 'Makefile')) as fh:
+			m = re.search(r'^include\s+(\S+)/Makefile\s*$', fh.read(), re.M)
+	except OSError:
+		m = None
+	return m.group(1) if m else kdir
+
+
 def main(argv):
 	ap = argparse.ArgumentParser(description=__doc__.split('\n')[1])
 	ap.add_argument('--ksrc', required=True)
@@ -586,7 +604,9 @@ def main(argv):
 	if prof['dma'] == 'no' and 'dma_buf' in rules:
 		rules.remove('dma_buf')
 	rules = [r for r in rules if os.path.exists(os.path.join(HERE, r + '.cocci'))]
-	args.missing = ','.join(safecocci.missing_classes(cp_tree))
+	# The classes the rules may use are those of the kernel the result
+	# builds against: KDIR's headers for an out-of-tree module.
+	args.missing = ','.join(safecocci.missing_classes(headers_source(oot) if oot else cp_tree))
 	slug = re.sub(r'[^A-Za-z0-9]+', '-', d).strip('-') or 'root'
 	out = args.out or os.path.join(CACHE, 'cocci', 'migrate', '%s-%s-%s' % (tree_id(ksrc), slug, os.path.basename(args.profile).replace('.profile', '')))
 	args.oot = oot

@@ -149,15 +149,17 @@ static long edu_factorial(struct edu_dev *edu, unsigned long arg)
 
 	if (get_user(n, up))
 		return -EFAULT;
-	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
-		iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
-		iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
-		ret = edu_wait_irq(edu, EDU_IRQ_FACT);
-		if (ret)
-			return ret;
-		n = ioread32(edu->bar + EDU_REG_FACTORIAL);
-		ret = put_user(n, up);
-	}
+	if (mutex_lock_interruptible(&edu->lock))
+		return -ERESTARTSYS;
+	iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
+	iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
+	ret = edu_wait_irq(edu, EDU_IRQ_FACT);
+	if (ret)
+		goto out;
+	n = ioread32(edu->bar + EDU_REG_FACTORIAL);
+	ret = put_user(n, up);
+out:
+	mutex_unlock(&edu->lock);
 	return ret;
 }
 
