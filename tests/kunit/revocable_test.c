@@ -530,9 +530,35 @@ static void rev_revoke_wakes_sleepers(struct kunit *test)
 
 /* --- fault injection on every allocation ------------------------------ */
 
+/*
+ * current->fail_nth exists only with CONFIG_FAULT_INJECTION; the cases
+ * compile without it and skip, through failslab_setup().
+ */
+#ifdef CONFIG_FAULT_INJECTION
+static void t_fail_nth(unsigned int n)
+{
+	WRITE_ONCE(current->fail_nth, n);
+}
+
+static bool t_fail_nth_pending(void)
+{
+	return READ_ONCE(current->fail_nth) != 0;
+}
+#else
+static void t_fail_nth(unsigned int n)
+{
+}
+
+static bool t_fail_nth_pending(void)
+{
+	return false;
+}
+#endif
+
 static int failslab_setup(struct kunit *test)
 {
-	if (!IS_ENABLED(CONFIG_FAILSLAB) || !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION) || !IS_ENABLED(CONFIG_FAILSLAB) ||
+	    !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
 		return -EOPNOTSUPP;
 	/* GFP_KERNEL allocations are ignored by failslab unless told. */
 	return safe_test_debugfs_write("failslab/ignore-gfp-wait", "N");
@@ -542,7 +568,6 @@ static void rev_fault_injection(struct kunit *test)
 {
 	int n, failures = 0, released = 0;
 
-#ifdef CONFIG_FAULT_INJECTION
 	if (failslab_setup(test))
 		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
 	for (n = 1; n < 64; n++) {
@@ -551,12 +576,12 @@ static void rev_fault_injection(struct kunit *test)
 		struct t_res *res = t_res_new(test, n, &released);
 		bool left;
 
-		WRITE_ONCE(current->fail_nth, n);
+		t_fail_nth(n);
 		d = safe_revocable_domain_create(NULL);
 		if (!IS_ERR(d))
 			r = safe_revocable_create(d, res, t_res_release);
-		left = READ_ONCE(current->fail_nth) != 0;
-		WRITE_ONCE(current->fail_nth, 0);
+		left = t_fail_nth_pending();
+		t_fail_nth(0);
 
 		if (IS_ERR(d)) {
 			KUNIT_EXPECT_EQ(test, PTR_ERR(d), -ENOMEM);
@@ -578,9 +603,6 @@ static void rev_fault_injection(struct kunit *test)
 	kunit_info(test, "%d allocation points failed one at a time\n", failures);
 	KUNIT_EXPECT_GE(test, failures, 2);
 	KUNIT_EXPECT_LT(test, n, 64);
-#else
-	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
-#endif
 }
 
 
@@ -1076,7 +1098,6 @@ static void rev_fops_open_fault_injection(struct kunit *test)
 	int n, failures = 0;
 	struct t_bound b;
 
-#ifdef CONFIG_FAULT_INJECTION
 	if (failslab_setup(test))
 		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
 	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
@@ -1085,10 +1106,10 @@ static void rev_fops_open_fault_injection(struct kunit *test)
 		struct file *f;
 		bool left;
 
-		WRITE_ONCE(current->fail_nth, n);
+		t_fail_nth(n);
 		f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
-		left = READ_ONCE(current->fail_nth) != 0;
-		WRITE_ONCE(current->fail_nth, 0);
+		left = t_fail_nth_pending();
+		t_fail_nth(0);
 		if (IS_ERR(f)) {
 			failures++;
 		} else {
@@ -1110,9 +1131,6 @@ static void rev_fops_open_fault_injection(struct kunit *test)
 	KUNIT_EXPECT_GE(test, failures, 2);
 	KUNIT_EXPECT_LT(test, n, 64);
 	t_unbind_all(&b);
-#else
-	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
-#endif
 }
 
 #define T_CDEV_NAME	"safe-rev-cdev"
@@ -1220,7 +1238,6 @@ static void rev_cdev_add_fault_injection(struct kunit *test)
 	unsigned int base;
 	dev_t devt;
 
-#ifdef CONFIG_FAULT_INJECTION
 	if (failslab_setup(test))
 		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
 	d = safe_revocable_domain_create(NULL);
@@ -1231,10 +1248,10 @@ static void rev_cdev_add_fault_injection(struct kunit *test)
 		struct safe_cdev *sc;
 		bool left;
 
-		WRITE_ONCE(current->fail_nth, n);
+		t_fail_nth(n);
 		sc = safe_cdev_add(devt, 1, &t_cdev_fops, d, NULL);
-		left = READ_ONCE(current->fail_nth) != 0;
-		WRITE_ONCE(current->fail_nth, 0);
+		left = t_fail_nth_pending();
+		t_fail_nth(0);
 		if (IS_ERR(sc)) {
 			KUNIT_EXPECT_EQ(test, PTR_ERR(sc), -ENOMEM);
 			failures++;
@@ -1253,9 +1270,6 @@ static void rev_cdev_add_fault_injection(struct kunit *test)
 	KUNIT_EXPECT_LT(test, n, 64);
 	unregister_chrdev_region(devt, 1);
 	safe_revocable_domain_put(d);
-#else
-	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
-#endif
 }
 
 
