@@ -34,3 +34,26 @@ int cf_dma_scope_break(struct cf_priv *p)
 	}
 	return found;
 }
+
+/*
+ * Positive control, built in both modes: return and continue inside the
+ * statement, in a loop, are fine (a return leaves through the cleanup,
+ * which the check must not mistake for a break).
+ */
+int cf_dma_scope_return(struct cf_priv *p, int n);
+
+int cf_dma_scope_return(struct cf_priv *p, int n)
+{
+	__le32 v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		safe_dma_scope(ring, p->ring) {
+			if (i == 1)
+				continue;
+			if (!safe_dma_get_field(ring, i, ctrl, &v) && v)
+				return i;
+		}
+	}
+	return -1;
+}

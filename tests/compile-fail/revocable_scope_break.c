@@ -38,3 +38,25 @@ int cf_revocable_scope_break(struct cf_priv *p, int n)
 	}
 	return found;
 }
+
+/*
+ * Positive control, built in both modes: return and continue inside the
+ * statement, in a loop, are fine (a return leaves through the cleanup,
+ * which the check must not mistake for a break).
+ */
+int cf_revocable_scope_return(struct cf_priv *p, int n);
+
+int cf_revocable_scope_return(struct cf_priv *p, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		safe_revocable_scope(regs, p->regs) {
+			if (i == 1)
+				continue;
+			if (regs->ctrl == i)
+				return i;
+		}
+	}
+	return -1;
+}

@@ -26,3 +26,25 @@ int cf_scoped_guard_break(int n)
 	}
 	return found;
 }
+
+/*
+ * Positive control, built in both modes: return and continue inside the
+ * statement, in a loop, are fine (a return leaves through the cleanup,
+ * which the check must not mistake for a break).
+ */
+int cf_scoped_guard_return(int n);
+
+int cf_scoped_guard_return(int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		safe_scoped_guard(mutex, &m) {
+			if (i == 1)
+				continue;
+			if (i == 3)
+				return i;
+		}
+	}
+	return -1;
+}

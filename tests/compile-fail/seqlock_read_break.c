@@ -22,3 +22,25 @@ int cf_seqlock_read_break(void)
 	}
 	return x + y;
 }
+
+/*
+ * Positive control, built in both modes: return and continue inside the
+ * statement, in a loop, are fine (a return leaves through the cleanup,
+ * which the check must not mistake for a break).
+ */
+int cf_seqlock_read_return(int n);
+
+int cf_seqlock_read_return(int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		safe_seqlock_read(&sl) {
+			if (i == 1)
+				continue;
+			if (READ_ONCE(a) == i)
+				return i;
+		}
+	}
+	return -1;
+}

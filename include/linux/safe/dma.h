@@ -1049,10 +1049,8 @@ static inline struct safe_dma_buf *__safe_dma_view_buf(void *ptr,
 
 /* @_h is evaluated once: typeof() does not evaluate it. */
 #define ___safe_dma_scope(_var, _h, id)				\
-	for (int __safe_st##id = 0; !__safe_st##id;			\
-	     __safe_st##id || (__safe_scoped_break(), 0))		\
-		__safe_dma_scope_acc(_var, (_h).rev,			\
-				     typeof((_h).__safe_dma_view), id)
+	__safe_dma_scope_acc(_var, (_h).rev,				\
+			     typeof((_h).__safe_dma_view), id)
 
 /* @type is the pointer type of the handle, SAFE_DMA() or SAFE_DMA_ARRAY(). */
 #define __safe_dma_scope_acc(_var, rev, type, id)			\
@@ -1069,7 +1067,8 @@ static inline struct safe_dma_buf *__safe_dma_view_buf(void *ptr,
 			sizeof(*((type)NULL)->__safe_dma_cpu),		\
 			__safe_dma_n(*(type)NULL));			\
 	     __safe_once##id; __safe_once##id = NULL)			\
-		__safe_dma_scope_var(_var, type, id)
+		__safe_scope_check(id)					\
+			__safe_dma_scope_var(_var, type, id)
 
 #define __safe_dma_scope_var(_var, type, id)				\
 	for (typeof(*(type)NULL) _var __maybe_unused =			\

@@ -409,13 +409,22 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	((__force typeof((_h).__safe_type))safe_revocable_teardown((_h).rev))
 
 /*
- * The scoped forms are an outer loop and the loops that declare the
- * access and the typed pointer; the innermost runs the statement at most
- * once and marks the end in __safe_st<id>.  A ``break`` leaves it without
- * doing so, and the outer loop's step then keeps a call to an undefined
- * function that fails the build.  Their hidden names end in a number of
- * their own (__COUNTER__), so scopes nest without shadowing each other.
+ * The scoped forms are a loop that declares the access, a check loop, and
+ * the innermost loop that declares the typed pointer, runs the statement
+ * at most once and marks the end in __safe_st<id>.  A ``break`` leaves it
+ * without doing so, and the check loop's step then keeps a call to an
+ * undefined function that fails the build.  The check sits inside the
+ * access's loop: a ``return`` leaves through the access's cleanup, and
+ * were the check outside it, the compiler would merge that exit with the
+ * normal one (Clang does) and could no longer prove the call dead.  Their
+ * hidden names end in a number of their own (__COUNTER__), so scopes nest
+ * without shadowing each other.
  */
+
+/* The check loop around the innermost loop of a scoped form. */
+#define __safe_scope_check(id)						\
+	for (int __safe_st##id = 0; !__safe_st##id;			\
+	     __safe_st##id || (__safe_scoped_break(), 0))
 
 /* Run the body unless done or @ok is false; either way the scope ends. */
 #define __safe_scope_run(id, ok)					\
@@ -442,10 +451,8 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	___safe_revocable_scope(_var, _h, id)
 
 #define ___safe_revocable_scope(_var, _h, id)				\
-	for (int __safe_st##id = 0; !__safe_st##id;			\
-	     __safe_st##id || (__safe_scoped_break(), 0))		\
-		__safe_revocable_scope_acc(_var, (_h).rev,		\
-					   typeof((_h).__safe_type), id)
+	__safe_revocable_scope_acc(_var, (_h).rev,			\
+				   typeof((_h).__safe_type), id)
 
 #define __safe_revocable_scope_acc(_var, rev, type, id)		\
 	for (struct safe_revocable_access __safe_acc##id		\
@@ -453,7 +460,8 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		     __safe_revocable_begin(rev),			\
 		     *__safe_once##id = &__safe_acc##id;		\
 	     __safe_once##id; __safe_once##id = NULL)			\
-		__safe_revocable_scope_var(_var, type, id)
+		__safe_scope_check(id)					\
+			__safe_revocable_scope_var(_var, type, id)
 
 #define __safe_revocable_scope_var(_var, type, id)			\
 	for (type _var __maybe_unused = (__force type)__safe_acc##id.ptr; \
