@@ -22,6 +22,7 @@
 #define _LINUX_SAFE_REVOCABLE_H
 
 #include <linux/safe/cleanup.h>
+#include <linux/safe/compat/context.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/device.h>
@@ -36,6 +37,15 @@
 #include <linux/workqueue.h>
 
 struct safe_binding;
+
+/*
+ * For Clang's context analysis (7.x, CONFIG_WARN_CONTEXT_ANALYSIS) every
+ * access holds this token, shared, from its start to its end, so an access
+ * left open on some path, or ended where none was started, is a build-time
+ * warning.  The token is reentrant (accesses nest) and only a name: there
+ * is no object behind it, and without the analysis it compiles to nothing.
+ */
+token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
 
 /**
  * struct safe_revocable_domain - one SRCU read side for many resources
@@ -249,7 +259,7 @@ static inline wait_queue_head_t *safe_revocable_domain_wq(struct safe_revocable_
  */
 static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
 					       struct safe_revocable_access *a)
-	__acquires(d)
+	__acquires_shared(safe_revocable_ctx) __no_context_analysis
 {
 	a->domain = d;
 	a->idx = srcu_read_lock(&d->srcu);
@@ -271,7 +281,7 @@ static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
  */
 static inline void *safe_revocable_try_access(struct safe_revocable *r,
 					      struct safe_revocable_access *a)
-	__acquires(r)
+	__acquires_shared(safe_revocable_ctx) __no_context_analysis
 {
 	struct safe_revocable_domain *d = r->domain;
 
@@ -289,13 +299,14 @@ static inline void *safe_revocable_try_access(struct safe_revocable *r,
  * Return: nothing.
  */
 static inline void safe_revocable_end(struct safe_revocable_access *a)
-	__releases(a)
+	__releases_shared(safe_revocable_ctx) __no_context_analysis
 {
 	srcu_read_unlock(&a->domain->srcu, a->idx);
 }
 
 /* By-value start, for the scoped forms. */
 static inline struct safe_revocable_access __safe_revocable_begin(struct safe_revocable *r)
+	__acquires_shared(safe_revocable_ctx)
 {
 	struct safe_revocable_access a;
 

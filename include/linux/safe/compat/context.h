@@ -29,6 +29,27 @@
 #define __releases_shared(...)
 #endif
 
+#ifndef __reentrant_ctx_lock
+#define __reentrant_ctx_lock
+#endif
+
+#ifndef token_context_lock
+/**
+ * token_context_lock() - declare an abstract context lock
+ * @name: the token's name
+ * @...: attributes of its type, such as __reentrant_ctx_lock
+ *
+ * Backfill of the 7.0 macro, for kernels without the analysis: an
+ * incomplete type and an extern pointer that nothing defines or reads.
+ *
+ * Context: file scope.
+ * Return: nothing; it is a declaration of @name.
+ */
+#define token_context_lock(name, ...)					\
+	struct __ctx_lock_##name;					\
+	extern const struct __ctx_lock_##name *name
+#endif
+
 #ifndef context_unsafe
 /**
  * context_unsafe() - an expression the context analysis does not check
