@@ -68,8 +68,3 @@ run_qemu() {
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
 		"$@" > "$log" 2>&1
 }
-
-# Lines that mean the kernel complained.
-kernel_complaints() {
-	grep -E 'WARNING:|BUG:|Oops|general protection|Kernel panic|KASAN|possible (recursive|circular) locking|INFO: task .* blocked|Call Trace' "$1"
-}
