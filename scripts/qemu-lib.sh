@@ -46,7 +46,7 @@ make_initramfs() {
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/safe}
 	cp /bin/busybox "$root/bin/busybox"
 	for f in sh mount insmod rmmod dmesg cat echo sleep poweroff grep timeout head \
-		 ls mkdir lsmod uname seq wc kill printf; do
+		 tail ls mkdir lsmod uname seq wc kill printf sed awk readlink basename; do
 		ln -s busybox "$root/bin/$f"
 	done
 	cp "$init" "$root/init"
