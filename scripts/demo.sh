@@ -42,14 +42,15 @@ result_of() {	# result_of LOG: failures count, or "none"
 }
 safe_fail=$(result_of "$log/safe.log")
 legacy_fail=$(result_of "$log/legacy.log")
-legacy_oops=$(grep -cE 'BUG: unable to handle|Oops|general protection' "$log/legacy.log")
+legacy_reports=$(kernel_reports "$log/legacy.log" | wc -l)
 
 say ""
 say "Summary ($(( $(date +%s) - t0 )) s; full guest logs in $log/)"
 say "  with safe:    $(grep -o 'edu-load: .*' "$log/safe.log" | sed -n 2p)"
-say "                kernel log: $(grep -q 'kernel log clean' "$log/safe.log" && echo clean || echo COMPLAINTS)"
+say "                kernel log: $(grep -q 'kernel log clean' "$log/safe.log" &&
+	! kernel_reports "$log/safe.log" > /dev/null && echo clean || echo COMPLAINTS)"
 say "  without safe: $(grep -o 'demo: cycle 1.*' "$log/legacy.log" | head -n1 | sed 's/^demo: //')"
-say "                kernel log: $legacy_oops oops report(s): $(grep -oE 'BUG: unable to handle[^]]*|RIP: [^ ]*' "$log/legacy.log" | head -n2 | paste -sd ' ' -)"
+say "                kernel log: $legacy_reports report line(s): $(grep -oE 'BUG: unable to handle[^]]*|RIP: [^ ]*' "$log/legacy.log" | head -n2 | paste -sd ' ' -)"
 
 if [ "$safe_rc" -ne 0 ] || [ "${safe_fail:-x}" != 0 ]; then
 	say "demo: FAILED: the safe driver misbehaved (failures=${safe_fail:-unknown})"
