@@ -6,6 +6,7 @@ when the guest asks.
 
     edu-vm.py --kernel VMLINUZ --initrd INITRD --log LOG [--timeout SEC]
               [--append "..."] [--machine pc|q35-iommu] [--memory MB]
+              [--icount]
 
 Machines:
 
@@ -15,16 +16,25 @@ Machines:
                 device), edu behind a PCIe root port in slot 5 (ACPI
                 hotplug), so the port is a parent the guest can remove.
 
+--icount makes the guest's clocks count the instructions it ran (QEMU's
+-icount shift=auto, one host thread for both vCPUs).  With host time, a
+vCPU starved by a busy host (load average 15 on 2 cores) calibrated a
+debug kernel's TSC at 430 MHz instead of 2.6 GHz, and its soft-lockup,
+hung-task and RCU-stall detectors then fired on time that had not passed.
+Debian's 6.1 boots badly so (secondary CPU bring-up takes 280 s), hence
+an option.
+
 The guest drives the test and talks to the host over the serial console:
 
     @@UNPLUG    host: QMP device_del edu0; the guest's side of the unplug
-                runs on its own, and the host logs "@@HOST unplug done in
-                N s" when QEMU reports DEVICE_DELETED
+                runs on its own, and the host logs "unplug done in N s"
+                when QEMU reports DEVICE_DELETED
     @@REPLUG    host: QMP device_add edu (same slot) once the unplug is
                 done; an unplug not done in --unplug-timeout fails the run
     @@END       host: the run is over (the guest then powers off)
 
-Everything the guest prints goes to LOG, with the host's @@HOST lines.
+Everything the guest prints goes to LOG, with the host's lines
+"@@HOST T: ...", T the seconds since QEMU started.
 Exit status: 0 when the guest reached @@END, 1 on timeout or a failed QMP
 command, 2 on a QEMU error.
 """
@@ -142,6 +152,8 @@ def main():
     ap.add_argument("--append", default="")
     ap.add_argument("--machine", choices=sorted(MACHINES), default="pc")
     ap.add_argument("--memory", type=int, default=512)
+    ap.add_argument("--icount", action="store_true",
+                    help="guest clocks count instructions, not host time")
     ap.add_argument("--progress", action="store_true",
                     help="echo the guest's @@/demo lines to stderr")
     args = ap.parse_args()
@@ -150,8 +162,9 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="safe-qmp-")
     qsock = os.path.join(tmp, "qmp.sock")
-    # TCG on a busy host can starve a vCPU for tens of seconds: RCU's
-    # stall warning waits 60 s, not 21, before it calls that a stall.
+    # Without --icount, TCG on a busy host can starve a vCPU for tens of
+    # seconds: RCU's stall warning waits 60 s, not 21, before it calls
+    # that a stall (a CPU really stuck stays stuck).
     append = " ".join(filter(None, ["console=ttyS0 panic=-1 loglevel=4",
                                     "rcupdate.rcu_cpu_stall_timeout=60",
                                     machine.get("append"), args.append]))
@@ -163,6 +176,8 @@ def main():
            "-device", "edu,id=edu0," +
            ",".join(f"{k}={v}" for k, v in edu.items()),
            "-qmp", f"unix:{qsock},server=on,wait=off"]
+    if args.icount:
+        cmd += ["-icount", "shift=auto"]
     deadline = time.time() + args.timeout
     log = open(args.log, "w")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
@@ -171,11 +186,14 @@ def main():
     unplug_t0 = None            # device_del sent, DEVICE_DELETED not seen
     replug_wanted = False
 
+    start = time.time()
+
     def host(msg):
-        log.write(f"@@HOST {msg}\n")
+        log.write(f"@@HOST {time.time() - start:.1f}: {msg}\n")
         log.flush()
         if args.progress:
-            print(f"      @@HOST {msg}", file=sys.stderr, flush=True)
+            print(f"      @@HOST {time.time() - start:.1f}: {msg}", file=sys.stderr,
+              flush=True)
 
     try:
         qmp = QMP(qsock, deadline)
@@ -203,9 +221,11 @@ def main():
                 if text.endswith("@@UNPLUG"):
                     qmp.cmd("device_del", id="edu0")
                     unplug_t0 = time.time()
+                    host("unplug")
                 elif text.endswith("@@REPLUG"):
                     replug_wanted = True
                 elif text.endswith("@@END"):
+                    host("end")
                     status = 0
             if qmp_open:
                 qmp_open = qmp.poll_events()

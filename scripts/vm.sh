@@ -18,7 +18,7 @@ vm_kernel() {
 		vm_kdir=$(bash "$SAFE_ROOT/scripts/debug-kernel.sh" "${1#debug-}") || return 1
 		vm_image=$vm_kdir/arch/x86/boot/bzImage
 		# loglevel=5: warnings (lockdep, WARN) reach the console too.
-		vm_qemu=(--machine q35-iommu --memory 1024 --append loglevel=5)
+		vm_qemu=(--machine q35-iommu --memory 1024 --append loglevel=5 --icount)
 		;;
 	*)
 		vm_kdir=$(headers_dir "$1") || return 1

@@ -45,6 +45,8 @@ check_kernel_log() {
 	if complaints > /tmp/complaints; then
 		echo "demo: kernel log has complaints:"
 		head -n 12 /tmp/complaints | sed 's/^/demo:   /'
+		# The whole story, for the log on the host.
+		dmesg | tail -n 600 | sed 's/^/dmesg: /'
 		_bad=1
 	fi
 	[ "$_bad" -eq 0 ] || return 1
