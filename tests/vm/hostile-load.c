@@ -337,18 +337,31 @@ static void op_checked(int fd)
 		unsigned int i;
 
 		if (rand_r(&self->seed) & 1) {
-			if (ioctl(fd, EDU_IOC_FACTORIAL, &v) < 0)
+			if (ioctl(fd, EDU_IOC_FACTORIAL, &v) < 0) {
 				result(OP_CHECKED, -1);
-			else
-				outcome(OP_CHECKED, v == factorial(n) ? 0 : OUT_WRONG);
+			} else if (v != factorial(n)) {
+				fprintf(stderr, "hostile-load: factorial(%u) = %u, not %u\n",
+					n, v, factorial(n));
+				outcome(OP_CHECKED, OUT_WRONG);
+			} else {
+				outcome(OP_CHECKED, 0);
+			}
 			return;
 		}
 		for (i = 0; i < rt.len; i++)
 			in[i] = rand_r(&self->seed);
-		if (ioctl(fd, EDU_IOC_ROUNDTRIP, &rt) < 0)
+		memset(out, 0x77, sizeof(out));
+		if (ioctl(fd, EDU_IOC_ROUNDTRIP, &rt) < 0) {
 			result(OP_CHECKED, -1);
-		else
-			outcome(OP_CHECKED, memcmp(in, out, rt.len) ? OUT_WRONG : 0);
+		} else if (memcmp(in, out, rt.len)) {
+			for (i = 0; in[i] == out[i]; i++)
+				;
+			fprintf(stderr, "hostile-load: round trip of %u bytes: byte %u sent %#x, got %#x (%02x %02x %02x %02x ...)\n",
+				rt.len, i, in[i], out[i], out[0], out[1], out[2], out[3]);
+			outcome(OP_CHECKED, OUT_WRONG);
+		} else {
+			outcome(OP_CHECKED, 0);
+		}
 	} else {
 		__u64 s[4];
 		long n = read(fd, s, sizeof(s));
