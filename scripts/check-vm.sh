@@ -51,15 +51,15 @@ run() {
 	vm_run "$kernel" "$build" "$log" "$scenario" "$args" "$@"
 	rc=$?
 	line=$(grep -o '@@RESULT cycles=[0-9]* failures=[0-9]*' "$log" | tail -n1)
-	bad=$(kernel_reports "$log")
+	bad=$(grep -Ev '^(dmesg|demo): ' "$log" | kernel_reports)
 	if [ "$rc" -eq 0 ] && [ "$line" = "@@RESULT cycles=$want failures=0" ] &&
 	   [ -z "$bad" ]; then
 		result PASS "vm/$kernel/$scenario-$want"
 	else
 		say "  $scenario: exit $rc, ${line:-no result line}; guest log $log:"
 		{
-			grep -E 'FAILED|complaints|kmemleak|demo:   |vm:|not done|edu-vm' "$log" |
-				grep -v 'demo:   hostile-load: [a-z]'
+			grep -E 'FAILED|complaints|kmemleak suspects|demo:   |vm:|not done|edu-vm' "$log" |
+				grep -Ev '^dmesg: |demo:   hostile-load: [a-z]'
 			[ -z "$bad" ] || printf '%s\n' "$bad"
 		} | head -n 30 | sed 's/^/    /' >&2
 		result FAIL "vm/$kernel/$scenario-$want"
