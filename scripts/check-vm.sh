@@ -51,7 +51,7 @@ run() {
 	vm_run "$kernel" "$build" "$log" "$scenario" "$args" "$@"
 	rc=$?
 	line=$(grep -o '@@RESULT cycles=[0-9]* failures=[0-9]*' "$log" | tail -n1)
-	bad=$(grep -Ev '^(dmesg|demo): ' "$log" | kernel_reports)
+	bad=$(vm_log_reports "$log")
 	if [ "$rc" -eq 0 ] && [ "$line" = "@@RESULT cycles=$want failures=0" ] &&
 	   [ -z "$bad" ]; then
 		result PASS "vm/$kernel/$scenario-$want"

@@ -4,14 +4,15 @@
 # with safe's modules, the examples and the load tools, and one guest
 # scenario from tests/vm/.  Source after lib.sh and qemu-lib.sh.
 #
-# A VM kernel is named by a Debian series ("6.12", "6.1": Debian's real
-# image, modules built against its linux-headers, QEMU's pc machine) or by
+# A VM kernel is named by a Debian series ("6.12", "6.1", "7.3": Debian's
+# real image, modules built against its linux-headers, QEMU's pc machine) or by
 # "debug-SERIES" (the debug kernel scripts/debug-kernel.sh builds from
 # linux-source-SERIES: KASAN, lockdep, DMA-API debug, kmemleak, booted on
 # q35 with an intel-iommu translating the edu device's DMA).
 
-# vm_kernel NAME: set vm_kdir (the tree modules build against), vm_image
-# (what QEMU boots) and vm_qemu (edu-vm.py's machine options) for NAME.
+# vm_kernel NAME: set vm_kdir (the tree modules build against, with
+# vm_make), vm_image (what QEMU boots) and vm_qemu (edu-vm.py's machine
+# options) for NAME.
 vm_kernel() {
 	case $1 in
 	debug-*)
@@ -25,6 +26,18 @@ vm_kernel() {
 		vm_image=$(kernel_image "$1") || return 1
 		vm_qemu=(--machine pc)
 		;;
+	esac
+}
+
+# vm_make NAME MAKE-ARGS...: make for modules of VM kernel NAME: the debug
+# kernel's tree was built here; Debian's headers may need Debian's
+# compiler, in a chroot (kernel_make).
+vm_make() {
+	local name=$1
+	shift
+	case $name in
+	debug-*) make "$@" ;;
+	*) kernel_make "$name" "$@" ;;
 	esac
 }
 
@@ -46,11 +59,11 @@ vm_build() {
 	flock 8
 	rsync -a --delete --exclude .git --exclude .safe --exclude '*.o' \
 		--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$out/src/" >&2
-	make -C "$vm_kdir" M="$out/src" modules > "$out/build.log" 2>&1 ||
+	vm_make "$name" -C "$vm_kdir" M="$out/src" modules > "$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "building safe.ko for $name"; }
 	for d in "$out"/src/examples/*/; do
 		[ -f "$d/Kbuild" ] || continue
-		make -C "$vm_kdir" M="$d" \
+		vm_make "$name" -C "$vm_kdir" M="$d" \
 			KBUILD_EXTRA_SYMBOLS="$out/src/Module.symvers" modules \
 			>> "$out/build.log" 2>&1 ||
 			{ tail -n 30 "$out/build.log" >&2; die "building $d for $name"; }
@@ -64,6 +77,12 @@ vm_build() {
 			{ tail -n 30 "$out/build.log" >&2; die "building $c"; }
 	done
 	echo "$out"
+}
+
+# vm_log_reports LOG: the kernel reports in a VM's serial log, each once
+# (without the guest's own "demo:" echo and "dmesg:" dump of them).
+vm_log_reports() {
+	grep -Ev '^(dmesg|demo): ' "$1" | kernel_reports
 }
 
 # vm_run NAME BUILD LOG SCENARIO "ARGS" MODULE... : boot VM kernel NAME and
