@@ -494,7 +494,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static void usage(const char *argv0)
+static void print_usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s -k edu|ticker [-d dev] [-t threads] [-s seconds] [-u]\n",
 		argv0);
@@ -518,7 +518,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "ticker"))
 				kind = DEV_TICKER;
 			else
-				usage(argv[0]);
+				print_usage(argv[0]);
 			break;
 		case 'd':
 			dev = optarg;
@@ -533,7 +533,7 @@ int main(int argc, char **argv)
 			until_gone = 1;
 			break;
 		default:
-			usage(argv[0]);
+			print_usage(argv[0]);
 		}
 	}
 	if (!dev)
