@@ -5,7 +5,8 @@
 #
 #   make [KDIR=...]	build safe.ko out of tree
 #   make check		install what is missing, then run every check
-#   make demo		boot Debian's kernel in QEMU and show safe at work
+#   make demo [SERIES=6.1|6.12|7.3]
+#			boot Debian's kernel (6.12) in QEMU, show safe at work
 #   make bench		code-size and speed comparisons
 #   make migrate DIR=<driver dir> [KSRC=<kernel tree>] [PROFILE=...]
 #			convert a driver to guards, __free() and owned DMA
@@ -37,7 +38,7 @@ check:
 	@bash scripts/check.sh
 
 demo:
-	@bash scripts/demo.sh
+	@bash scripts/demo.sh $(SERIES)
 
 bench:
 	@bash scripts/bench.sh

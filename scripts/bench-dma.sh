@@ -94,9 +94,9 @@ if ! grep -q 'bench: ok' "$work/console.log"; then
 	grep -E 'safe-bench|bench:' "$work/console.log" >&2
 	exit 1
 fi
-if kernel_complaints "$work/console.log" > /dev/null; then
+if kernel_reports "$work/console.log" > /dev/null; then
 	say "the kernel logged a WARN/BUG during the benchmark:"
-	kernel_complaints "$work/console.log" | head -n 10 >&2
+	kernel_reports "$work/console.log" | head -n 10 >&2
 	status=1
 fi
 

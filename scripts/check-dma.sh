@@ -71,8 +71,7 @@ PY
 		/safe-test: expect report begin/ { skip = 1 }
 		/safe-test: expect report end/ { skip = 0; next }
 		on && !skip' "$out/test.log" |
-		grep -E 'BUG:|WARNING:|KASAN|kmemleak:.*(leak|suspected)|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Kernel panic|Oops|general protection fault|DMA-API' |
-		grep -v 'Test should be marked slow')
+		kernel_reports)
 	if [ -z "$reports" ]; then
 		result PASS "$label/kernel-log-clean"
 	else

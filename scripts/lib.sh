@@ -178,3 +178,12 @@ headers_dir() {
 source_dir() {
 	echo "$SAFE_CACHE/src/linux-source-$1"
 }
+
+# kernel_reports [FILE...]: the lines of a kernel log (FILE, or stdin) that
+# are kernel reports, as scripts/kernel-reports defines them.  Succeeds
+# when there is at least one.
+kernel_reports() {
+	local defs=$SAFE_ROOT/scripts/kernel-reports
+	grep -Ef <(sed -n 's/^report //p' "$defs") "$@" |
+		grep -vEf <(sed -n 's/^ignore //p' "$defs")
+}

@@ -3,19 +3,15 @@
 # Helpers to boot Debian's real kernels in QEMU with a busybox initramfs.
 # Source after lib.sh.
 
-# Image package for a series, resolved from Debian's metapackages.
-image_pkg() {
-	local hdr
-	hdr=$(headers_pkg "$1")
-	[ -n "$hdr" ] || return 1
-	echo "${hdr/linux-headers-/linux-image-}-unsigned"
-}
-
 # kernel_image SERIES: path of a bootable vmlinuz for the series whose
 # headers we build against.  Uses /boot when it matches, else unpacks the
-# image package into the cache (apt-get download; no install needed).
+# image package into the cache, no install needed: the host's own suite's
+# -unsigned package with apt-get download, another suite's with
+# scripts/debian-pkg.sh (trixie-backports' 7.3 has only the signed
+# linux-image, whose vmlinuz is in linux-binary-REL, under
+# /usr/lib/modules).
 kernel_image() {
-	local series=$1 kdir rel pkg dir
+	local series=$1 kdir rel dir suite
 	kdir=$(headers_dir "$series") || return 1
 	rel=$(basename "$kdir")
 	rel=${rel#linux-headers-}
@@ -24,16 +20,31 @@ kernel_image() {
 		return 0
 	fi
 	dir=$SAFE_CACHE/image/$rel
-	if [ ! -f "$dir/vmlinuz" ]; then
-		pkg="linux-image-$rel-unsigned"
-		mkdir -p "$dir" "$SAFE_CACHE/deb"
-		(cd "$SAFE_CACHE/deb" && { ls "${pkg}"_*.deb >/dev/null 2>&1 ||
-			apt-get download "$pkg" >&2; }) || return 1
+	suite=$(kernel_suite "$series") || return 1
+	mkdir -p "$dir" "$SAFE_CACHE/deb" "$SAFE_CACHE/locks"
+	(
+		flock 7
+		[ -f "$dir/vmlinuz" ] && exit 0
 		rm -rf "$dir/x"
-		dpkg -x "$(ls "$SAFE_CACHE"/deb/"${pkg}"_*.deb | sort -V | tail -n1)" "$dir/x"
-		cp "$dir/x/boot/vmlinuz-$rel" "$dir/vmlinuz"
+		if [ "$suite" = host ]; then
+			pkg="linux-image-$rel-unsigned"
+			(cd "$SAFE_CACHE/deb" && { ls "${pkg}"_*.deb >/dev/null 2>&1 ||
+				apt-get download "$pkg" >&2; }) || exit 1
+			dpkg -x "$(ls "$SAFE_CACHE"/deb/"${pkg}"_*.deb | sort -V | tail -n1)" "$dir/x"
+		else
+			pkgs=("linux-image-$rel")
+			bash "$SAFE_ROOT/scripts/debian-pkg.sh" "$suite" version \
+				"linux-binary-$rel" > /dev/null 2>&1 &&
+				pkgs+=("linux-binary-$rel")
+			bash "$SAFE_ROOT/scripts/debian-pkg.sh" "$suite" unpack "$dir/x" \
+				"${pkgs[@]}" > /dev/null || exit 1
+		fi
+		for f in "$dir/x/boot/vmlinuz-$rel" "$dir/x/usr/lib/modules/$rel/vmlinuz"; do
+			[ -f "$f" ] && cp "$f" "$dir/vmlinuz" && break
+		done
 		rm -rf "$dir/x"
-	fi
+		[ -f "$dir/vmlinuz" ]
+	) 7> "$SAFE_CACHE/locks/image-$rel" || return 1
 	echo "$dir/vmlinuz"
 }
 
@@ -46,7 +57,7 @@ make_initramfs() {
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/safe}
 	cp /bin/busybox "$root/bin/busybox"
 	for f in sh mount insmod rmmod dmesg cat echo sleep poweroff grep timeout head \
-		 ls mkdir lsmod uname seq wc kill printf; do
+		 tail ls mkdir lsmod uname seq wc kill printf sed awk readlink basename; do
 		ln -s busybox "$root/bin/$f"
 	done
 	cp "$init" "$root/init"
@@ -67,9 +78,4 @@ run_qemu() {
 		-accel tcg -cpu max -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
 		"$@" > "$log" 2>&1
-}
-
-# Lines that mean the kernel complained.
-kernel_complaints() {
-	grep -E 'WARNING:|BUG:|Oops|general protection|Kernel panic|KASAN|possible (recursive|circular) locking|INFO: task .* blocked|Call Trace' "$1"
 }

@@ -1,46 +1,101 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Building and booting the test VMs: Debian's real kernel in QEMU, a
-# busybox initramfs with safe's modules, the examples and the load tools,
-# and one guest scenario from tests/vm/.  Source after lib.sh and
-# qemu-lib.sh.
+# Building and booting the test VMs: a kernel in QEMU, a busybox initramfs
+# with safe's modules, the examples and the load tools, and one guest
+# scenario from tests/vm/.  Source after lib.sh and qemu-lib.sh.
+#
+# A VM kernel is named by a Debian series ("6.12", "6.1", "7.3": Debian's
+# real image, modules built against its linux-headers, QEMU's pc machine) or by
+# "debug-SERIES" (the debug kernel scripts/debug-kernel.sh builds from
+# linux-source-SERIES: KASAN, lockdep, DMA-API debug, kmemleak, booted on
+# q35 with an intel-iommu translating the edu device's DMA).
 
-# vm_build SERIES: safe.ko and every example module built against the
-# Debian headers of SERIES, plus the static load tools, into
-# $SAFE_CACHE/vm/SERIES.  Prints that directory.
+# vm_kernel NAME: set vm_kdir (the tree modules build against, with
+# vm_make), vm_image (what QEMU boots) and vm_qemu (edu-vm.py's machine
+# options) for NAME.
+vm_kernel() {
+	case $1 in
+	debug-*)
+		vm_kdir=$(bash "$SAFE_ROOT/scripts/debug-kernel.sh" "${1#debug-}") || return 1
+		vm_image=$vm_kdir/arch/x86/boot/bzImage
+		# loglevel=5: warnings (lockdep, WARN) reach the console too.
+		vm_qemu=(--machine q35-iommu --memory 1024 --append loglevel=5 --icount)
+		;;
+	*)
+		vm_kdir=$(headers_dir "$1") || return 1
+		vm_image=$(kernel_image "$1") || return 1
+		vm_qemu=(--machine pc)
+		;;
+	esac
+}
+
+# vm_make NAME MAKE-ARGS...: make for modules of VM kernel NAME: the debug
+# kernel's tree was built here; Debian's headers may need Debian's
+# compiler, in a chroot (kernel_make).
+vm_make() {
+	local name=$1
+	shift
+	case $name in
+	debug-*) make "$@" ;;
+	*) kernel_make "$name" "$@" ;;
+	esac
+}
+
+# vm_dir: where this checkout's VM builds and logs go.  One directory per
+# checkout, so runs from several worktrees at once do not mix their files.
+vm_dir() {
+	echo "$SAFE_CACHE/vm/$(printf '%s' "$SAFE_ROOT" | cksum | cut -d' ' -f1)"
+}
+
+# vm_build NAME: safe.ko and every example module built for VM kernel
+# NAME, plus the static load tools (examples/*-load/*.c, tests/vm/*.c),
+# into $(vm_dir)/NAME.  Prints that directory.
 vm_build() {
-	local series=$1 kdir out d
-	kdir=$(headers_dir "$series") || die "no linux-headers for $series"
-	out=$SAFE_CACHE/vm/$series
+	local name=$1 out d c
+	vm_kernel "$name" || die "no kernel to build against for $name"
+	out=$(vm_dir)/$name
 	mkdir -p "$out"
+	exec 8> "$out/.lock"
+	flock 8
 	rsync -a --delete --exclude .git --exclude .safe --exclude '*.o' \
 		--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$out/src/" >&2
-	make -C "$kdir" M="$out/src" modules > "$out/build.log" 2>&1 ||
-		{ tail -n 30 "$out/build.log" >&2; die "building safe.ko for $series"; }
+	vm_make "$name" -C "$vm_kdir" M="$out/src" modules > "$out/build.log" 2>&1 ||
+		{ tail -n 30 "$out/build.log" >&2; die "building safe.ko for $name"; }
 	for d in "$out"/src/examples/*/; do
 		[ -f "$d/Kbuild" ] || continue
-		make -C "$kdir" M="$d" \
+		vm_make "$name" -C "$vm_kdir" M="$d" \
 			KBUILD_EXTRA_SYMBOLS="$out/src/Module.symvers" modules \
 			>> "$out/build.log" 2>&1 ||
-			{ tail -n 30 "$out/build.log" >&2; die "building $d for $series"; }
+			{ tail -n 30 "$out/build.log" >&2; die "building $d for $name"; }
 	done
-	for t in edu-load ticker-load; do
-		[ -f "$out/src/examples/$t/$t.c" ] || continue
-		gcc -O2 -Wall -static -pthread -o "$out/$t" \
-			"$out/src/examples/$t/$t.c" >> "$out/build.log" 2>&1 ||
-			{ tail -n 30 "$out/build.log" >&2; die "building $t"; }
+	rm -rf "$out/tools"
+	mkdir -p "$out/tools"
+	for c in "$out"/src/examples/*-load/*.c "$out"/src/tests/vm/*.c; do
+		[ -f "$c" ] || continue
+		gcc -O2 -Wall -static -pthread -o "$out/tools/$(basename "$c" .c)" \
+			"$c" >> "$out/build.log" 2>&1 ||
+			{ tail -n 30 "$out/build.log" >&2; die "building $c"; }
 	done
 	echo "$out"
 }
 
-# vm_run SERIES BUILD LOG SCENARIO "ARGS" MODULE... : boot and run.
-# MODULEs are paths relative to BUILD/src; they are loaded in order.
+# vm_log_reports LOG: the kernel reports in a VM's serial log, each once
+# (without the guest's own "demo:" echo and "dmesg:" dump of them).
+vm_log_reports() {
+	grep -Ev '^(dmesg|demo): ' "$1" | kernel_reports
+}
+
+# vm_run NAME BUILD LOG SCENARIO "ARGS" MODULE... : boot VM kernel NAME and
+# run SCENARIO.  MODULEs are paths relative to BUILD/src; they are loaded
+# in order.
 vm_run() {
-	local series=$1 build=$2 log=$3 scenario=$4 args=$5 root image m t
+	local name=$1 build=$2 log=$3 scenario=$4 args=$5 root m t
 	shift 5
+	vm_kernel "$name" || die "no kernel image for $name"
 	root=$(mktemp -d)
 	mkdir -p "$root/files"
 	cp "$SAFE_ROOT/tests/vm/lib.sh" "$root/files/lib.sh"
+	cp "$SAFE_ROOT/scripts/kernel-reports" "$root/files/kernel-reports"
 	cp "$SAFE_ROOT/tests/vm/$scenario" "$root/files/scenario"
 	echo "$args" > "$root/files/args"
 	: > "$root/files/modules"
@@ -48,14 +103,11 @@ vm_run() {
 		cp "$build/src/$m" "$root/files/"
 		basename "$m" >> "$root/files/modules"
 	done
-	for t in edu-load ticker-load; do
-		[ -f "$build/$t" ] && cp "$build/$t" "$root/files/"
-	done
+	cp "$build"/tools/* "$root/files/"
 	make_initramfs "$root/initrd.gz" "$SAFE_ROOT/tests/vm/init" "$root"/files/*
-	image=$(kernel_image "$series") || die "no kernel image for $series"
-	python3 "$SAFE_ROOT/scripts/edu-vm.py" --kernel "$image" \
+	python3 "$SAFE_ROOT/scripts/edu-vm.py" --kernel "$vm_image" \
 		--initrd "$root/initrd.gz" --log "$log" --timeout "${SAFE_VM_TIMEOUT:-900}" \
-		${SAFE_VM_PROGRESS:+--progress}
+		"${vm_qemu[@]}" ${SAFE_VM_PROGRESS:+--progress}
 	t=$?
 	rm -rf "$root"
 	return $t
