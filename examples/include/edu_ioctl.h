@@ -20,9 +20,10 @@
  *
  * The pointers in struct edu_xfer and struct edu_roundtrip must point at
  * memory that is resident (examples/edu faults in only the argument the
- * command encodes, see Documentation/lifetime.rst): edu-load's buffers are
- * on its stack.  A new interface would pass the data inline or through
- * read() and write().
+ * command encodes, see Documentation/lifetime.rst): edu-load writes its
+ * buffers before the call, as a stack page never written may be absent.
+ * A new interface would pass the data inline or through read() and
+ * write().
  */
 #ifndef _EDU_IOCTL_H
 #define _EDU_IOCTL_H
