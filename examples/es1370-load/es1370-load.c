@@ -4,7 +4,7 @@
  * several threads, and report how every stream ended.  Static, no
  * alsa-lib: it runs in the test VMs' busybox initramfs.
  *
- *   es1370-load [-c CARD] [-s SECONDS] [-u] [-H SECONDS] [-z] [-r RATE]
+ *   es1370-load [-c CARD] [-s SECONDS] [-u] [-H FILE] [-z] [-r RATE]
  *               [-p FRAMES] [-n PERIODS] [-a AMPLITUDE] [-L HZ] [-R HZ]
  *               ROLE...
  *
@@ -15,7 +15,7 @@
  *                          at AMPLITUDE (-a, default 0.5) of full scale,
  *                          written with write() ioctls or into the mmap()ed
  *                          ring; S16_LE, stereo, RATE (-r, 44100),
- *                          PERIODS (-n, 8) of FRAMES (-p, 1024)
+ *                          PERIODS (-n, 16) of FRAMES (-p, 1024)
  *   capture, capture-mmap  record; with -z every sample must be zero
  *   status                 status, delay and hwsync ioctls on the fd of
  *                          the last stream named before it
@@ -31,9 +31,13 @@
  * goes away (at most SECONDS, default 60) and must end with what ALSA
  * gives a stream whose device is gone: ENODEV, EBADFD (state
  * DISCONNECTED), ENOENT (device node removed), or SIGBUS for a touch of a
- * ring mapping the driver removed.  -H keeps the files open (and the
- * ring mapped) that many seconds longer, like an application that is slow
- * to notice: a driver whose unbind waits for user space waits that long.
+ * ring mapping the driver removed.
+ *
+ * -H FILE: once every role has ended, create FILE and keep every file
+ * open and every ring mapped until FILE is removed (at most SECONDS), like
+ * an application that is slow to notice: a driver whose unbind waits for
+ * user space waits that long.  Then try a read of each mapped ring and
+ * print whether it faulted ("ring mapping after the end: SIGBUS").
  *
  * Prints one line per role, "end[ROLE]=HOW@WHERE" and a verdict; exits 0
  * when the run passed.
@@ -91,14 +95,15 @@ struct worker {
 	double t_end;		/* when it ended, seconds since the start */
 	double t_idle;		/* how long it had made no progress then */
 	double t_progress;	/* last progress, seconds since the start */
+	char stall[96];		/* where the last stall left the stream */
 };
 
 static int card;
 static double seconds = -1;
 static int until_unplug;
 static int expect_silence;
-static double hold;
-static unsigned int rate = 44100, period = 1024, periods = 8;
+static const char *hold;
+static unsigned int rate = 44100, period = 1024, periods = 16;
 static double amplitude = 0.5, freq[CHANNELS] = { 1000, 1500 };
 static atomic_int streams_running;
 
@@ -388,6 +393,47 @@ static unsigned long target_frames(void)
 	return (unsigned long)(seconds * rate);
 }
 
+/*
+ * After an xrun (EPIPE) or ALSA's "no period for a buffer's time" (EIO:
+ * under TCG on a loaded host QEMU or the reader can be starved that
+ * long), start over as applications do.  The stream still runs after EIO:
+ * note where it stood, and stop it first.  A device that is gone fails
+ * here.
+ */
+static int recover(struct worker *w, struct stream *st, int err)
+{
+	struct snd_pcm_status s;
+
+	if (err == EPIPE) {
+		w->xruns++;
+	} else {
+		w->stalls++;
+		if (ioctl(st->fd, SNDRV_PCM_IOCTL_STATUS, &s) == 0)
+			snprintf(w->stall, sizeof(w->stall),
+				 "state %d hw %lu appl %lu avail %lu at %.2fs",
+				 s.state, s.hw_ptr, s.appl_ptr, s.avail,
+				 now() - t_start);
+		if (ioctl(st->fd, SNDRV_PCM_IOCTL_DROP) < 0)
+			return end(w, errno, "drop");
+	}
+	if (ioctl(st->fd, SNDRV_PCM_IOCTL_PREPARE) < 0)
+		return end(w, errno, "prepare");
+	return 0;
+}
+
+/* Play what is queued; EIO there is the same stall as in recover(). */
+static int play_out(struct worker *w, struct stream *st)
+{
+	if (ioctl(st->fd, SNDRV_PCM_IOCTL_DRAIN) == 0)
+		return 0;
+	if (errno != EIO)
+		return end(w, errno, "drain");
+	w->stalls++;
+	snprintf(w->stall, sizeof(w->stall), "in drain at %.2fs",
+		 now() - t_start);
+	return 0;
+}
+
 /* write() a period at a time; recover from underruns. */
 static int play_rw(struct worker *w, struct stream *st)
 {
@@ -404,27 +450,15 @@ static int play_rw(struct worker *w, struct stream *st)
 			break;
 		}
 		fill_tone(buf, w->ops, st->period);
-		if (ioctl(st->fd, SNDRV_PCM_IOCTL_WRITEI_FRAMES, &x) == 0) {
+		if (ioctl(st->fd, SNDRV_PCM_IOCTL_WRITEI_FRAMES, &x) == 0)
 			progress(w, x.result);
-		} else if (errno == EPIPE || errno == EIO) {
-			/*
-			 * EIO is ALSA's "no period for a buffer's time": under
-			 * TCG on a loaded host QEMU can be starved that long.
-			 * Recover as from an xrun; a device that is gone
-			 * fails the prepare.
-			 */
-			if (errno == EPIPE)
-				w->xruns++;
-			else
-				w->stalls++;
-			if (ioctl(st->fd, SNDRV_PCM_IOCTL_PREPARE) < 0)
-				ret = end(w, errno, "prepare");
-		} else {
+		else if (errno != EPIPE && errno != EIO)
 			ret = end(w, errno, "write");
-		}
+		else
+			ret = recover(w, st, errno);
 	}
-	if (!ret && ioctl(st->fd, SNDRV_PCM_IOCTL_DRAIN) < 0)
-		ret = end(w, errno, "drain");
+	if (!ret)
+		ret = play_out(w, st);
 	free(buf);
 	return ret;
 }
@@ -447,21 +481,10 @@ static int read_rw(struct worker *w, struct stream *st)
 			progress(w, x.result);
 			if (expect_silence)
 				w->bad += count_noise(buf, x.result);
-		} else if (errno == EPIPE || errno == EIO) {
-			/*
-			 * EIO is ALSA's "no period for a buffer's time": under
-			 * TCG on a loaded host QEMU can be starved that long.
-			 * Recover as from an xrun; a device that is gone
-			 * fails the prepare.
-			 */
-			if (errno == EPIPE)
-				w->xruns++;
-			else
-				w->stalls++;
-			if (ioctl(st->fd, SNDRV_PCM_IOCTL_PREPARE) < 0)
-				ret = end(w, errno, "prepare");
-		} else {
+		} else if (errno != EPIPE && errno != EIO) {
 			ret = end(w, errno, "read");
+		} else {
+			ret = recover(w, st, errno);
 		}
 	}
 	if (!ret)
@@ -574,8 +597,8 @@ static int stream_mmap(struct worker *w, struct stream *st)
 	}
 	if (st->capture)
 		ioctl(st->fd, SNDRV_PCM_IOCTL_DROP);
-	else if (ioctl(st->fd, SNDRV_PCM_IOCTL_DRAIN) < 0)
-		return end(w, errno, "drain");
+	else
+		return play_out(w, st);
 	return 0;
 }
 
@@ -757,10 +780,47 @@ static void *open_role(void *arg)
 
 static void print_help(void)
 {
-	fprintf(stderr, "es1370-load [-c CARD] [-s SECONDS] [-u] [-H SECONDS] [-z] [-r RATE]\n"
+	fprintf(stderr, "es1370-load [-c CARD] [-s SECONDS] [-u] [-H FILE] [-z] [-r RATE]\n"
 		"            [-p FRAMES] [-n PERIODS] [-a AMPLITUDE] [-L HZ] [-R HZ] ROLE...\n"
 		"roles: play play-mmap capture capture-mmap status mixer open\n");
 	exit(2);
+}
+
+/* Can the mapped ring still be read? */
+static const char *ring_readable(struct stream *st)
+{
+	__s16 v;
+
+	if (sigsetjmp(ring_jmp, 1)) {
+		in_ring = 0;
+		return "SIGBUS";
+	}
+	in_ring = 1;
+	v = __atomic_load_n(st->ring, __ATOMIC_RELAXED);
+	asm volatile("" : : "r" (v));	/* the load must happen */
+	in_ring = 0;
+	return "readable";
+}
+
+/*
+ * Everything ended: hold the files open until the scenario removes the
+ * file @hold names, then report what the rings' mappings give.
+ */
+static void hold_files(struct worker *w, struct stream *st, int nw)
+{
+	double deadline = now() + seconds;
+	int i, fd;
+
+	fd = open(hold, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		close(fd);
+		while (access(hold, F_OK) == 0 && now() < deadline)
+			pause_ms(10);
+	}
+	for (i = 0; i < nw; i++)
+		if (w[i].st == &st[i] && st[i].ring)
+			printf("es1370-load: %s: ring mapping after the end: %s\n",
+			       w[i].role, ring_readable(&st[i]));
 }
 
 static const struct {
@@ -796,7 +856,7 @@ int main(int argc, char **argv)
 			until_unplug = 1;
 			break;
 		case 'H':
-			hold = atof(optarg);
+			hold = optarg;
 			break;
 		case 'z':
 			expect_silence = 1;
@@ -886,8 +946,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < nw; i++)
 		if (w[i].started)
 			pthread_join(w[i].tid, NULL);
-	if (until_unplug && hold > 0)
-		usleep(hold * 1e6);
+	if (hold)
+		hold_files(w, st, nw);
 	for (i = 0; i < nw; i++)
 		if (w[i].st == &st[i])
 			stream_close(&st[i]);
@@ -903,6 +963,9 @@ int main(int argc, char **argv)
 		printf("end[%s]=%s@%s after %.2fs, %.2fs idle%s\n",
 		       w[i].role, end_name(w[i].end), w[i].where ? w[i].where : "-",
 		       w[i].t_end, w[i].t_idle, good ? "" : " FAILED");
+		if (w[i].stalls)
+			printf("es1370-load: %s: last stall: %s\n", w[i].role,
+			       w[i].stall);
 	}
 	printf("es1370-load: %s\n", ok ? "ok" : "FAILED");
 	return ok ? 0 : 1;
