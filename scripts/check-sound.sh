@@ -114,8 +114,9 @@ for series in "$@"; do
 	paste -d '|' "$SAFE_CACHE/vm/logs/$series/sound-es1370.summary" \
 		"$log.summary" | awk -F'|' '{ printf "  %-62s| %s\n", $1, $2 }' >&2
 	mods=$(sound_modules "$series")
-	python3 "$SAFE_ROOT/scripts/size-table.py" \
-		"es1370 (safe)=$build/src/examples/es1370/es1370.ko" \
-		"snd-ens1370=$mods/snd-ens1370.ko" >&2 2> /dev/null || true
+	src=$("$SAFE_ROOT/scripts/kernel-src.sh" "$series") &&
+	python3 "$SAFE_ROOT/scripts/sound-size.py" \
+		"es1370 (safe)=$build/src/examples/es1370/es1370.ko:$SAFE_ROOT/examples/es1370/es1370_main.c,$SAFE_ROOT/examples/es1370/es1370_hw.h" \
+		"snd-ens1370=$mods/snd-ens1370.ko:$src/sound/pci/ens1370.c,$src/sound/pci/ak4531_codec.c" >&2
 done
 exit $status

@@ -62,7 +62,8 @@ def main():
     print(f"  replays after replug: {replays.count('')} clean of "
           f"{len(replays)}")
     for line in re.findall(r"demo: (?:rmmod|kernel log|[^:]*cycle \d+ FAILED|"
-                           r"[^:]* stuck).*", text):
+                           r"[^:]* stuck|\w+ cycle \d+: the card did not"
+                           r"|\w+ cycle \d+: reloading).*", text):
         print(f"  {line[6:]}")
     res = re.findall(r"@@RESULT cycles=(\d+) failures=(\d+)", text)
     print("  result: " + (f"{res[-1][0]} cycles, {res[-1][1]} failures"

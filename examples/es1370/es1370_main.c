@@ -664,7 +664,10 @@ static int es1370_master_get(struct snd_kcontrol *kctl,
 	return 0;
 }
 
-/* May run after unbind (on 6.1 ALSA does not wait for it): -ENODEV then. */
+/*
+ * ALSA's disconnect waits for element writes in flight and refuses later
+ * ones, so this runs while bound; the access makes it independent of that.
+ */
 static int es1370_master_put(struct snd_kcontrol *kctl,
 			     struct snd_ctl_elem_value *uval)
 {
