@@ -76,6 +76,8 @@ else
 fi
 
 for series in "$@"; do
+	# The VM legs do not boot 7.x images yet.
+	case $series in 7.*) result SKIP "sound/$series"; continue ;; esac
 	mkdir -p "$SAFE_CACHE/vm/logs/$series"
 	if ! build=$(vm_build "$series") || ! sound_load_build "$build"; then
 		result FAIL "sound/$series/build"

@@ -9,6 +9,10 @@
 #                DEBUG_ATOMIC_SLEEP where UML has it, kmemleak, failslab)
 #           clang: LLVM=1, lockdep and PROVE_RCU (clang treats the cleanup
 #                attribute differently, so the suites run under both)
+#           clang-23: the same with Debian's clang-23, in the sid chroot
+#                (scripts/lib.sh), and Clang's context analysis
+#                (CONFIG_WARN_CONTEXT_ANALYSIS; safe's Kbuild files say
+#                CONTEXT_ANALYSIS := y); needs 7.x
 #
 # safe is overlaid on the cached tree as lib/safe (a symlink to this
 # checkout) plus one line in lib/Kconfig and lib/Makefile; build output goes
@@ -47,6 +51,10 @@ config() {
 	clang)
 		cat "$SAFE_ROOT/tests/kunit/clang.kunitconfig"
 		;;
+	clang-23)
+		cat "$SAFE_ROOT/tests/kunit/clang.kunitconfig"
+		echo CONFIG_WARN_CONTEXT_ANALYSIS=y
+		;;
 	esac
 }
 
@@ -61,11 +69,18 @@ cmp -s "$out/.kunitconfig.new" "$out/.kunitconfig" ||
 rm -f "$out/.kunitconfig.new"
 
 make_opts=()
-[ "$cc" = clang ] && make_opts+=(--make_options LLVM=1)
+run=()
+case $cc in
+clang) make_opts+=(--make_options LLVM=1) ;;
+clang-23)
+	make_opts+=(--make_options LLVM=-23)
+	run=(chroot_run "$SAFE_CACHE/chroot/sid")
+	;;
+esac
 
 cd "$src"
 # kunit.py keeps the whole kernel log in $out/test.log.
-python3 tools/testing/kunit/kunit.py run --arch=um \
+"${run[@]}" python3 tools/testing/kunit/kunit.py run --arch=um \
 	--build_dir="$out" --kunitconfig="$out/.kunitconfig" \
 	--jobs="$SAFE_JOBS" --timeout=1200 \
 	--json="$out/results.json" \

@@ -26,7 +26,8 @@ for f in "${files[@]}"; do
 	fi
 done
 
-mapfile -t docfiles < <(grep -l '^/\*\*' lib/*.c include/linux/safe/*.h 2>/dev/null | sort)
+mapfile -t docfiles < <(grep -l '^/\*\*' lib/*.c include/linux/safe/*.h \
+	include/linux/safe/compat/*.h 2>/dev/null | sort)
 for f in "${docfiles[@]}"; do
 	out=$(perl "$src/scripts/kernel-doc" -none -Wall "$f" 2>&1)
 	if [ -z "$out" ]; then
@@ -37,7 +38,7 @@ for f in "${docfiles[@]}"; do
 	fi
 done
 
-for f in lib/*.c include/linux/safe/*.h; do
+for f in lib/*.c include/linux/safe/*.h include/linux/safe/compat/*.h; do
 	[ -f "$f" ] || continue
 	if out=$(python3 scripts/doc-sections.py "$f"); then
 		result PASS "doc-sections/$f"

@@ -70,11 +70,11 @@ static void ticker_work(struct work_struct *work)
 
 static void ticker_timer(struct timer_list *timer)
 {
-	struct ticker *t = from_timer(t, timer, timer);
+	struct ticker *t = container_of(timer, struct ticker, timer);
 
 	/* Once the state is revoked the timer simply stops. */
 	safe_revocable_scope(st, t->state) {
-		queue_work(system_wq, &t->work);
+		schedule_work(&t->work);
 		mod_timer(&t->timer, jiffies +
 			  msecs_to_jiffies(READ_ONCE(st->period_ms)));
 	}
@@ -151,7 +151,7 @@ static void ticker_stop(void *data)
 {
 	struct ticker *t = data;
 
-	del_timer_sync(&t->timer);
+	timer_delete_sync(&t->timer);
 	cancel_work_sync(&t->work);
 }
 

@@ -322,9 +322,16 @@ static void no_library_leaks(struct kunit *test)
 static unsigned long planted_key;
 #define PLANT_MASK	0xa5a5a5a5a5a5a5a5UL
 
+/*
+ * Above the largest kmalloc cache: from 7.x, SLUB hands small objects out
+ * of per-CPU sheaves, which keep a stale copy of the pointer that kmemleak
+ * takes for a reference.
+ */
+#define PLANT_SIZE	(3 * PAGE_SIZE)
+
 static noinline void *safe_revocable_create_plant(void)
 {
-	void *p = kmalloc(96, GFP_KERNEL);
+	void *p = kmalloc(PLANT_SIZE, GFP_KERNEL);
 
 	/* Not a tail call: this frame must be in kmemleak's backtrace. */
 	OPTIMIZER_HIDE_VAR(p);

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/safe/compat/hrtimer.h>
 #include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>
 #include "dma_test.h"
@@ -695,9 +696,8 @@ static void free_from_atomic(struct kunit *test)
 			break;
 		case ATOMIC_HARDIRQ:
 			init_completion(&af.done);
-			hrtimer_init(&af.timer, CLOCK_MONOTONIC,
-				     HRTIMER_MODE_REL_HARD);
-			af.timer.function = atomic_free_timer;
+			hrtimer_setup(&af.timer, atomic_free_timer,
+				      CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 			hrtimer_start(&af.timer, ms_to_ktime(1),
 				      HRTIMER_MODE_REL_HARD);
 			wait_for_completion(&af.done);

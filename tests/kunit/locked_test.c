@@ -12,9 +12,10 @@ struct t_stats {
 	u64 tx;
 };
 
+/* Both ways to declare: the macro, and the type for kernel-doc'ed structs. */
 struct t_dev {
 	SAFE_DECLARE_LOCKED(struct mutex, struct t_stats, stats);
-	SAFE_DECLARE_LOCKED(spinlock_t, int, irq_count);
+	SAFE_LOCKED(spinlock_t, int) irq_count;
 };
 
 struct t_parent {
@@ -23,7 +24,7 @@ struct t_parent {
 };
 
 struct t_child {
-	SAFE_DECLARE_LOCKED_BY(int, refs);
+	SAFE_LOCKED_BY(int) refs;
 };
 
 static void t_dev_init(struct t_dev *d)

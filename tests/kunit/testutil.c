@@ -8,6 +8,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -169,3 +170,6 @@ ssize_t safe_test_file_read(struct file *f, char *buf, size_t len)
 	safe_test_user_page_put(&u);
 	return n;
 }
+
+MODULE_DESCRIPTION("Helpers shared by safe's KUnit suites");
+MODULE_LICENSE("GPL");

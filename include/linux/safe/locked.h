@@ -16,24 +16,46 @@
  * asserts it is held, and (with CONFIG_SAFE_DEBUG) that it is the lock the
  * data was bound to.
  *
- * Both also carry __guarded_by() for compilers with context analysis
- * (Clang 22 on Linux 7.0+); elsewhere the annotation is empty.
+ * With Clang's context analysis (Clang 23, 7.x, CONFIG_WARN_CONTEXT_ANALYSIS)
+ * the data is __guarded_by() its lock, safe_locked_scope() holds the lock
+ * in the analysis's eyes, and safe_locked_get() requires the caller to
+ * hold it: calling it without the lock is a build-time warning, not only a
+ * lockdep splat at run time.  (safe_locked_by() takes its lock at run
+ * time; lockdep checks it.)  Elsewhere the annotations are empty.
  */
 #ifndef _LINUX_SAFE_LOCKED_H
 #define _LINUX_SAFE_LOCKED_H
 
 #include <linux/safe/guard.h>
+#include <linux/safe/compat/context.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/lockdep.h>
 
-#ifndef __guarded_by
-#define __guarded_by(...)
-#endif
+/*
+ * A read of the lock-bound data that the compiler drops: Clang's context
+ * analysis checks it against the locks it knows are held (the data is
+ * __guarded_by() its lock), so a caller without the lock gets a warning.
+ */
+#define __safe_locked_check(_locked) \
+	((void)ACCESS_PRIVATE(_locked, __safe_locked_data))
 
-#ifndef __pt_guarded_by
-#define __pt_guarded_by(...)
-#endif
+/**
+ * SAFE_LOCKED() - the type of a lock and the data only it may reach
+ * @_lock_type: type of the lock, e.g. ``struct mutex`` or ``spinlock_t``
+ * @_data_type: type of the protected data
+ *
+ * The type SAFE_DECLARE_LOCKED() declares.  Declare a member as
+ * ``SAFE_LOCKED(struct mutex, struct foo_stats) stats;`` in a struct with
+ * kernel-doc: kernel-doc (7.x) documents a member declared this way as
+ * ``@stats``, and reports one declared with SAFE_DECLARE_LOCKED() as an
+ * excess description.
+ *
+ * Context: any declaration.
+ * Return: nothing; it is a type.
+ */
+#define SAFE_LOCKED(_lock_type, _data_type)				\
+	SAFE_DECLARE_LOCKED(_lock_type, _data_type, /* a type only */)
 
 /**
  * SAFE_DECLARE_LOCKED() - declare a lock and the data only it may reach
@@ -43,7 +65,7 @@
  *
  * Declares @name as an anonymous struct with a public ``lock`` member, to
  * be initialised with the lock's own init function, and a hidden data
- * member.
+ * member.  SAFE_LOCKED() is the same type, for kernel-doc'ed structs.
  *
  * Example::
  *
@@ -98,7 +120,8 @@
  * safe_locked_get() - the data, for a caller that holds the lock
  * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
- * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held.
+ * Lockdep (CONFIG_PROVE_LOCKING) warns when the lock is not held, and
+ * Clang's context analysis when the caller does not hold it.
  *
  * Context: the lock of @_locked must be held.
  * Return: pointer to the protected data.
@@ -107,6 +130,7 @@
 	({								\
 		typeof(_locked) __safe_l = (_locked);			\
 									\
+		__safe_locked_check(__safe_l);				\
 		lockdep_assert_held(&__safe_l->lock);			\
 		__safe_locked_ptr(__safe_l);				\
 	})
@@ -116,12 +140,15 @@
  * @_locked: pointer to the SAFE_DECLARE_LOCKED() object
  *
  * For initialisation only, while no other thread can reach @_locked, e.g.
- * in probe() before the object is registered anywhere.
+ * in probe() before the object is registered anywhere.  Clang's context
+ * analysis takes the caller's word for it, as for context_unsafe(); on 7.x
+ * ``scoped_guard(mutex_init, &x->lock)`` (and the other ``*_init``
+ * classes) is the checked alternative.
  *
  * Context: single-threaded initialisation of @_locked.
  * Return: pointer to the protected data.
  */
-#define safe_locked_init_ptr(_locked)	__safe_locked_ptr(_locked)
+#define safe_locked_init_ptr(_locked)	context_unsafe(__safe_locked_ptr(_locked))
 
 /**
  * SAFE_DECLARE_LOCKED_BY() - declare data protected by a lock elsewhere
@@ -151,6 +178,18 @@
 #define __safe_locked_by_bind(_lb, _lock)	((void)(_lb), (void)(_lock))
 #define __safe_locked_by_owner_ok(_lb, _lock)	((void)(_lb), (void)(_lock), true)
 #endif
+
+/**
+ * SAFE_LOCKED_BY() - the type SAFE_DECLARE_LOCKED_BY() declares
+ * @_data_type: type of the protected data
+ *
+ * For members of a struct with kernel-doc, as SAFE_LOCKED() is.
+ *
+ * Context: any declaration.
+ * Return: nothing; it is a type.
+ */
+#define SAFE_LOCKED_BY(_data_type)					\
+	SAFE_DECLARE_LOCKED_BY(_data_type, /* a type only */)
 
 /**
  * safe_locked_by_init() - bind lock-bound data to its lock
