@@ -10,7 +10,9 @@
 #   make migrate DIR=<driver dir> [KSRC=<kernel tree>] [PROFILE=...]
 #			convert a driver to guards, __free() and owned DMA
 #			buffers: a patch series (Documentation/migration.rst)
-#   make eval-migrate	the migration rules on 300 real drivers and drivers/
+#   make eval-migrate [PHASE=...] [NEW=<7.3 tree>]
+#			the migration rules on 300 real drivers, drivers/,
+#			the maintainers' 6.12 -> 7.3 history; the checkers
 #
 # KDIR defaults to the running kernel's build directory, else the installed
 # Debian 6.12 headers.
@@ -45,4 +47,4 @@ migrate:
 		OUT="$(OUT)" RULES="$(RULES)" bash scripts/migrate.sh
 
 eval-migrate:
-	@KSRC="$(KSRC)" FILES="$(FILES)" PHASE="$(PHASE)" bash scripts/eval-migrate.sh
+	@KSRC="$(KSRC)" NEW="$(NEW)" FILES="$(FILES)" PHASE="$(PHASE)" bash scripts/eval-migrate.sh

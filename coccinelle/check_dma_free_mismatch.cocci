@@ -13,12 +13,16 @@
 /// its pointer agrees with it.  What cannot be compared is taken to agree:
 /// a device through a pointer (dev, priv->dev) rather than &x->dev, a size
 /// or handle in a plain local variable, a size in a field where the other
-/// side is not one.  struct safe_dma_buf (<linux/safe/dma.h>) records all
+/// side is not one, a handle the file copies into the field the free
+/// passes (pool->phys = pool->hw_addr).  struct safe_dma_buf (<linux/safe/dma.h>) records all
 /// three, so the free cannot differ.
 //
 // Confidence: Moderate
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: dma_alloc_coherent, dma_free_coherent, dmam_alloc_coherent
 
 virtual context
@@ -33,6 +37,8 @@ import re
 allocs = {}
 # file -> set of CPU pointers (canon) and fields also set from elsewhere
 stored = {}
+# file -> set of (lhs, rhs): "lhs = rhs;" copies one path into another
+copies = {}
 # positions whose device argument is &N->dev, N a struct net_device *
 netdev_dev = set()
 # (file, line, column) -> message
@@ -158,7 +164,13 @@ def add_alloc(p, kind, cpu, dev, size, handle):
 		dev=norm(dev), size=norm(size), handle=norm(handle),
 		ndev=_key(p) in netdev_dev))
 
-def compare(a, f, fn, base_a, base_f):
+def copied(file, a, b):
+	"""Does the file copy path a into path b or b into a?"""
+	c = copies.get(file, set())
+	a, b = canon(a), canon(b)
+	return (a, b) in c or (b, a) in c
+
+def compare(a, f, fn, base_a, base_f, file):
 	"""What differs between alloc a and the free f, a list of strings."""
 	same_fn = a['fn'] == fn
 	diffs = []
@@ -181,7 +193,8 @@ def compare(a, f, fn, base_a, base_f):
 	h = a['handle']
 	if h.startswith('&'):
 		h = norm(rebase(h[1:], base_a, base_f))
-		if same_value(h, f['handle'], same_fn) is False:
+		if same_value(h, f['handle'], same_fn) is False and \
+		   not copied(file, h, f['handle']):
 			diffs.append('handle %s, allocated into %s' % (f['handle'], a['handle'][1:]))
 	return diffs
 
@@ -210,7 +223,7 @@ def check(p, kind, dev, size, cpu, handle):
 				cands.append((a, sa[0], sf[0]))
 	best = None
 	for a, ba, bf in cands:
-		d = compare(a, f, fn, ba, bf)
+		d = compare(a, f, fn, ba, bf, l.file)
 		if not d:
 			return False
 		if best is None or len(d) < len(best[1]):
@@ -224,6 +237,8 @@ def check(p, kind, dev, size, cpu, handle):
 
 def add_store(p, e, v):
 	v = norm(v)
+	if PATH.match(v) and PATH.match(norm(e)):
+		copies.setdefault(p[0].file, set()).add((canon(norm(e)), canon(v)))
 	if v in ('NULL', '0') or re.match(r'^dmam?_(z?alloc)_coherent\(', v):
 		return
 	e = canon(norm(e))

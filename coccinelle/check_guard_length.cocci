@@ -6,14 +6,16 @@
 /// discourages guard() in functions longer than 20 lines.
 ///
 /// The length is the number of lines between the function's opening and
-/// closing braces.  The limit is 20; -D guard_max_lines=N changes it.
-/// Without that, a profile given with -D safe_profile=NAME|FILE (or
-/// -D safe_check_guard_lines=N) sets it from its check_guard_lines key
-/// (coccinelle/profiles/).  Every guard() of such a function is reported.
+/// closing braces.  The limit is 20; -D guard_max_lines=N changes it
+/// (make migrate passes a profile's check_guard_lines that way).  Every
+/// guard() of such a function is reported.
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: guard, scoped_guard, netdev
 
 virtual context
@@ -28,35 +30,9 @@ DEFAULT_MAX_LINES = 20
 _limit = [None]
 _lines = {}
 
-def _profile_limit():
-	# a profile only when one is asked for, on the command line or in
-	# the environment as for the other rules
-	try:
-		args = open('/proc/self/cmdline').read().split('\0')
-	except OSError:
-		args = []
-	asked = [a for i, a in enumerate(args[1:])
-		 if args[i] == '-D' and (a.startswith('safe_profile=') or
-					 a.startswith('safe_check_guard_lines='))]
-	if not asked and not os.environ.get('SAFE_PROFILE') and \
-	   not os.environ.get('SAFE_PROFILE_CHECK_GUARD_LINES'):
-		return None
-	d = os.environ.get('SAFE_COCCI_DIR')
-	if not d:
-		for i, a in enumerate(args[:-1]):
-			if a in ('--sp-file', '--cocci-file'):
-				d = os.path.dirname(os.path.realpath(args[i + 1]))
-	sys.path.insert(0, d or 'coccinelle')
-	import safecocci
-	return safecocci.profile_from_env()['check_guard_lines']
-
 def limit(v):
 	if _limit[0] is None:
-		if v:
-			_limit[0] = int(v)
-		else:
-			n = _profile_limit()
-			_limit[0] = DEFAULT_MAX_LINES if n is None else int(n)
+		_limit[0] = int(v) if v else DEFAULT_MAX_LINES
 	return _limit[0]
 
 def too_long(p):

@@ -8,14 +8,21 @@
 /// a break meant for a switch falls through to the code after the guard).
 /// Use an explicit flag or a goto, or guard() in the loop body instead.
 /// A break or continue in a loop or switch nested in the guard's body
-/// belongs to that and is not reported.
+/// belongs to that and is not reported; nor is one in a guard that is
+/// followed right away by "break;" (leaving the guard then leaves the
+/// switch or loop as well) or that ends its loop's body (leaving it
+/// ends the iteration, as the "goto unlock" it replaced did: the common
+/// shape of conversions in sound/ and drivers/hid/ of 7.3).
 ///
 /// spatch 1.1.1 cannot parse scoped_cond_guard() with a statement as its
 /// fail action ("return -EINTR"): those functions are not checked.
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: scoped_guard, scoped_cond_guard, break, continue
 
 virtual context
@@ -33,6 +40,8 @@ spans = {}
 iters = {}
 # (file, line, column) -> message
 found = {}
+# file -> set of guard starts whose exit is the enclosing statement's
+benign = {}
 
 def _pos(l):
 	return (int(l.line), int(l.column))
@@ -64,6 +73,8 @@ def leaves_guard_only(p, what):
 	s, k, n = around[-1]
 	if k != 'scoped':
 		return False
+	if s in benign.get(l.file, ()):
+		return False
 	outer = [x for x in around[:-1] if x[1] in ('loop', 'switch')]
 	if not outer:
 		return False
@@ -88,6 +99,29 @@ def is_continue(p):
 def msg(p):
 	l = p[0]
 	return found[(l.file, int(l.line), int(l.column))]
+
+@tail@
+iterator name scoped_guard, scoped_cond_guard, scoped_class;
+position p;
+statement S;
+expression E1, E2, E3;
+iterator I;
+@@
+(
+scoped_guard@p(...) S
+break;
+|
+for (E1;E2;E3) { ... scoped_guard@p(...) S }
+|
+while (E1) { ... scoped_guard@p(...) S }
+|
+I(...) { ... scoped_guard@p(...) S }
+)
+
+@script:python@
+p << tail.p;
+@@
+benign.setdefault(p[0].file, set()).add(_pos(p[0]))
 
 @it@
 iterator I;

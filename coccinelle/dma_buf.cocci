@@ -25,13 +25,23 @@
 /// the buffer at most right after allocating it; other sites are reported
 /// with the reason (use the typed accessors, safe_dma_get()/set(), by hand).
 ///
-/// Decisions come from coccinelle/safecocci.py; SAFE_COCCI_REPORT=file
+/// Decisions come from coccinelle/safecocci.py; -D safe_report=FILE
 /// lists every site with its reason.
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: dma_alloc_coherent, safe_dma_buf
+
+// Settings, all -D options read by the safe_settings rule below: safe_dir
+// (where safecocci.py is; default coccinelle/ or drivers/safe/coccinelle/
+// under the current directory), safe_profile (default | netdev | FILE,
+// coccinelle/profiles/), safe_KEY=VALUE for one profile key, safe_report=
+// FILE (one line per site, converted or skipped, with the reason),
+// safe_exclude=FILE (functions to leave alone: make migrate's build gate).
 
 virtual patch
 virtual context
@@ -42,29 +52,23 @@ virtual report
 @@
 import os, sys
 
-def _safe_dir():
-	d = os.environ.get('SAFE_COCCI_DIR')
-	if d:
-		return d
-	args = open('/proc/self/cmdline').read().split('\0')
-	for i, a in enumerate(args[:-1]):
-		if a in ('--sp-file', '--cocci-file'):
-			return os.path.dirname(os.path.realpath(args[i + 1]))
-		if a == '--test':
-			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
-	for a in args:
-		if a.endswith('.cocci'):
-			return os.path.dirname(os.path.realpath(a))
-	return 'coccinelle'
+planner = {}
 
-sys.path.insert(0, _safe_dir())
-import safecocci
+def safe_setup(d, profile, report, exclude, keys):
+	if 'm' not in planner:
+		for x in ([d] if d else ['coccinelle', 'drivers/safe/coccinelle']):
+			if os.path.exists(os.path.join(x, 'safecocci.py')):
+				sys.path.insert(0, os.path.abspath(x))
+				break
+		import safecocci
+		planner['m'] = safecocci
+	planner['m'].configure(profile, report, exclude, **keys)
 
 def dm_is(p, kind):
-	return safecocci.edit(p, kind, 'dma')
+	return planner['m'].edit(p, kind, 'dma')
 
 def dm_data(p, i):
-	return safecocci.edit_data(p, 'dma')[i]
+	return planner['m'].edit_data(p, 'dma')[i]
 
 def dm_dalloc(p): return dm_is(p, 'dalloc')
 def dm_drop(p): return dm_is(p, 'drop')
@@ -89,10 +93,26 @@ def dm_dfree(p): return dm_is(p, 'dfree')
 def dm_dfield(p): return dm_is(p, 'dfield')
 def dm_dhfield(p): return dm_is(p, 'dhfield')
 def dm_site(p): return dm_is(p, 'dalloc') or dm_is(p, 'dfalloc') or dm_is(p, 'dfallocm')
-def dm_str(p): return str(safecocci.edit_data(p, 'dma'))
+def dm_str(p): return str(planner['m'].edit_data(p, 'dma'))
 
 // functions first: the structure rule below then still sees the
 // positions spatch parsed
+
+@script:python safe_settings@
+d << virtual.safe_dir = "";
+prof << virtual.safe_profile = "";
+rep << virtual.safe_report = "";
+excl << virtual.safe_exclude = "";
+lock_forms << virtual.safe_lock_forms = "";
+lock_max_lines << virtual.safe_lock_max_lines = "";
+guard_max_lines << virtual.safe_guard_max_lines = "";
+lock_types << virtual.safe_lock_types = "";
+missing << virtual.safe_missing_classes = "";
+cond_form << virtual.safe_cond_form = "";
+@@
+safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
+	lock_max_lines=lock_max_lines, guard_max_lines=guard_max_lines,
+	lock_types=lock_types, missing_classes=missing, cond_form=cond_form))
 
 @fn depends on patch@
 identifier free = {dma_free_coherent};

@@ -157,6 +157,10 @@ def fix(orig, new):
 		j = block_end(nlines, i)
 		if j is None:
 			continue
+		# its closing brace lines up with the opening line (spatch
+		# puts it in column 0 after a label it deleted)
+		if nlines[j].strip() == '}':
+			out[j] = indent_of(nlines[i]) + '}'
 		k = i + 1
 		while k < j and not out[k].strip():
 			drop.add(k)

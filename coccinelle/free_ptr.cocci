@@ -15,14 +15,24 @@
 /// Allocators: kmalloc, kzalloc, kcalloc, kmalloc_array, kmemdup, kstrdup,
 /// kstrndup, kasprintf, the _node variants (kfree), kvmalloc, kvzalloc,
 /// kvcalloc, kvmalloc_array (kvfree); kfree_sensitive() frees keep their
-/// class.  Decisions come from coccinelle/safecocci.py; SAFE_COCCI_REPORT=
-/// file lists every site with its reason.  Policy: -D safe_profile=...
+/// class.  Decisions come from coccinelle/safecocci.py; -D safe_report=
+/// FILE lists every site with its reason.  Policy: -D safe_profile=...
 /// (the netdev profile turns this rule off).
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
-// Options: --no-includes --include-headers --macro-file-builtins drivers/safe/coccinelle/safe_macros.h
+// Options: --no-includes --include-headers
+// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
+// coccinelle/safe_macros.h)
 // Keywords: __free, return_ptr, no_free_ptr, cleanup
+
+// Settings, all -D options read by the safe_settings rule below: safe_dir
+// (where safecocci.py is; default coccinelle/ or drivers/safe/coccinelle/
+// under the current directory), safe_profile (default | netdev | FILE,
+// coccinelle/profiles/), safe_KEY=VALUE for one profile key, safe_report=
+// FILE (one line per site, converted or skipped, with the reason),
+// safe_exclude=FILE (functions to leave alone: make migrate's build gate).
 
 virtual patch
 virtual context
@@ -35,29 +45,23 @@ virtual safe_include
 @@
 import os, sys
 
-def _safe_dir():
-	d = os.environ.get('SAFE_COCCI_DIR')
-	if d:
-		return d
-	args = open('/proc/self/cmdline').read().split('\0')
-	for i, a in enumerate(args[:-1]):
-		if a in ('--sp-file', '--cocci-file'):
-			return os.path.dirname(os.path.realpath(args[i + 1]))
-		if a == '--test':
-			return os.path.dirname(os.path.realpath('tests/%s.cocci' % args[i + 1]))
-	for a in args:
-		if a.endswith('.cocci'):
-			return os.path.dirname(os.path.realpath(a))
-	return 'coccinelle'
+planner = {}
 
-sys.path.insert(0, _safe_dir())
-import safecocci
+def safe_setup(d, profile, report, exclude, keys):
+	if 'm' not in planner:
+		for x in ([d] if d else ['coccinelle', 'drivers/safe/coccinelle']):
+			if os.path.exists(os.path.join(x, 'safecocci.py')):
+				sys.path.insert(0, os.path.abspath(x))
+				break
+		import safecocci
+		planner['m'] = safecocci
+	planner['m'].configure(profile, report, exclude, **keys)
 
 def fr_is(p, kind):
-	return safecocci.edit(p, kind, 'free')
+	return planner['m'].edit(p, kind, 'free')
 
 def fr_data(p):
-	return safecocci.edit_data(p, 'free')
+	return planner['m'].edit_data(p, 'free')
 
 def fr_fdecl(p): return fr_is(p, 'fdecl')
 def fr_fdecli(p): return fr_is(p, 'fdecli')
@@ -75,6 +79,41 @@ def fr_decl(p): return fr_is(p, 'decl')
 def fr_decl_init(p): return fr_is(p, 'decl_init')
 def fr_retptr(p): return fr_is(p, 'retptr')
 def fr_noptr(p): return fr_is(p, 'noptr')
+def fr_devm(p): return fr_is(p, 'devm')
+def fr_devm_fn(p): return fr_data(p)[0]
+def fr_devm_dev(p): return fr_data(p)[1]
+
+@script:python safe_settings@
+d << virtual.safe_dir = "";
+prof << virtual.safe_profile = "";
+rep << virtual.safe_report = "";
+excl << virtual.safe_exclude = "";
+lock_forms << virtual.safe_lock_forms = "";
+lock_max_lines << virtual.safe_lock_max_lines = "";
+guard_max_lines << virtual.safe_guard_max_lines = "";
+lock_types << virtual.safe_lock_types = "";
+missing << virtual.safe_missing_classes = "";
+cond_form << virtual.safe_cond_form = "";
+@@
+safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
+	lock_max_lines=lock_max_lines, guard_max_lines=guard_max_lines,
+	lock_types=lock_types, missing_classes=missing, cond_form=cond_form))
+
+// a __free() declaration is planned in this file: it needs the header
+@frsite depends on patch@
+position p : script:python() { fr_site(p) };
+identifier x;
+expression E;
+@@
+x@p = E
+
+@frsited depends on patch@
+position p : script:python() { fr_site(p) };
+identifier x;
+type T;
+expression E;
+@@
+T x@p = E;
 
 @fp depends on patch@
 identifier free = {kfree, kvfree, kfree_sensitive};
@@ -97,6 +136,11 @@ position pv : script:python() { fr_decl(pv) };
 position pvi : script:python() { fr_decl_init(pvi) };
 position pr : script:python() { fr_retptr(pr) };
 position pn : script:python() { fr_noptr(pn) };
+position pm : script:python() { fr_devm(pm) };
+identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array};
+expression E1, E2, E3;
+fresh identifier DA = script:python(pm) { fr_devm_fn(pm) };
+fresh identifier DV = script:python(pm) { fr_devm_dev(pm) };
 fresh identifier D = script:python(pa) { fr_data(pa) };
 fresh identifier DI = script:python(pi) { fr_data(pi) };
 fresh identifier RT = script:python(pt) { fr_data(pt) };
@@ -163,6 +207,12 @@ fresh identifier RB = script:python(pbg) { fr_data(pbg) };
 - x@pn
 + no_free_ptr(x)
   ;
+|
+- x@pm = alloc(E1, E2);
++ x = DA(&DV->dev, E1, E2);
+|
+- x@pm = alloc(E1, E2, E3);
++ x = DA(&DV->dev, E1, E2, E3);
 )
 
 @has_cleanup depends on patch@
@@ -173,12 +223,12 @@ fresh identifier RB = script:python(pbg) { fr_data(pbg) };
 @@
 #include <linux/safe/free.h>
 
-@depends on patch && fp && !has_cleanup && !has_safe && !safe_include@
+@depends on patch && (frsite || frsited) && !has_cleanup && !has_safe && !safe_include@
 @@
   #include <linux/...>
 + #include <linux/cleanup.h>
 
-@depends on patch && fp && !has_safe && safe_include@
+@depends on patch && (frsite || frsited) && !has_safe && safe_include@
 @@
   #include <linux/...>
 + #include <linux/safe/free.h>

@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def run(cmd, **kw):
 # spatch
 # --------------------------------------------------------------------------
 
-def spatch(rule, paths, env, jobs, workdir):
+def spatch(rule, paths, settings, jobs, workdir):
 	"""Run coccinelle/RULE.cocci in place on paths; returns the log.
 
 	Not spatch --jobs: spatch 1.1.1 then starts Python again for every
@@ -88,12 +89,12 @@ def spatch(rule, paths, env, jobs, workdir):
 		# one group per file
 		with open(lst, 'w') as f:
 			f.write('\n\n'.join(part) + '\n')
-		cmd = ['spatch', '--macro-file-builtins', os.path.join(HERE, 'safe_macros.h'),
+		cmd = ['spatch', '--macro-file-builtins', macro_builtins(),
 		       '--sp-file', os.path.join(HERE, rule + '.cocci'), '-D', 'patch',
 		       '--in-place', '--no-includes', '--include-headers', '--timeout', '120',
-		       '--very-quiet', '--file-groups', lst]
+		       '--very-quiet', '--file-groups', lst] + settings
 		logf = open(lst + '.log', 'w+')
-		procs.append((subprocess.Popen(cmd, env=env, cwd=workdir, stdout=logf,
+		procs.append((subprocess.Popen(cmd, cwd=workdir, stdout=logf,
 					       stderr=subprocess.STDOUT), logf))
 	out = []
 	for pr, logf in procs:
@@ -104,15 +105,25 @@ def spatch(rule, paths, env, jobs, workdir):
 	return ''.join(out)
 
 
-def profile_env(args, report, exclude):
-	env = dict(os.environ)
-	env['SAFE_PROFILE'] = args.profile
-	env['SAFE_COCCI_REPORT'] = report
-	env['SAFE_COCCI_EXCLUDE'] = exclude
-	env['SAFE_COCCI_DIR'] = HERE
+_macros = []
+
+
+def macro_builtins():
+	"""spatch's standard.h with safe_macros.h: scripts/cocci-macros.sh."""
+	if not _macros:
+		r = subprocess.run(['bash', os.path.join(HERE, '..', 'scripts', 'cocci-macros.sh')],
+				   stdout=subprocess.PIPE, universal_newlines=True, check=True)
+		_macros.append(r.stdout.strip())
+	return _macros[0]
+
+
+def rule_settings(args, report, exclude):
+	"""The -D options that set the planner up in each rule."""
+	out = ['-D', 'safe_dir=' + HERE, '-D', 'safe_profile=' + args.profile,
+	       '-D', 'safe_report=' + report, '-D', 'safe_exclude=' + exclude]
 	if args.missing:
-		env['SAFE_PROFILE_MISSING_CLASSES'] = args.missing
-	return env
+		out += ['-D', 'safe_missing_classes=' + args.missing]
+	return out
 
 
 def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
@@ -121,7 +132,7 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 		dst = os.path.join(new_root, rel)
 		os.makedirs(os.path.dirname(dst), exist_ok=True)
 		shutil.copyfile(os.path.join(orig_root, rel), dst)
-	env = profile_env(args, report, exclude)
+	settings = rule_settings(args, report, exclude)
 	problems = {}
 	for rule in rules:
 		before = {}
@@ -138,7 +149,7 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 			with open(d, 'w') as f:
 				f.write(before[rel])
 		todo = [r for r in rels if RULE_CANDIDATE[rule].search(before[r])]
-		out = spatch(rule, [os.path.join(new_root, r) for r in todo], env, args.jobs, workdir)
+		out = spatch(rule, [os.path.join(new_root, r) for r in todo], settings, args.jobs, workdir)
 		for line in out.splitlines():
 			m = re.search(r'EXN: (.*) in (\S+)$', line)
 			if m:
@@ -157,15 +168,10 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 			if rule == 'lock_guard':
 				safecocci._plans.clear()
 				safecocci._cache.clear()
-				os.environ['SAFE_PROFILE'] = args.profile
-				if args.missing:
-					os.environ['SAFE_PROFILE_MISSING_CLASSES'] = args.missing
-				os.environ['SAFE_COCCI_EXCLUDE'] = exclude
-				safecocci.PROFILE = None
-				old = os.environ.pop('SAFE_COCCI_REPORT', None)
+				# the settings the rule ran with, without its report
+				safecocci.configure(args.profile, '', exclude,
+						    missing_classes=args.missing or '')
 				probs = safecocci.verify_locks(os.path.join(snap, rel), p)
-				if old is not None:
-					os.environ['SAFE_COCCI_REPORT'] = old
 				if probs:
 					problems.setdefault(rel, []).extend('plan not applied: ' + x for x in probs)
 	return problems
@@ -267,6 +273,31 @@ def read_cmd(bdir, target):
 	return None
 
 
+def safe_cflags(bdir, cmd):
+	"""What safe.kbuild adds for a file that includes <linux/safe/...>,
+	as in the in-tree consumption mode (safe as drivers/safe): safe's
+	include path and the feature probe of this build directory."""
+	feat = os.path.join(bdir, '.safe', 'features.h')
+	if not os.path.exists(feat):
+		os.makedirs(os.path.dirname(feat), exist_ok=True)
+		words = []
+		skip = False
+		for w in shlex.split(cmd):
+			if skip:
+				skip = False
+				continue
+			if w == '-o':
+				skip = True
+				continue
+			if w == '-c' or w.startswith('-Wp,-MMD') or w.endswith('.c'):
+				continue
+			words.append(w)
+		run(['sh', os.path.join(HERE, '..', 'scripts', 'probe-features.sh'), feat,
+		     os.path.realpath(os.path.join(bdir, 'source')) if os.path.exists(os.path.join(bdir, 'source')) else bdir,
+		     bdir] + words, cwd=bdir)
+	return ' -I%s -DSAFE_FEATURES_H=\'"%s"\'' % (os.path.realpath(os.path.join(HERE, '..', 'include')), feat)
+
+
 def compile_one(ksrc, bdir, cmd, rel, src, tmpdir, werror=True):
 	"""Compile src as if it were TREE/rel; returns (ok, output)."""
 	tmpdir = tempfile.mkdtemp(dir=tmpdir)
@@ -280,6 +311,9 @@ def compile_one(ksrc, bdir, cmd, rel, src, tmpdir, werror=True):
 	c = re.sub(r'-Wp,-MMD,\S+', '-Wp,-MMD,' + dep, c)
 	c = re.sub(r'(-o )\S+\.o\b', r'\g<1>' + obj, c)
 	c += ' -iquote %s' % os.path.dirname(absrel)
+	with open(src, errors='replace') as f:
+		if '<linux/safe/' in f.read():
+			c += safe_cflags(bdir, cmd)
 	if werror:
 		c += ' -Werror'
 	r = run(['bash', '-c', c], cwd=bdir)
@@ -389,7 +423,28 @@ def subject_for(rel, kinds):
 	return '%s: %s: use %s' % (sub, stem, ' and '.join(what) or 'cleanup helpers')
 
 
-def write_patch(path, n, total, rel, orig, new, sites):
+SAFE_KBUILD = 'include $(srctree)/drivers/safe/safe.kbuild'
+
+
+def kbuild_hunk(tree, rel, new):
+	"""In a kernel tree, a file that now includes <linux/safe/...> needs its
+	directory's Makefile to include safe.kbuild (the in-tree consumption
+	mode, safe as drivers/safe): (Makefile path, old text, new text), or
+	None."""
+	with open(new, errors='replace') as f:
+		if '<linux/safe/' not in f.read():
+			return None
+	mk = os.path.join(os.path.dirname(rel), 'Makefile')
+	if not os.path.exists(os.path.join(tree, mk)):
+		return None
+	with open(os.path.join(tree, mk), errors='replace') as f:
+		old = f.read()
+	if SAFE_KBUILD in old:
+		return None
+	return mk, old, old.rstrip('\n') + '\n\n' + SAFE_KBUILD + '\n'
+
+
+def write_patch(path, n, total, rel, orig, new, sites, tree=None):
 	kinds = set()
 	for s in sites:
 		kinds.add(s['rule'])
@@ -423,15 +478,28 @@ def write_patch(path, n, total, rel, orig, new, sites):
 		shutil.copyfile(orig, a)
 		shutil.copyfile(new, b)
 		d = run(['diff', '-u', 'a/' + rel, 'b/' + rel], cwd=td).stdout
-		stat = run(['diffstat', '-p1'], input=d, cwd=td) if shutil.which('diffstat') else None
-	d = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d, count=1, flags=re.M)
-	d = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d, count=1, flags=re.M)
+		d = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d, count=1, flags=re.M)
+		d = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d, count=1, flags=re.M)
+		kb = kbuild_hunk(tree, rel, new) if tree else None
+		dmk = ''
+		if kb:
+			mk, old, text = kb
+			for side, t in (('a', old), ('b', text)):
+				os.makedirs(os.path.dirname(os.path.join(td, side, mk)), exist_ok=True)
+				with open(os.path.join(td, side, mk), 'w') as f:
+					f.write(t)
+			d2 = run(['diff', '-u', 'a/' + mk, 'b/' + mk], cwd=td).stdout
+			d2 = re.sub(r'^--- a/(\S+)\t.*$', r'--- a/\1', d2, count=1, flags=re.M)
+			d2 = re.sub(r'^\+\+\+ b/(\S+)\t.*$', r'+++ b/\1', d2, count=1, flags=re.M)
+			dmk = '\ndiff --git a/%s b/%s\n%s' % (mk, mk, d2)
+		stat = run(['diffstat', '-p1'], input=dmk + d, cwd=td) if shutil.which('diffstat') else None
 	with open(path, 'w') as f:
 		f.write('From: safe migrate <safe-migrate@localhost>\n')
 		f.write('Subject: [PATCH %d/%d] %s\n\n' % (n, total, subject_for(rel, kinds)))
 		f.write('\n'.join(body) + '\n---\n')
 		if stat is not None and stat.returncode == 0:
 			f.write(stat.stdout)
+		f.write(dmk)
 		f.write('\ndiff --git a/%s b/%s\n' % (rel, rel))
 		f.write(d)
 
@@ -675,7 +743,7 @@ def main(argv):
 	sites = read_report(report, new_root, cand)
 	for s in sites:
 		st = status.get(s['rel'])
-		if s['verdict'] in ('guard', 'scoped', 'free', 'dma', 'converted') and st is not None and st[0] != 'accepted':
+		if s['verdict'] in ('guard', 'scoped', 'free', 'devm', 'dma', 'converted') and st is not None and st[0] != 'accepted':
 			s['verdict'] = 'skip'
 			s['reason'] = 'file ' + st[1]
 	# ---- patches
@@ -686,7 +754,8 @@ def main(argv):
 		name = '%04d-%s.patch' % (n, re.sub(r'[^A-Za-z0-9]+', '-', rel[:-2]).strip('-'))
 		p = os.path.join(out, name)
 		fs = [s for s in sites if s['rel'] == rel and s['verdict'] not in ('skip',)]
-		write_patch(p, n, total, rel, os.path.join(ksrc, rel), os.path.join(new_root, rel), fs)
+		write_patch(p, n, total, rel, os.path.join(ksrc, rel), os.path.join(new_root, rel), fs,
+			    None if args.oot else ksrc)
 		series.append(name)
 		status[rel] = ('accepted', name)
 	with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:

@@ -22,6 +22,9 @@
 # completely.  The checker also runs in org and context mode, which must
 # point at the same lines (cocci/CHECKER/org, cocci/CHECKER/context).
 #
+# tests/coccinelle/RULE.VARIANT/ holds cases for RULE run with the spatch
+# arguments in its file "spatch-args" (a profile setting, say).
+#
 # One result line per case, "cocci/RULE/CASE"; the exit status is non-zero
 # when any failed.  Finally examples/edu-migrated must be exactly what
 # "make migrate" makes of examples/edu-legacy (cocci/edu-migrated-regenerates).
@@ -34,11 +37,18 @@ set -uo pipefail
 
 tests=$SAFE_ROOT/tests/coccinelle
 cocci=$SAFE_ROOT/coccinelle
+macros=$("$SAFE_ROOT/scripts/cocci-macros.sh") || exit 1
 work=$SAFE_CACHE/cocci/check
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
 	for d in "$tests"/*/; do
-		[ -f "$cocci/$(basename "$d").cocci" ] && rules+=("$(basename "$d")")
+		d=$(basename "$d")
+		[ -f "$cocci/${d%%.*}.cocci" ] && rules+=("$d")
+	done
+else
+	rules=()
+	for d in "$@"; do
+		[ "$d" != planner ] && rules+=("$d")
 	done
 fi
 
@@ -55,22 +65,24 @@ fail() {	# fail NAME WHY [DIFF-FILE]
 	failed=1
 }
 
-# run_rule RULE DIR: the rule in place on every .c in DIR, one file a group
+# run_rule RULE[.VARIANT] DIR: the rule in place on every .c in DIR, one
+# file a group
 run_rule() {
-	local rule=$1 dir=$2
+	local rule=${1%%.*} dir=$2 args=()
+	[ -f "$tests/$1/spatch-args" ] && read -r -a args < "$tests/$1/spatch-args"
 	find "$dir" -name '*.c' | sort | sed '$!G' > "$dir.files"
 	# no --jobs: spatch 1.1.1 then starts Python again for every file,
 	# which costs more than the cases themselves
-	SAFE_COCCI_DIR=$cocci SAFE_COCCI_REPORT=$dir.report \
-		spatch --macro-file-builtins "$cocci/safe_macros.h" \
-		--sp-file "$cocci/$rule.cocci" -D patch --in-place \
+	spatch --macro-file-builtins "$macros" \
+		--sp-file "$cocci/$rule.cocci" -D patch "${args[@]}" --in-place \
+		-D safe_dir="$cocci" -D safe_report="$dir.report" \
 		--no-includes --include-headers --timeout 60 --very-quiet \
 		--file-groups "$dir.files" > "$dir.log" 2>&1
 }
 
 # is_checker RULE: a report-only semantic patch
 is_checker() {
-	! grep -q '^virtual patch' "$cocci/$1.cocci"
+	! grep -q '^virtual patch' "$cocci/${1%%.*}.cocci"
 }
 
 # checker_spatch RULE NAME MODE ARGS...: the checker over its cases as
@@ -79,9 +91,8 @@ checker_spatch() {
 	local rule=$1 name=$2 mode=$3 diff=--no-show-diff
 	shift 3
 	[ "$mode" = context ] && diff=
-	env -u SAFE_PROFILE -u SAFE_PROFILE_CHECK_GUARD_LINES SAFE_COCCI_DIR="$cocci" \
-		spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
-		--macro-file-builtins "$cocci/safe_macros.h" --no-includes \
+	spatch -D "$mode" --very-quiet $diff --cocci-file "$cocci/$rule.cocci" \
+		--macro-file-builtins "$macros" --no-includes \
 		--include-headers --timeout 60 "$@" --dir "$tests/$rule" \
 		< /dev/null > "$work/$rule/$name.out" 2> "$work/$rule/$name.err"
 	echo $? > "$work/$rule/$name.rc"
@@ -95,7 +106,7 @@ run_checker() {
 		fail "cocci/$rule" "no cases"
 		return
 	fi
-	spatch --macro-file-builtins "$cocci/safe_macros.h" --parse-c "$src" \
+	spatch --macro-file-builtins "$macros" --parse-c "$src" \
 		> "$dir/parse.out" 2>&1
 	checker_spatch "$rule" default report
 	if [ -f "$src/variants" ]; then
@@ -264,6 +275,24 @@ for rule in "${rules[@]}"; do
 		fi
 	done < "$out.verdicts"
 done
+
+# the planner's own unit tests (tests/coccinelle/planner/test_*.py): one
+# result line per test, cocci/planner/CLASS.TEST
+if [ $# -eq 0 ] || [[ " $* " == *" planner "* ]]; then
+	python3 -m unittest discover -v -s "$tests/planner" > "$work/planner.log" 2>&1
+	n=0
+	while read -r t verdict; do
+		n=$((n + 1))
+		if [ "$verdict" = ok ]; then
+			result PASS "cocci/planner/$t"
+		else
+			fail "cocci/planner/$t" "$verdict" "$work/planner.log"
+		fi
+	done < <(sed -n 's/^test_[a-z0-9_]* (test_[a-z0-9_]*\.\([A-Za-z]*\.test_[a-z0-9_]*\)) \.\.\. \(.*\)$/\1 \2/p' "$work/planner.log")
+	if [ "$n" -eq 0 ] || ! tail -n 3 "$work/planner.log" | grep -q '^OK'; then
+		fail cocci/planner "unittest did not run or failed" "$work/planner.log"
+	fi
+fi
 
 # examples/edu-migrated is make migrate's output for examples/edu-legacy
 if [ $# -eq 0 ] && [ -d "$SAFE_ROOT/examples/edu-migrated" ]; then

@@ -149,17 +149,15 @@ static long edu_factorial(struct edu_dev *edu, unsigned long arg)
 
 	if (get_user(n, up))
 		return -EFAULT;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
-	iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
-	iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
-	ret = edu_wait_irq(edu, EDU_IRQ_FACT);
-	if (ret)
-		goto out;
-	n = ioread32(edu->bar + EDU_REG_FACTORIAL);
-	ret = put_user(n, up);
-out:
-	mutex_unlock(&edu->lock);
+	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
+		iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
+		ret = edu_wait_irq(edu, EDU_IRQ_FACT);
+		if (ret)
+			return ret;
+		n = ioread32(edu->bar + EDU_REG_FACTORIAL);
+		ret = put_user(n, up);
+	}
 	return ret;
 }
 
@@ -208,7 +206,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct edu_dev *edu;
 	int ret;
 
-	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
 	if (!edu)
 		return -ENOMEM;
 	edu->pdev = pdev;
@@ -217,7 +215,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = pci_enable_device(pdev);
 	if (ret)
-		goto err_free;
+		return ret;
 	ret = pci_request_regions(pdev, KBUILD_MODNAME);
 	if (ret)
 		goto err_disable;
@@ -267,8 +265,6 @@ err_regions:
 	pci_release_regions(pdev);
 err_disable:
 	pci_disable_device(pdev);
-err_free:
-	kfree(edu);
 	return ret;
 }
 
@@ -284,7 +280,6 @@ static void edu_remove(struct pci_dev *pdev)
 	pci_iounmap(pdev, edu->bar);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
-	kfree(edu);
 }
 
 static const struct pci_device_id edu_ids[] = {

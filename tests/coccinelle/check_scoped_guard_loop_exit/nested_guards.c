@@ -12,7 +12,7 @@ static void quux_flush_queues(struct quux *q)
 
 		scoped_guard(mutex, &q->cfg_lock) {
 			if (!qu->enabled)
-				continue; /* report */
+				continue; /* the guard ends the loop body: as a continue */
 			scoped_guard(spinlock_bh, &qu->lock) {
 				if (qu->stopped)
 					break; /* report */

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+struct foo_dev {
+	struct pci_dev *pdev;
+	int users;
+};
+
+static int foo_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct foo_dev *foo;
+	int ret;
+
+	foo = kzalloc(sizeof(*foo), GFP_KERNEL);
+	if (!foo)
+		return -ENOMEM;
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto err_free;
+	pci_set_drvdata(pdev, foo);
+	return 0;
+
+err_free:
+	kfree(foo);
+	return ret;
+}
+
+/* remove() frees the structure before it is done: not its last statement */
+static void foo_remove(struct pci_dev *pdev)
+{
+	struct foo_dev *foo = pci_get_drvdata(pdev);
+
+	kfree(foo);
+	pci_disable_device(pdev);
+}
+
+static struct pci_driver foo_driver = {
+	.name = "foo",
+	.probe = foo_probe,
+	.remove = foo_remove,
+};
+module_pci_driver(foo_driver);
