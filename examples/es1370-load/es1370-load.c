@@ -78,6 +78,7 @@ struct stream {
 	snd_pcm_uframes_t buffer, boundary;
 	__s16 *ring;
 	size_t ring_bytes;
+	int open_err;		/* why stream_open() failed */
 	atomic_int done;
 };
 
@@ -922,6 +923,7 @@ int main(int argc, char **argv)
 		ret = stream_open(last, &where);
 		if (ret) {
 			end(&w[nw], ret, where);
+			last->open_err = ret;
 			atomic_store(&last->done, 1);
 		}
 	}
@@ -929,10 +931,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < nw; i++) {
 		for (r = 0; strcmp(w[i].role, roles[r].name); r++)
 			;
-		/* A role on a stream that did not open shares its fate. */
-		if (w[i].st && w[i].st->fd < 0) {
-			w[i].end = w[i].end ? w[i].end : EBADF;
-			w[i].where = w[i].where ? w[i].where : "no stream";
+		/*
+		 * A stream that did not open (or configure) does not run, and
+		 * the roles on it share its fate: its error, at "stream".
+		 */
+		if (w[i].st && atomic_load(&w[i].st->done)) {
+			if (!w[i].where)
+				end(&w[i], w[i].st->open_err, "stream");
 			continue;
 		}
 		if (roles[r].fn == stream_role)
