@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Owned DMA-coherent buffers: the allocation, the free that always matches
- * it (deferred to process context when called from atomic context), the
- * devres and revocation-domain owners, and buffers from a dma_pool.
+ * it, the devres and revocation-domain owners, buffers from a dma_pool,
+ * and the binding rule: no DMA memory outlives its device's binding.
+ *
+ * A buffer has two lifetimes.  Its descriptor lives until its owner frees
+ * it (safe_dma_free(), devres, the domain).  Its memory lives until then or
+ * until the device is unbound, whichever comes first: at unbind safe
+ * quiesces and frees what is left while the device's DMA state is intact
+ * (lib/binding.c), and the owner's later free releases the descriptor.
+ * Whoever takes a buffer off its binding's list frees the memory; the
+ * others wait for that.
  *
  * The documented API is the inline wrappers in <linux/safe/dma.h>.
  */
@@ -10,46 +18,98 @@
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/export.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/workqueue.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/dma.h>
+#include "internal.h"
 
 /*
  * A dma_pool with a reference count: the creator holds one and every
  * buffer allocated from it one more, so dma_pool_destroy() never meets a
- * block still in use.
+ * block still in use.  The binding destroys the dma_pool at unbind, after
+ * the memory of every buffer from it was freed.
  */
 struct safe_dma_pool {
 	struct dma_pool *pool;
 	struct device *dev;
+	struct safe_binding *binding;
+	struct list_head bind_node;
 	size_t elem_size;
 	size_t count;
 	size_t size;
 	struct kref ref;
+	u8 state;
 };
+
+/* The attributes a coherent allocation can honour with CPU accessors. */
+#define SAFE_DMA_ATTRS_OK (DMA_ATTR_WEAK_ORDERING | DMA_ATTR_WRITE_COMBINE | \
+			   DMA_ATTR_NO_KERNEL_MAPPING |			\
+			   DMA_ATTR_FORCE_CONTIGUOUS |			\
+			   DMA_ATTR_ALLOC_SINGLE_PAGES | DMA_ATTR_NO_WARN | \
+			   DMA_ATTR_PRIVILEGED)
+
+/*
+ * Take what @node stands for (a buffer's memory, a pool) off @b's list to
+ * free it.  True: the caller frees it and then calls safe_dma_unclaim().
+ * False: it is gone, or someone else is freeing it and this waited until
+ * it is gone.
+ */
+static bool safe_dma_claim(struct safe_binding *b, struct list_head *node,
+			   u8 *state)
+{
+	scoped_guard(spinlock, &b->lock) {
+		if (*state == SAFE_DMA_MEM_LIVE) {
+			list_del_init(node);
+			*state = SAFE_DMA_MEM_FREEING;
+			b->busy++;
+			return true;
+		}
+	}
+	wait_event(b->wq, READ_ONCE(*state) == SAFE_DMA_MEM_GONE);
+	return false;
+}
+
+static void safe_dma_unclaim(struct safe_binding *b, u8 *state)
+{
+	scoped_guard(spinlock, &b->lock) {
+		WRITE_ONCE(*state, SAFE_DMA_MEM_GONE);
+		b->busy--;
+	}
+	wake_up_all(&b->wq);
+}
 
 static void safe_dma_pool_release(struct kref *ref)
 {
 	struct safe_dma_pool *p = container_of(ref, struct safe_dma_pool, ref);
 
-	dma_pool_destroy(p->pool);
+	if (safe_dma_claim(p->binding, &p->bind_node, &p->state)) {
+		dma_pool_destroy(p->pool);
+		safe_dma_unclaim(p->binding, &p->state);
+	}
+	safe_binding_put(p->binding);
 	put_device(p->dev);
 	kfree(p);
 }
 
 /* The checks every allocation makes before it allocates anything. */
 static int safe_dma_check(struct device *dev, size_t elem_size, size_t count,
-			  gfp_t gfp, size_t *size)
+			  gfp_t gfp, unsigned long attrs, size_t *size)
 {
 	if (!dev || !elem_size || !count || (gfp & __GFP_COMP))
+		return -EINVAL;
+	if (attrs & ~SAFE_DMA_ATTRS_OK)
 		return -EINVAL;
 	if (check_mul_overflow(elem_size, count, size))
 		return -EOVERFLOW;
@@ -67,9 +127,15 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev, size_t elem_size,
 {
 	/* Zone modifiers are for the DMA memory; kmalloc() rejects them. */
 	struct safe_dma_buf *buf = kzalloc(sizeof(*buf), gfp & ~GFP_ZONEMASK);
+	struct safe_binding *b;
 
 	if (!buf)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
+	b = safe_binding_get(dev, gfp & ~GFP_ZONEMASK);
+	if (IS_ERR(b)) {
+		kfree(buf);
+		return ERR_CAST(b);
+	}
 	buf->elem_size = elem_size;
 	buf->count = count;
 	buf->size = size;
@@ -77,31 +143,205 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev, size_t elem_size,
 	buf->gfp = gfp;
 	buf->phase = SAFE_DMA_CPU_OWNED;
 	buf->owner = SAFE_DMA_OWNER_CALLER;
+	buf->mem = SAFE_DMA_MEM_GONE;
+	buf->binding = b;
+	INIT_LIST_HEAD(&buf->bind_node);
 	buf->dev = get_device(dev);
 	return buf;
 }
 
-/* Quiesce, then free with the recorded values.  Process context only. */
-static void safe_dma_release(struct safe_dma_buf *buf)
+/*
+ * Allocations and user mappings use the device's DMA state outside the
+ * lock: the sweep at unbind waits for them before it frees anything.
+ */
+static int safe_dma_use(struct safe_binding *b)
 {
-	might_sleep();
-	if (buf->quiesce)
-		buf->quiesce(buf->quiesce_arg);
-	if (buf->pool) {
-		dma_pool_free(buf->pool->pool, buf->cpu, buf->handle);
-		kref_put(&buf->pool->ref, safe_dma_pool_release);
-	} else {
-		dma_free_attrs(buf->dev, buf->size, buf->cpu, buf->handle,
-			       buf->attrs);
+	guard(spinlock)(&b->lock);
+	if (b->swept)
+		return -ENODEV;
+	b->users++;
+	return 0;
+}
+
+static void safe_dma_unuse(struct safe_binding *b)
+{
+	scoped_guard(spinlock, &b->lock)
+		b->users--;
+	wake_up_all(&b->wq);
+}
+
+/*
+ * The memory is allocated: from now on the binding may free it.  If the
+ * device was swept meanwhile the caller still holds its use and frees the
+ * memory itself before safe_dma_unuse().
+ */
+static int safe_dma_publish(struct safe_dma_buf *buf)
+{
+	struct safe_binding *b = buf->binding;
+
+	scoped_guard(spinlock, &b->lock) {
+		if (b->swept)
+			return -ENODEV;
+		buf->mem = SAFE_DMA_MEM_LIVE;
+		list_add_tail(&buf->bind_node, &b->bufs);
 	}
+	safe_dma_unuse(b);
+	return 0;
+}
+
+/* Release the descriptor; the memory is gone already. */
+static void safe_dma_put_desc(struct safe_dma_buf *buf)
+{
+	if (buf->pool)
+		kref_put(&buf->pool->ref, safe_dma_pool_release);
+	if (buf->map_inode)
+		iput(buf->map_inode);
+	safe_binding_put(buf->binding);
 	put_device(buf->dev);
 	kfree(buf);
 }
 
 /*
+ * Run the driver's quiesce callback once per buffer, whoever asks first,
+ * while the memory is there; a second caller waits until it has returned,
+ * so nobody frees the memory under a device that is still being stopped.
+ */
+static void safe_dma_quiesce(struct safe_dma_buf *buf)
+{
+	struct safe_binding *b = buf->binding;
+	bool run = false;
+
+	scoped_guard(spinlock, &b->lock) {
+		if (buf->quiesce_state == SAFE_DMA_QUIESCE_NONE &&
+		    buf->mem != SAFE_DMA_MEM_GONE && buf->quiesce) {
+			buf->quiesce_state = SAFE_DMA_QUIESCE_RUNNING;
+			run = true;
+		}
+	}
+	if (!run) {
+		wait_event(b->wq, READ_ONCE(buf->quiesce_state) !=
+				  SAFE_DMA_QUIESCE_RUNNING);
+		return;
+	}
+	buf->quiesce(buf->quiesce_arg);
+	scoped_guard(spinlock, &b->lock)
+		WRITE_ONCE(buf->quiesce_state, SAFE_DMA_QUIESCE_DONE);
+	wake_up_all(&b->wq);
+}
+
+/* Free memory this task has claimed.  Process context. */
+static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
+{
+	/* User mappings first: after this no PTE points at the memory. */
+	if (zap && buf->map_inode)
+		unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
+	if (buf->pool)
+		dma_pool_free(buf->pool->pool, buf->cpu, buf->handle);
+	else
+		dma_free_attrs(buf->dev, buf->size, buf->cpu, buf->handle,
+			       buf->attrs);
+	buf->cpu = NULL;
+	safe_dma_unclaim(buf->binding, &buf->mem);
+}
+
+/*
+ * Quiesce and free the memory, unless someone else does (the sweep at
+ * unbind), in which case this waits until it is gone.  @zap: the device
+ * or the domain goes away, so user mappings go too; an owner's own free
+ * does not zap (the file that mapped a per-open buffer has no mapping
+ * left by its ->release, and zapping would hit other files' mappings of
+ * the same inode).  Process context.
+ */
+static void safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
+{
+	might_sleep();
+	if (safe_dma_claim(buf->binding, &buf->bind_node, &buf->mem)) {
+		safe_dma_quiesce(buf);
+		safe_dma_free_claimed(buf, zap);
+	}
+}
+
+/* Memory, then descriptor.  Process context only. */
+static void safe_dma_release(struct safe_dma_buf *buf, bool zap)
+{
+	safe_dma_free_mem(buf, zap);
+	safe_dma_put_desc(buf);
+}
+
+/**
+ * safe_dma_sweep() - free the DMA memory of a device that is going away
+ * @b: the device's binding
+ * @all: every buffer (the binding's own release), or only those the
+ *	caller owns (a device domain's teardown at unbind; buffers of devres
+ *	and of domains are freed in their own place in the order)
+ *
+ * Quiesces every buffer taken, newest first, then frees them, then waits
+ * for frees that others started.  New allocations for the device fail.
+ *
+ * Context: process context; at unbind or device_del().
+ * Return: nothing.
+ */
+void safe_dma_sweep(struct safe_binding *b, bool all)
+{
+	struct safe_dma_buf *buf, *tmp;
+	LIST_HEAD(mine);
+
+	scoped_guard(spinlock, &b->lock) {
+		b->swept = true;
+		list_for_each_entry_safe_reverse(buf, tmp, &b->bufs, bind_node) {
+			if (!all && buf->owner != SAFE_DMA_OWNER_CALLER)
+				continue;
+			list_move_tail(&buf->bind_node, &mine);
+			buf->mem = SAFE_DMA_MEM_FREEING;
+			b->busy++;
+		}
+	}
+	/* The owners' frees now wait for us, so the descriptors stay. */
+	list_for_each_entry(buf, &mine, bind_node)
+		safe_dma_quiesce(buf);
+	/* Allocations and mmap() calls that started before the sweep. */
+	wait_event(b->wq, !READ_ONCE(b->users));
+	list_for_each_entry_safe(buf, tmp, &mine, bind_node) {
+		list_del_init(&buf->bind_node);
+		safe_dma_free_claimed(buf, true);
+	}
+	/* Frees that others started. */
+	wait_event(b->wq, !READ_ONCE(b->busy));
+}
+
+/**
+ * safe_dma_destroy_pools() - destroy a device's pools at unbind
+ * @b: the device's binding, swept already
+ *
+ * Context: process context; at unbind or device_del().
+ * Return: nothing.
+ */
+void safe_dma_destroy_pools(struct safe_binding *b)
+{
+	struct safe_dma_pool *p;
+
+	for (;;) {
+		scoped_guard(spinlock, &b->lock) {
+			p = list_first_entry_or_null(&b->pools,
+						     struct safe_dma_pool,
+						     bind_node);
+			if (p) {
+				list_del_init(&p->bind_node);
+				p->state = SAFE_DMA_MEM_FREEING;
+				b->busy++;
+			}
+		}
+		if (!p)
+			break;
+		dma_pool_destroy(p->pool);
+		safe_dma_unclaim(b, &p->state);
+	}
+}
+
+/*
  * Frees from atomic context wait here for process context.  Each pending
- * free holds a reference to the module whose code will run it (safe.ko,
- * or the driver that embeds the library), so it cannot be unloaded first.
+ * free pins the module whose code runs it (safe.ko, or the driver that
+ * embeds the library), and safe_lib_exit() drains the workqueue.
  */
 static LLIST_HEAD(safe_dma_deferred);
 
@@ -113,7 +353,7 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
-		safe_dma_release(buf);
+		safe_dma_release(buf, false);
 		module_put(THIS_MODULE);
 	}
 }
@@ -143,25 +383,41 @@ struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
 	size_t size;
 	int ret;
 
-	ret = safe_dma_check(dev, elem_size, count, gfp, &size);
+	ret = safe_dma_check(dev, elem_size, count, gfp, attrs, &size);
 	if (ret)
 		return ERR_PTR(ret);
+	if (gfpflags_allow_blocking(gfp)) {
+		ret = safe_lib_init();
+		if (ret)
+			return ERR_PTR(ret);
+	}
 	buf = safe_dma_new(dev, elem_size, count, size, gfp, attrs);
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(buf))
+		return buf;
+	ret = safe_dma_use(buf->binding);
+	if (ret)
+		goto out;
 	buf->cpu = dma_alloc_attrs(dev, size, &buf->handle, gfp, attrs);
 	if (!buf->cpu) {
-		put_device(buf->dev);
-		kfree(buf);
-		return ERR_PTR(-ENOMEM);
+		ret = -ENOMEM;
+		goto unuse;
 	}
-	return buf;
+	ret = safe_dma_publish(buf);
+	if (!ret)
+		return buf;
+	/* Swept meanwhile: the device is going away. */
+	dma_free_attrs(dev, size, buf->cpu, buf->handle, attrs);
+unuse:
+	safe_dma_unuse(buf->binding);
+out:
+	safe_dma_put_desc(buf);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_alloc);
 
 static void safe_dma_devm_release(void *data)
 {
-	safe_dma_release(data);
+	safe_dma_release(data, true);
 }
 
 /* Allocate a buffer freed at unbind; see devm_safe_dma_alloc(). */
@@ -201,10 +457,11 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 	if (safe_dma_atomic()) {
 		__module_get(THIS_MODULE);
 		llist_add(&buf->free_node, &safe_dma_deferred);
-		schedule_work(&safe_dma_deferred_work);
+		queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
+			   &safe_dma_deferred_work);
 		return;
 	}
-	safe_dma_release(buf);
+	safe_dma_release(buf, false);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_free);
 
@@ -215,9 +472,14 @@ void __safe_dma_flush_deferred(void)
 }
 EXPORT_SYMBOL_GPL(__safe_dma_flush_deferred);
 
+static void safe_dma_revoke_quiesce(void *ptr)
+{
+	safe_dma_quiesce(ptr);
+}
+
 static void safe_dma_revoke_release(void *ptr)
 {
-	safe_dma_release(ptr);
+	safe_dma_release(ptr, true);
 }
 
 /* Hand a buffer to a revocation domain; see safe_dma_attach(). */
@@ -226,7 +488,7 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 {
 	struct safe_revocable *r;
 
-	if (IS_ERR_OR_NULL(buf) || !d)
+	if (IS_ERR_OR_NULL(buf) || IS_ERR_OR_NULL(d))
 		return ERR_PTR(-EINVAL);
 	if (buf->owner != SAFE_DMA_OWNER_CALLER)
 		return ERR_PTR(-EBUSY);
@@ -235,7 +497,8 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 	 * moment, so the owner is set before and only reset on failure.
 	 */
 	buf->owner = SAFE_DMA_OWNER_DOMAIN;
-	r = safe_revocable_create(d, buf, safe_dma_revoke_release);
+	r = safe_revocable_create_quiesced(d, buf, safe_dma_revoke_quiesce,
+					   safe_dma_revoke_release);
 	if (IS_ERR(r))
 		buf->owner = SAFE_DMA_OWNER_CALLER;
 	return r;
@@ -260,6 +523,10 @@ EXPORT_SYMBOL_GPL(__safe_dma_fits);
 /* An accessor refused a range: warn the first time for this buffer. */
 int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n)
 {
+	if (!buf) {
+		WARN_ONCE(1, "safe_dma: access through a handle bound to no buffer\n");
+		return -ENODEV;
+	}
 	if (atomic_inc_return(&buf->range_errors) == 1)
 		WARN(1, "safe_dma: %s: access to elements [%zu, +%zu) of a buffer of %zu refused\n",
 		     dev_name(buf->dev), first, n, buf->count);
@@ -277,6 +544,60 @@ void __safe_dma_phase_error(struct safe_dma_buf *buf)
 }
 EXPORT_SYMBOL_GPL(__safe_dma_phase_error);
 
+/* Copy between a buffer and an iov_iter; see safe_dma_copy_to_iter(). */
+ssize_t __safe_dma_copy_iter(struct safe_dma_buf *buf, size_t offset,
+			     size_t len, struct iov_iter *iter, bool to_iter)
+{
+	size_t done;
+
+	if (len > buf->size || offset > buf->size - len)
+		return __safe_dma_range_error(buf, offset / buf->elem_size,
+					      DIV_ROUND_UP(len, buf->elem_size));
+	if (!buf->cpu || (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))
+		return -ENODEV;
+	/* A fault on user memory fails the copy instead of sleeping in it. */
+	pagefault_disable();
+	if (to_iter)
+		done = copy_to_iter(buf->cpu + offset, len, iter);
+	else
+		done = copy_from_iter(buf->cpu + offset, len, iter);
+	pagefault_enable();
+	if (!done && len)
+		return -EFAULT;
+	return done;
+}
+EXPORT_SYMBOL_GPL(__safe_dma_copy_iter);
+
+/* Map a buffer into user space; see safe_dma_mmap(). */
+int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
+{
+	struct inode *inode;
+	int ret;
+
+	if (!vma->vm_file || buf->pool)
+		return -EINVAL;
+	inode = file_inode(vma->vm_file);
+	scoped_guard(spinlock, &buf->binding->lock) {
+		if (buf->mem != SAFE_DMA_MEM_LIVE || buf->binding->swept)
+			return -ENODEV;
+		if (buf->map_inode && buf->map_inode != inode)
+			return -EBUSY;
+		if (!buf->map_inode)
+			buf->map_inode = igrab(inode);
+		if (!buf->map_inode)
+			return -ENODEV;
+		/* The sweep waits for us, then zaps what we mapped. */
+		buf->binding->users++;
+	}
+	ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle, buf->size,
+			     buf->attrs);
+	safe_dma_unuse(buf->binding);
+	if (!ret)
+		safe_dma_handle(buf);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__safe_dma_mmap);
+
 /* Create a pool of equal buffers; see safe_dma_pool_create(). */
 struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 					     struct device *dev,
@@ -284,28 +605,51 @@ struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 					     size_t align)
 {
 	struct safe_dma_pool *p;
+	struct safe_binding *b;
 	size_t size;
 	int ret;
 
-	ret = safe_dma_check(dev, elem_size, count, 0, &size);
+	ret = safe_dma_check(dev, elem_size, count, 0, 0, &size);
 	if (ret)
 		return ERR_PTR(ret);
 	if (!name || (align && !is_power_of_2(align)))
 		return ERR_PTR(-EINVAL);
+	ret = safe_lib_init();
+	if (ret)
+		return ERR_PTR(ret);
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	b = safe_binding_get(dev, GFP_KERNEL);
+	if (IS_ERR(b)) {
+		kfree(p);
+		return ERR_CAST(b);
+	}
 	p->pool = dma_pool_create(name, dev, size, align, 0);
 	if (!p->pool) {
+		safe_binding_put(b);
 		kfree(p);
 		return ERR_PTR(-ENOMEM);
 	}
+	p->binding = b;
 	p->dev = get_device(dev);
 	p->elem_size = elem_size;
 	p->count = count;
 	p->size = size;
 	kref_init(&p->ref);
-	return p;
+	scoped_guard(spinlock, &b->lock) {
+		if (!b->swept) {
+			p->state = SAFE_DMA_MEM_LIVE;
+			list_add_tail(&p->bind_node, &b->pools);
+			return p;
+		}
+	}
+	/* Swept meanwhile: the device is going away. */
+	dma_pool_destroy(p->pool);
+	p->state = SAFE_DMA_MEM_GONE;
+	INIT_LIST_HEAD(&p->bind_node);
+	kref_put(&p->ref, safe_dma_pool_release);
+	return ERR_PTR(-ENODEV);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_pool_create);
 
@@ -314,20 +658,36 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 					   gfp_t gfp)
 {
 	struct safe_dma_buf *buf;
+	int ret;
 
 	buf = safe_dma_new(pool->dev, pool->elem_size, pool->count,
 			   pool->size, gfp, 0);
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
-	buf->cpu = dma_pool_zalloc(pool->pool, gfp, &buf->handle);
-	if (!buf->cpu) {
-		put_device(buf->dev);
-		kfree(buf);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (IS_ERR(buf))
+		return buf;
 	kref_get(&pool->ref);
 	buf->pool = pool;
-	return buf;
+	scoped_guard(spinlock, &pool->binding->lock) {
+		/* The pool is destroyed at unbind, after the sweep. */
+		if (pool->state != SAFE_DMA_MEM_LIVE || pool->binding->swept) {
+			ret = -ENODEV;
+			goto out;
+		}
+		pool->binding->users++;
+	}
+	buf->cpu = dma_pool_zalloc(pool->pool, gfp, &buf->handle);
+	if (!buf->cpu) {
+		ret = -ENOMEM;
+		goto unuse;
+	}
+	ret = safe_dma_publish(buf);
+	if (!ret)
+		return buf;
+	dma_pool_free(pool->pool, buf->cpu, buf->handle);
+unuse:
+	safe_dma_unuse(buf->binding);
+out:
+	safe_dma_put_desc(buf);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_pool_alloc);
 

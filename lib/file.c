@@ -2,33 +2,68 @@
 /*
  * Revocable file operations for misc and character devices.
  *
- * Each open file gets a proxy file_operations, allocated at open as
- * debugfs does, whose functions enter the device's revocation domain
- * around the driver's own.  file->f_op points into the proxy, so every
- * call finds its domain without touching file->private_data, which stays
- * the driver's.
+ * Each registration gets one proxy file_operations, built once from the
+ * driver's table and never written again: every member the driver sets
+ * is set in the proxy, to a function that enters the device's revocation
+ * domain around the driver's own, so the VFS sees exactly the members the
+ * driver has.  file->f_op points into the proxy, so every call finds its
+ * domain without touching file->private_data, which stays the driver's.
+ *
+ * User memory never stalls an access: the proxy faults in the user range
+ * a call names (the read or write buffer, the ioctl argument that the
+ * command encodes) before it enters the domain, and runs the driver's
+ * function with page faults disabled.  A stalled fault (userfaultfd, FUSE)
+ * then stalls the caller outside the access, and unbind goes on.
  */
 #include <linux/cdev.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/poll.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/file.h>
 #include <linux/export.h>
+#include "internal.h"
 
-/* Built once at open, then never changed. */
+#include "compat.h"
+
+/* The largest user range one call faults in; longer reads return short. */
+#define SAFE_FILE_PREFAULT_MAX	SZ_1M
+
+/**
+ * struct safe_file_proxy - what files opened through one registration share
+ * @fops: the proxy table; read-only once the registration is published
+ * @inner: the driver's table
+ * @domain: the domain the calls run in, with a reference held
+ * @ref: kref; the registration and every open file hold one
+ * @fasync_lock: serialises ->fasync with the drain at revocation
+ * @fasync_files: files whose asynchronous notification is on
+ */
 struct safe_file_proxy {
 	const struct file_operations fops;
 	const struct file_operations *inner;
 	struct safe_revocable_domain *domain;
+	struct kref ref;
+	struct mutex fasync_lock;	/* see above */
+	struct list_head fasync_files;
+};
+
+struct safe_fasync_file {
+	struct list_head node;
+	struct file *file;
 };
 
 /*
- * Where file->f_op goes once the proxy is gone.  Its owner is this code's
- * own module, so the final fops_put() in __fput() keeps this code loaded
- * until the VFS is done with the file.
+ * Where file->f_op goes once the proxy may be gone.  Its owner is this
+ * code's own module, so the final fops_put() in __fput() keeps this code
+ * loaded until the VFS is done with the file.
  */
 static const struct file_operations safe_file_closed_fops = {
 	.owner = THIS_MODULE,
@@ -39,55 +74,138 @@ static struct safe_file_proxy *safe_proxy(struct file *f)
 	return container_of(f->f_op, struct safe_file_proxy, fops);
 }
 
-/* Run @call inside the file's domain; @gone when the domain is revoked. */
+static void safe_file_proxy_free(struct kref *ref)
+{
+	struct safe_file_proxy *p = container_of(ref, struct safe_file_proxy,
+						 ref);
+
+	WARN_ON(!list_empty(&p->fasync_files));
+	mutex_destroy(&p->fasync_lock);
+	safe_revocable_domain_put(p->domain);
+	kfree(p);
+}
+
+static void safe_file_proxy_put(struct safe_file_proxy *p)
+{
+	if (p)
+		kref_put(&p->ref, safe_file_proxy_free);
+}
+
+/*
+ * Run @call inside the file's domain, page faults disabled; @gone when
+ * the domain is revoked.
+ */
 #define SAFE_FILE_CALL(f, gone, call)					\
 	({								\
 		struct safe_file_proxy *__p = safe_proxy(f);		\
 		struct safe_revocable_access __a;			\
 		typeof(call) __ret = (gone);				\
 									\
-		if (safe_revocable_domain_enter(__p->domain, &__a))	\
+		if (safe_revocable_domain_enter(__p->domain, &__a)) {	\
+			pagefault_disable();				\
 			__ret = (call);					\
+			pagefault_enable();				\
+		}							\
 		safe_revocable_end(&__a);				\
 		__ret;							\
 	})
 
 #define inner_of(f)	(safe_proxy(f)->inner)
 
+/* Fault in up to @len bytes at @ubuf; how many are there, or -EFAULT. */
+static ssize_t safe_file_prefault(const void __user *ubuf, size_t len,
+				  bool write)
+{
+	size_t left;
+
+	len = min_t(size_t, len, SAFE_FILE_PREFAULT_MAX);
+	left = write ? fault_in_safe_writeable(ubuf, len) :
+		       fault_in_readable(ubuf, len);
+	if (len && left == len)
+		return -EFAULT;
+	return len - left;
+}
+
 static ssize_t safe_file_read(struct file *f, char __user *buf, size_t len,
 			      loff_t *pos)
 {
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->read(f, buf, len, pos));
+	ssize_t n = safe_file_prefault(buf, len, true);
+
+	if (n < 0)
+		return n;
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->read(f, buf, n, pos));
 }
 
 static ssize_t safe_file_write(struct file *f, const char __user *buf,
 			       size_t len, loff_t *pos)
 {
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->write(f, buf, len, pos));
+	ssize_t n = safe_file_prefault(buf, len, false);
+
+	if (n < 0)
+		return n;
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->write(f, buf, n, pos));
+}
+
+/* Fault in the user part of @i and cut it to what is there. */
+static int safe_file_prefault_iter(struct iov_iter *i, bool write)
+{
+	size_t len = min_t(size_t, iov_iter_count(i), SAFE_FILE_PREFAULT_MAX);
+	size_t left = write ? fault_in_iov_iter_writeable(i, len) :
+			      fault_in_iov_iter_readable(i, len);
+
+	if (len && left == len)
+		return -EFAULT;
+	iov_iter_truncate(i, len - left);
+	return 0;
 }
 
 static ssize_t safe_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *f = iocb->ki_filp;
+	int ret = safe_file_prefault_iter(to, true);
 
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->read_iter(iocb, to));
+	if (ret)
+		return ret;
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->read_iter(iocb, to));
 }
 
 static ssize_t safe_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *f = iocb->ki_filp;
+	int ret = safe_file_prefault_iter(from, false);
 
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->write_iter(iocb, from));
+	if (ret)
+		return ret;
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->write_iter(iocb, from));
+}
+
+/*
+ * The argument the command encodes, if any; a failure is left for the
+ * driver to report (the argument may not be a pointer at all).
+ */
+static void safe_file_prefault_ioctl(unsigned int cmd, void __user *arg)
+{
+	size_t size = _IOC_SIZE(cmd);
+
+	if (!size || _IOC_DIR(cmd) == _IOC_NONE)
+		return;
+	safe_file_prefault(arg, size, _IOC_DIR(cmd) & _IOC_READ);
 }
 
 static long safe_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
+	safe_file_prefault_ioctl(cmd, (void __user *)arg);
 	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->unlocked_ioctl(f, cmd, arg));
 }
 
 static long safe_file_compat_ioctl(struct file *f, unsigned int cmd,
 				   unsigned long arg)
 {
+	safe_file_prefault_ioctl(cmd, compat_ptr(arg));
 	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->compat_ioctl(f, cmd, arg));
 }
 
@@ -108,88 +226,426 @@ static int safe_file_mmap(struct file *f, struct vm_area_struct *vma)
 	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->mmap(f, vma));
 }
 
-static int safe_file_fasync(int fd, struct file *f, int on)
+#ifdef SAFE_HAVE_MMAP_PREPARE
+static int safe_file_mmap_prepare(struct vm_area_desc *desc)
 {
-	/* Turning async notification off must work on a dead device too. */
-	if (!on)
-		return inner_of(f)->fasync(fd, f, on);
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->fasync(fd, f, on));
+	struct file *f = desc->file;
+
+	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->mmap_prepare(desc));
+}
+#endif
+
+/* Nothing to flush on a dead device; close goes on. */
+static int safe_file_flush(struct file *f, fl_owner_t id)
+{
+	return SAFE_FILE_CALL(f, 0, inner_of(f)->flush(f, id));
 }
 
-/* Point @f back at the closed fops and free the proxy. */
-static void safe_file_unproxy(struct file *f)
+static int safe_file_fsync(struct file *f, loff_t start, loff_t end,
+			   int datasync)
+{
+	return SAFE_FILE_CALL(f, -ENODEV,
+			      inner_of(f)->fsync(f, start, end, datasync));
+}
+
+/*
+ * Locks on a dead device fall back to what the VFS does without ->lock
+ * and ->flock, so the unlock at close still clears the generic records.
+ */
+static int safe_file_dead_lock(struct file *f, int cmd, struct file_lock *fl)
+{
+	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		posix_test_lock(f, fl);
+		return 0;
+	}
+	return posix_lock_file(f, fl, NULL);
+}
+
+static int safe_file_lock(struct file *f, int cmd, struct file_lock *fl)
+{
+	struct safe_revocable_access a;
+	int ret;
+
+	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a)) {
+		pagefault_disable();
+		ret = inner_of(f)->lock(f, cmd, fl);
+		pagefault_enable();
+	} else {
+		ret = safe_file_dead_lock(f, cmd, fl);
+	}
+	safe_revocable_end(&a);
+	return ret;
+}
+
+static int safe_file_flock(struct file *f, int cmd, struct file_lock *fl)
+{
+	struct safe_revocable_access a;
+	int ret;
+
+	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a)) {
+		pagefault_disable();
+		ret = inner_of(f)->flock(f, cmd, fl);
+		pagefault_enable();
+	} else {
+		ret = locks_lock_file_wait(f, fl);
+	}
+	safe_revocable_end(&a);
+	return ret;
+}
+
+static unsigned long safe_file_get_unmapped_area(struct file *f,
+						 unsigned long addr,
+						 unsigned long len,
+						 unsigned long pgoff,
+						 unsigned long flags)
+{
+	return SAFE_FILE_CALL(f, (unsigned long)-ENODEV,
+			      inner_of(f)->get_unmapped_area(f, addr, len,
+							     pgoff, flags));
+}
+
+static ssize_t safe_file_splice_write(struct pipe_inode_info *pipe,
+				      struct file *f, loff_t *pos, size_t len,
+				      unsigned int flags)
+{
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->splice_write(pipe, f, pos, len,
+							flags));
+}
+
+static ssize_t safe_file_splice_read(struct file *f, loff_t *pos,
+				     struct pipe_inode_info *pipe, size_t len,
+				     unsigned int flags)
+{
+	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
+			      inner_of(f)->splice_read(f, pos, pipe, len,
+						       flags));
+}
+
+static void safe_file_splice_eof(struct file *f)
+{
+	struct safe_revocable_access a;
+
+	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a))
+		inner_of(f)->splice_eof(f);
+	safe_revocable_end(&a);
+}
+
+static void safe_file_show_fdinfo(struct seq_file *m, struct file *f)
+{
+	struct safe_revocable_access a;
+
+	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a))
+		inner_of(f)->show_fdinfo(m, f);
+	safe_revocable_end(&a);
+}
+
+static struct safe_fasync_file *safe_fasync_find(struct safe_file_proxy *p,
+						 struct file *f)
+{
+	struct safe_fasync_file *n;
+
+	lockdep_assert_held(&p->fasync_lock);
+	list_for_each_entry(n, &p->fasync_files, node)
+		if (n->file == f)
+			return n;
+	return NULL;
+}
+
+/*
+ * The driver's ->fasync keeps an entry for the file on a list in its own
+ * data, which unbind frees; the final fput() calls ->fasync(-1, f, 0)
+ * whenever that is.  So safe records which files turned it on, and the
+ * revocation turns it off for each of them while the data is still there.
+ * A file on the list means its entry, and the driver's data, are alive.
+ */
+static int safe_file_fasync(int fd, struct file *f, int on)
 {
 	struct safe_file_proxy *p = safe_proxy(f);
-	struct safe_revocable_domain *d = p->domain;
+	struct safe_fasync_file *n __free(kfree) = NULL;
+	struct safe_fasync_file *listed;
+	struct safe_revocable_access a;
+	int ret;
 
+	if (on) {
+		n = kzalloc(sizeof(*n), GFP_KERNEL);
+		if (!n)
+			return -ENOMEM;
+		n->file = f;
+	}
+
+	guard(mutex)(&p->fasync_lock);
+	listed = safe_fasync_find(p, f);
+	if (!on) {
+		/* Never on, or the revocation turned it off already. */
+		if (!listed)
+			return 0;
+		ret = p->inner->fasync(fd, f, 0);
+		list_del(&listed->node);
+		kfree(listed);
+		return ret;
+	}
+
+	ret = -ENODEV;
+	if (safe_revocable_domain_enter(p->domain, &a))
+		ret = p->inner->fasync(fd, f, 1);
+	safe_revocable_end(&a);
+	if (ret >= 0 && !listed)
+		list_add_tail(&no_free_ptr(n)->node, &p->fasync_files);
+	return ret;
+}
+
+/* A resource of the domain: its release turns notification off. */
+static void safe_file_fasync_drain(void *data)
+{
+	struct safe_file_proxy *p = data;
+	struct safe_fasync_file *n, *tmp;
+
+	scoped_guard(mutex, &p->fasync_lock) {
+		list_for_each_entry_safe(n, tmp, &p->fasync_files, node) {
+			p->inner->fasync(-1, n->file, 0);
+			list_del(&n->node);
+			kfree(n);
+		}
+	}
+	safe_file_proxy_put(p);
+}
+
+/* Point @f back at the closed fops and drop its proxy reference. */
+static void safe_file_unproxy(struct file *f, struct safe_file_proxy *p)
+{
 	/* Cannot fail: an open file of ours pins this module already. */
 	__module_get(THIS_MODULE);
 	replace_fops(f, &safe_file_closed_fops);
-	kfree(p);
-	safe_revocable_domain_put(d);
+	safe_file_proxy_put(p);
 }
 
+/*
+ * ->release runs whether or not the device is still there, outside any
+ * access, so it must only free what the file itself owns.
+ */
 static int safe_file_release(struct inode *inode, struct file *f)
 {
-	const struct file_operations *inner = inner_of(f);
+	struct safe_file_proxy *p = safe_proxy(f);
+	struct safe_fasync_file *n;
 	int ret = 0;
 
-	if (inner->release)
-		ret = inner->release(inode, f);
-	safe_file_unproxy(f);
+	if (p->inner->release)
+		ret = p->inner->release(inode, f);
+	scoped_guard(mutex, &p->fasync_lock) {
+		n = safe_fasync_find(p, f);
+		if (n)
+			list_del(&n->node);
+	}
+	kfree(n);
+	safe_file_unproxy(f, p);
 	return ret;
 }
 
 static int safe_file_open(struct inode *inode, struct file *f,
-			  struct safe_revocable_domain *d,
-			  const struct file_operations *inner)
+			  struct safe_file_proxy *p)
 {
-	struct safe_file_proxy *p;
+	const struct file_operations *inner = p->inner;
 	struct safe_revocable_access a;
 	int ret = 0;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p)
-		return -ENOMEM;
-	if (!try_module_get(inner->owner)) {
-		kfree(p);
+	if (!try_module_get(inner->owner))
 		return -ENODEV;
-	}
-	p->inner = inner;
-	p->domain = d;
-	safe_revocable_domain_get(d);
-
-	{
-		const struct file_operations fops = {
-			.owner = inner->owner,
-			.release = safe_file_release,
-			.read = inner->read ? safe_file_read : NULL,
-			.write = inner->write ? safe_file_write : NULL,
-			.read_iter = inner->read_iter ? safe_file_read_iter : NULL,
-			.write_iter = inner->write_iter ? safe_file_write_iter : NULL,
-			.unlocked_ioctl = inner->unlocked_ioctl ? safe_file_ioctl : NULL,
-			.compat_ioctl = inner->compat_ioctl ?
-					safe_file_compat_ioctl : NULL,
-			.poll = inner->poll ? safe_file_poll : NULL,
-			.llseek = inner->llseek ? safe_file_llseek : NULL,
-			.mmap = inner->mmap ? safe_file_mmap : NULL,
-			.fasync = inner->fasync ? safe_file_fasync : NULL,
-		};
-
-		memcpy((void *)&p->fops, &fops, sizeof(fops));
-	}
-
-	/* Drops the open-time fops (ours); the proxy holds inner->owner. */
+	kref_get(&p->ref);
+	/* Drops the open-time fops (ours); p->fops holds inner->owner. */
 	replace_fops(f, &p->fops);
 
-	if (!safe_revocable_domain_enter(d, &a))
+	if (!safe_revocable_domain_enter(p->domain, &a))
 		ret = -ENODEV;
 	else if (inner->open)
 		ret = inner->open(inode, f);
 	safe_revocable_end(&a);
+
+	if (!ret && f->f_op != &p->fops) {
+		/*
+		 * The driver's ->open replaced f_op (and put ours): its
+		 * calls would bypass the domain.  Undo its open and refuse.
+		 */
+		pr_err("safe: %ps: ->open replaced the file operations; a protected device cannot switch tables\n",
+		       inner->open);
+		if (f->f_op->release)
+			f->f_op->release(inode, f);
+		safe_file_proxy_put(p);
+		return -EINVAL;
+	}
 	if (ret)
-		safe_file_unproxy(f);
+		safe_file_unproxy(f, p);
 	return ret;
+}
+
+/* The first member of @inner that safe does not forward, or NULL. */
+static const char *safe_file_refused(const struct file_operations *inner)
+{
+	if (inner->iopoll)
+		return "iopoll";
+	if (inner->iterate_shared)
+		return "iterate_shared";
+	if (inner->setlease)
+		return "setlease";
+	if (inner->fallocate)
+		return "fallocate";
+	if (inner->copy_file_range)
+		return "copy_file_range";
+	if (inner->remap_file_range)
+		return "remap_file_range";
+	if (inner->fadvise)
+		return "fadvise";
+	/* Completes asynchronously, outside any access of safe's. */
+	if (inner->uring_cmd)
+		return "uring_cmd";
+	if (inner->uring_cmd_iopoll)
+		return "uring_cmd_iopoll";
+	return NULL;
+}
+
+/*
+ * Every member this code knows, forwarded or refused, set to all ones.  A
+ * byte of a driver's table that is set where this one is zero belongs to
+ * a member safe does not know (a newer kernel's, or one of an older
+ * kernel's that it refuses without naming).
+ */
+#define SAFE_KNOWN	((void *)-1L)
+static const struct file_operations safe_file_known = {
+	.owner = SAFE_KNOWN,
+	SAFE_FOPS_FLAGS_KNOWN
+	SAFE_FOPS_MMAP_PREPARE_KNOWN
+	.llseek = SAFE_KNOWN,
+	.read = SAFE_KNOWN,
+	.write = SAFE_KNOWN,
+	.read_iter = SAFE_KNOWN,
+	.write_iter = SAFE_KNOWN,
+	.iopoll = SAFE_KNOWN,
+	.iterate_shared = SAFE_KNOWN,
+	.poll = SAFE_KNOWN,
+	.unlocked_ioctl = SAFE_KNOWN,
+	.compat_ioctl = SAFE_KNOWN,
+	.mmap = SAFE_KNOWN,
+	.open = SAFE_KNOWN,
+	.flush = SAFE_KNOWN,
+	.release = SAFE_KNOWN,
+	.fsync = SAFE_KNOWN,
+	.fasync = SAFE_KNOWN,
+	.lock = SAFE_KNOWN,
+	.get_unmapped_area = SAFE_KNOWN,
+	.check_flags = SAFE_KNOWN,
+	.flock = SAFE_KNOWN,
+	.splice_write = SAFE_KNOWN,
+	.splice_read = SAFE_KNOWN,
+	.splice_eof = SAFE_KNOWN,
+	.setlease = SAFE_KNOWN,
+	.fallocate = SAFE_KNOWN,
+	.show_fdinfo = SAFE_KNOWN,
+	.copy_file_range = SAFE_KNOWN,
+	.remap_file_range = SAFE_KNOWN,
+	.fadvise = SAFE_KNOWN,
+	.uring_cmd = SAFE_KNOWN,
+	.uring_cmd_iopoll = SAFE_KNOWN,
+};
+
+static bool safe_file_unknown(const struct file_operations *inner)
+{
+	const u8 *set = (const u8 *)inner;
+	const u8 *known = (const u8 *)&safe_file_known;
+	size_t i;
+
+	for (i = 0; i < sizeof(*inner); i++)
+		if (set[i] & ~known[i])
+			return true;
+	return false;
+}
+
+/*
+ * The proxy table: every member the driver sets is set, to the function
+ * that forwards it; ->release always, for safe's own bookkeeping; ->open
+ * never, since only the open-time table's ->open is called.
+ */
+static void safe_file_build(struct safe_file_proxy *p,
+			    const struct file_operations *inner)
+{
+	const struct file_operations fops = {
+		.owner = inner->owner,
+		SAFE_FOPS_FLAGS_INIT(inner)
+		.llseek = inner->llseek ? safe_file_llseek : NULL,
+		.read = inner->read ? safe_file_read : NULL,
+		.write = inner->write ? safe_file_write : NULL,
+		.read_iter = inner->read_iter ? safe_file_read_iter : NULL,
+		.write_iter = inner->write_iter ? safe_file_write_iter : NULL,
+		.poll = inner->poll ? safe_file_poll : NULL,
+		.unlocked_ioctl = inner->unlocked_ioctl ? safe_file_ioctl : NULL,
+		.compat_ioctl = inner->compat_ioctl ? safe_file_compat_ioctl : NULL,
+		.mmap = inner->mmap ? safe_file_mmap : NULL,
+		.flush = inner->flush ? safe_file_flush : NULL,
+		.release = safe_file_release,
+		.fsync = inner->fsync ? safe_file_fsync : NULL,
+		.fasync = inner->fasync ? safe_file_fasync : NULL,
+		.lock = inner->lock ? safe_file_lock : NULL,
+		.get_unmapped_area = inner->get_unmapped_area ? safe_file_get_unmapped_area : NULL,
+		/* Takes no file; the open file pins the driver's module. */
+		.check_flags = inner->check_flags,
+		.flock = inner->flock ? safe_file_flock : NULL,
+		.splice_write = inner->splice_write ? safe_file_splice_write : NULL,
+		.splice_read = inner->splice_read ? safe_file_splice_read : NULL,
+		.splice_eof = inner->splice_eof ? safe_file_splice_eof : NULL,
+		.show_fdinfo = inner->show_fdinfo ? safe_file_show_fdinfo : NULL,
+		SAFE_FOPS_MMAP_PREPARE_INIT
+	};
+
+	memcpy((void *)&p->fops, &fops, sizeof(fops));
+}
+
+/*
+ * The proxy of one registration.  With ->fasync, a resource in @d turns
+ * notification off for every file at revocation.
+ */
+static struct safe_file_proxy *
+safe_file_proxy_new(const struct file_operations *inner,
+		    struct safe_revocable_domain *d)
+{
+	struct safe_file_proxy *p;
+	struct safe_revocable *r;
+	int ret;
+
+	if (!inner || IS_ERR_OR_NULL(d))
+		return ERR_PTR(-EINVAL);
+	ret = safe_lib_init();
+	if (ret)
+		return ERR_PTR(ret);
+	if (safe_file_refused(inner)) {
+		pr_err("safe: %ps: file operation .%s is not supported by protected files\n",
+		       inner, safe_file_refused(inner));
+		return ERR_PTR(-EINVAL);
+	}
+	if (safe_file_unknown(inner)) {
+		pr_err("safe: %ps: file_operations has a member this version of safe does not know; it would be dropped\n",
+		       inner);
+		return ERR_PTR(-EINVAL);
+	}
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	safe_file_build(p, inner);
+	p->inner = inner;
+	p->domain = d;
+	safe_revocable_domain_get(d);
+	kref_init(&p->ref);
+	mutex_init(&p->fasync_lock);
+	INIT_LIST_HEAD(&p->fasync_files);
+
+	if (inner->fasync) {
+		kref_get(&p->ref);
+		r = safe_revocable_create(d, p, safe_file_fasync_drain);
+		if (IS_ERR(r)) {
+			kref_put(&p->ref, safe_file_proxy_free);
+			safe_file_proxy_put(p);
+			return ERR_CAST(r);
+		}
+	}
+	return p;
 }
 
 static int safe_misc_open(struct inode *inode, struct file *f)
@@ -199,7 +655,7 @@ static int safe_misc_open(struct inode *inode, struct file *f)
 	struct safe_miscdevice *sm =
 		container_of(misc, struct safe_miscdevice, misc);
 
-	return safe_file_open(inode, f, sm->domain, sm->fops);
+	return safe_file_open(inode, f, sm->proxy);
 }
 
 static const struct file_operations safe_misc_fops = {
@@ -213,18 +669,32 @@ static const struct file_operations safe_misc_fops = {
  *
  * Opens, and every file operation on files already open, fail with
  * -ENODEV once ->domain is revoked; revoking it waits for the calls in
- * flight.  Deregister with safe_misc_deregister() before @sm is freed.
+ * flight.  Every member of ->fops is forwarded (->release always runs,
+ * outside the domain); one safe cannot forward is refused with an error
+ * that names it.  Deregister with safe_misc_deregister() before @sm is
+ * freed.
  *
  * Context: process context; may sleep.
  * Return: 0, or the error from misc_register(); -EINVAL if ->fops or
- * ->domain is missing.
+ * ->domain is missing or ->fops has a member safe cannot forward;
+ * -ENODEV if ->domain is revoked; -ENOMEM.
  */
 int safe_misc_register(struct safe_miscdevice *sm)
 {
-	if (!sm->fops || !sm->domain)
-		return -EINVAL;
+	struct safe_file_proxy *p;
+	int ret;
+
+	p = safe_file_proxy_new(sm->fops, sm->domain);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	sm->proxy = p;
 	sm->misc.fops = &safe_misc_fops;
-	return misc_register(&sm->misc);
+	ret = misc_register(&sm->misc);
+	if (ret) {
+		sm->proxy = NULL;
+		safe_file_proxy_put(p);
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(safe_misc_register);
 
@@ -241,6 +711,8 @@ EXPORT_SYMBOL_GPL(safe_misc_register);
 void safe_misc_deregister(struct safe_miscdevice *sm)
 {
 	misc_deregister(&sm->misc);
+	safe_file_proxy_put(sm->proxy);
+	sm->proxy = NULL;
 }
 EXPORT_SYMBOL_GPL(safe_misc_deregister);
 
@@ -255,7 +727,7 @@ static void safe_misc_devm_deregister(void *data)
  * @sm: the misc device
  *
  * Context: process context, typically probe(); may sleep.
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno, as safe_misc_register().
  */
 int devm_safe_misc_register(struct device *dev, struct safe_miscdevice *sm)
 {
@@ -275,8 +747,7 @@ EXPORT_SYMBOL_GPL(devm_safe_misc_register);
 struct safe_cdev {
 	struct cdev cdev;
 	struct kobject holder;
-	const struct file_operations *fops;
-	struct safe_revocable_domain *domain;
+	struct safe_file_proxy *proxy;
 	void *drvdata;
 	bool deleted;
 };
@@ -285,7 +756,7 @@ static void safe_cdev_free(struct kobject *kobj)
 {
 	struct safe_cdev *sc = container_of(kobj, struct safe_cdev, holder);
 
-	safe_revocable_domain_put(sc->domain);
+	safe_file_proxy_put(sc->proxy);
 	kfree(sc);
 }
 
@@ -306,7 +777,7 @@ static int safe_cdev_open(struct inode *inode, struct file *f)
 		return -ENXIO;
 	/* As misc drivers find their miscdevice there. */
 	f->private_data = sc->drvdata;
-	return safe_file_open(inode, f, sc->domain, sc->fops);
+	return safe_file_open(inode, f, sc->proxy);
 }
 
 static const struct file_operations safe_cdev_fops = {
@@ -318,7 +789,7 @@ static const struct file_operations safe_cdev_fops = {
  * safe_cdev_add() - add a character device with revocable file operations
  * @first: the first device number, from alloc_chrdev_region()
  * @count: how many minors, from @first on
- * @fops: the driver's file operations
+ * @fops: the driver's file operations, forwarded as by safe_misc_register()
  * @d: the revocation domain the calls run in; a reference is taken
  * @drvdata: what the driver's ->open() finds in file->private_data
  *
@@ -329,25 +800,30 @@ static const struct file_operations safe_cdev_fops = {
  * own data at unbind while files are still open.
  *
  * Context: process context; may sleep.
- * Return: the device, or ERR_PTR(-EINVAL) if @fops or @d is missing or
- * @count is 0, ERR_PTR(-ENOMEM), or the error from cdev_add().
+ * Return: the device, or ERR_PTR(-EINVAL) if @fops or @d is missing, @fops
+ * has a member safe cannot forward, or @count is 0; ERR_PTR(-ENODEV) if
+ * @d is revoked; ERR_PTR(-ENOMEM); or the error from cdev_add().
  */
 struct safe_cdev *safe_cdev_add(dev_t first, unsigned int count,
 				const struct file_operations *fops,
 				struct safe_revocable_domain *d, void *drvdata)
 {
+	struct safe_file_proxy *p;
 	struct safe_cdev *sc;
 	int ret;
 
-	if (!fops || !d || !count)
+	if (!count)
 		return ERR_PTR(-EINVAL);
+	p = safe_file_proxy_new(fops, d);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
-	if (!sc)
+	if (!sc) {
+		safe_file_proxy_put(p);
 		return ERR_PTR(-ENOMEM);
-	sc->fops = fops;
-	sc->domain = d;
+	}
+	sc->proxy = p;
 	sc->drvdata = drvdata;
-	safe_revocable_domain_get(d);
 	kobject_init(&sc->holder, &safe_cdev_ktype);
 
 	cdev_init(&sc->cdev, &safe_cdev_fops);

@@ -4,12 +4,24 @@
  *
  * The read side is inline in <linux/safe/revocable.h>; this file holds
  * what may sleep: creation, revocation and the final free.
+ *
+ * Locking: d->lock is a spinlock held only to change the domain's lists
+ * and flags, never across a callback or a grace period.  Revocations wait
+ * for each other on d->revoke_wq, and nothing is held while they wait for
+ * readers, so a revocation never blocks the wake-up of a sleeping reader,
+ * and a release callback may revoke other domains (a parent's release
+ * unregistering a child device) without any lock of ours held.
  */
 #include <linux/device.h>
 #include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
 #include <linux/export.h>
+#include "internal.h"
 
 /*
  * Is the current task inside an access to @d?  Lockdep knows: every access
@@ -33,56 +45,97 @@ static bool safe_revocable_may_revoke(struct safe_revocable_domain *d)
 			  "safe: revocation from inside an access to the same domain would wait for itself\n");
 }
 
-/**
- * safe_revocable_domain_create() - create a revocation domain
- * @dev: the device whose resources it will hold, or NULL; a reference is
- *	kept until the domain is freed
- *
- * The domain starts with one reference, for the caller.  Revoke it with
- * safe_revocable_domain_revoke() and drop the reference with
- * safe_revocable_domain_put(); devm_safe_revocable_domain_create() does
- * both at unbind.
- *
- * Context: process context; may sleep.
- * Return: the domain, or ERR_PTR(-ENOMEM).
- */
-struct safe_revocable_domain *safe_revocable_domain_create(struct device *dev)
+/* Is the current task running @d's teardown callbacks? */
+static bool safe_revocable_in_teardown(struct safe_revocable_domain *d)
 {
-	struct safe_revocable_domain *d;
+	return READ_ONCE(d->teardown) == current;
+}
+
+static void safe_revocable_domain_free_work(struct work_struct *work);
+
+/* Create a domain; see safe_revocable_domain_create(). */
+struct safe_revocable_domain *
+__safe_revocable_domain_create(struct device *dev, const char *name,
+			       struct lock_class_key *key)
+{
+	struct safe_revocable_domain *d __free(kfree) = kzalloc(sizeof(*d),
+								GFP_KERNEL);
+	struct safe_binding *b = NULL;
 	int ret;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	ret = safe_lib_init();
+	if (ret)
+		return ERR_PTR(ret);
+	if (dev) {
+		b = safe_binding_get(dev, GFP_KERNEL);
+		if (IS_ERR(b))
+			return ERR_CAST(b);
+	}
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	ret = __init_srcu_struct(&d->srcu, name, key);
+#else
 	ret = init_srcu_struct(&d->srcu);
+#endif
 	if (ret) {
-		kfree(d);
+		safe_binding_put(b);
 		return ERR_PTR(ret);
 	}
 	kref_init(&d->ref);
-	mutex_init(&d->lock);
-	mutex_init(&d->revoke_lock);
+	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->resources);
 	init_waitqueue_head(&d->wq);
+	init_waitqueue_head(&d->revoke_wq);
+	INIT_LIST_HEAD(&d->binding_node);
+	INIT_WORK(&d->free_work, safe_revocable_domain_free_work);
 	d->dev = get_device(dev);
-	return d;
+	d->binding = b;
+	if (b) {
+		ret = safe_binding_add_domain(b, d);
+		if (ret) {
+			/* Unbound meanwhile: nothing was published yet. */
+			cleanup_srcu_struct(&d->srcu);
+			safe_binding_put(b);
+			put_device(dev);
+			return ERR_PTR(ret);
+		}
+	}
+	return_ptr(d);
 }
-EXPORT_SYMBOL_GPL(safe_revocable_domain_create);
+EXPORT_SYMBOL_GPL(__safe_revocable_domain_create);
 
-static void safe_revocable_domain_free(struct kref *ref)
+/*
+ * The last reference is gone, possibly from atomic context or from inside
+ * an access: revoke (if nobody did) and free from process context, after a
+ * grace period, so no reader ever sees the domain freed under it.
+ */
+static void safe_revocable_domain_free_work(struct work_struct *work)
 {
 	struct safe_revocable_domain *d =
-		container_of(ref, struct safe_revocable_domain, ref);
+		container_of(work, struct safe_revocable_domain, free_work);
 	struct safe_revocable *r, *tmp;
 
-	/* Revoke what is still live, so every release callback runs once. */
-	if (!d->dead)
-		safe_revocable_domain_revoke(d);
+	safe_revocable_domain_revoke(d);
+	/* Accesses that began after the revocation and saw it fail. */
+	synchronize_srcu(&d->srcu);
 	list_for_each_entry_safe(r, tmp, &d->resources, node)
 		kfree(r);
 	cleanup_srcu_struct(&d->srcu);
+	safe_binding_put(d->binding);
 	put_device(d->dev);
 	kfree(d);
+	/* Taken when the work was queued; see safe_lib_exit(). */
+	module_put(THIS_MODULE);
+}
+
+static void safe_revocable_domain_last_put(struct kref *ref)
+{
+	struct safe_revocable_domain *d =
+		container_of(ref, struct safe_revocable_domain, ref);
+
+	__module_get(THIS_MODULE);
+	queue_work(safe_wq, &d->free_work);
 }
 
 /**
@@ -106,18 +159,64 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_get);
  * safe_revocable_domain_put() - drop a reference to a domain
  * @d: the domain, or NULL
  *
- * The last put revokes what is still live and frees the domain and all its
- * resources.
+ * The last put hands the domain to a workqueue, which revokes what is
+ * still live, waits for the accesses in flight and frees the domain and
+ * all its resources; safe_revocable_flush() waits for that.  So a put
+ * never sleeps, and may come from a timer, an interrupt handler or from
+ * inside an access to @d itself.
  *
- * Context: process context; may sleep.
+ * Context: any.
  * Return: nothing.
  */
 void safe_revocable_domain_put(struct safe_revocable_domain *d)
 {
 	if (d)
-		kref_put(&d->ref, safe_revocable_domain_free);
+		kref_put(&d->ref, safe_revocable_domain_last_put);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
+
+/**
+ * safe_revocable_flush() - wait for domains whose last reference is gone
+ *
+ * Their release callbacks have run and their memory is freed when it
+ * returns.
+ *
+ * Context: process context; may sleep.  Not from a release callback.
+ * Return: nothing.
+ */
+void safe_revocable_flush(void)
+{
+	if (safe_wq)
+		flush_workqueue(safe_wq);
+}
+EXPORT_SYMBOL_GPL(safe_revocable_flush);
+
+/* Create a resource; see safe_revocable_create(). */
+static struct safe_revocable *
+__safe_revocable_create(struct safe_revocable_domain *d, void *ptr,
+			void (*quiesce)(void *ptr), void (*release)(void *ptr))
+{
+	struct safe_revocable *r;
+
+	if (!ptr)
+		return ERR_PTR(-EINVAL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->domain = d;
+	r->quiesce = quiesce;
+	r->release = release;
+	RCU_INIT_POINTER(r->ptr, ptr);
+
+	scoped_guard(spinlock, &d->lock) {
+		if (!d->dead) {
+			list_add_tail(&r->node, &d->resources);
+			return r;
+		}
+	}
+	kfree(r);
+	return ERR_PTR(-ENODEV);
+}
 
 /**
  * safe_revocable_create() - register a resource with a domain
@@ -136,61 +235,83 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
 struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
 					     void *ptr, void (*release)(void *ptr))
 {
-	struct safe_revocable *r;
-
-	if (!ptr)
-		return ERR_PTR(-EINVAL);
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return ERR_PTR(-ENOMEM);
-	r->domain = d;
-	r->release = release;
-	RCU_INIT_POINTER(r->ptr, ptr);
-
-	mutex_lock(&d->lock);
-	if (d->dead) {
-		mutex_unlock(&d->lock);
-		kfree(r);
-		return ERR_PTR(-ENODEV);
-	}
-	list_add_tail(&r->node, &d->resources);
-	mutex_unlock(&d->lock);
-	return r;
+	return __safe_revocable_create(d, ptr, NULL, release);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_create);
+
+/**
+ * safe_revocable_create_quiesced() - register a resource with a quiesce step
+ * @d: the domain
+ * @ptr: the resource; must not be NULL
+ * @quiesce: called with @ptr when the domain is revoked, after the accesses
+ *	in flight ended and before any release callback of the domain runs
+ * @release: called once with @ptr after it is revoked, or NULL
+ *
+ * For a resource that the device itself uses, such as DMA memory: the
+ * quiesce step stops the device while every other resource of the domain
+ * is still there to do it with (see safe_revocable_teardown()).  Revoking
+ * the resource alone runs @quiesce right before @release.
+ *
+ * Context: process context; may sleep.  Not from inside an access.
+ * Return: the handle, or an ERR_PTR() as safe_revocable_create().
+ */
+struct safe_revocable *
+safe_revocable_create_quiesced(struct safe_revocable_domain *d, void *ptr,
+			       void (*quiesce)(void *ptr),
+			       void (*release)(void *ptr))
+{
+	return __safe_revocable_create(d, ptr, quiesce, release);
+}
+EXPORT_SYMBOL_GPL(safe_revocable_create_quiesced);
 
 /*
  * Unpublish @r; the caller holds d->lock.  Only the first revocation of a
  * resource gets to release it.
  */
-static void safe_revocable_unpublish(struct safe_revocable *r)
+static bool safe_revocable_unpublish(struct safe_revocable *r)
 {
 	lockdep_assert_held(&r->domain->lock);
 	if (r->revoked)
-		return;
+		return false;
 	r->revoked = true;
 	r->old = rcu_replace_pointer(r->ptr, NULL,
 				     lockdep_is_held(&r->domain->lock));
+	return true;
+}
+
+static void safe_revocable_quiesce(struct safe_revocable *r)
+{
+	if (r->old && r->quiesce)
+		r->quiesce(r->old);
 }
 
 static void safe_revocable_release(struct safe_revocable *r)
 {
 	void *old = r->old;
 
-	r->old = NULL;
 	if (old && r->release)
 		r->release(old);
+	scoped_guard(spinlock, &r->domain->lock) {
+		r->old = NULL;
+		r->released = true;
+	}
+	wake_up_all(&r->domain->revoke_wq);
 }
 
 /*
  * Revocation is rare (unbind, unplug) and someone waits for it, so skip
  * SRCU's batching delays.  Expedited SRCU sends no IPIs and only affects
- * this domain's srcu_struct.
+ * this domain's srcu_struct.  Debug builds also wait for an RCU grace
+ * period: safe_revocable_bound() callers in atomic context that raced the
+ * revocation and passed its check have finished before any release.
  */
 static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
 {
 	synchronize_srcu_expedited(&d->srcu);
-	d->grace_periods++;
+	if (IS_ENABLED(CONFIG_SAFE_DEBUG))
+		synchronize_rcu();
+	scoped_guard(spinlock, &d->lock)
+		d->grace_periods++;
 }
 
 /**
@@ -199,9 +320,11 @@ static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
  *
  * After it returns, no access to @r is in flight (nor to any other resource
  * of the domain that was in flight when it started), every new access
- * fails, and the release callback has run.  Revoking again does nothing.
- * Costs one SRCU grace period; to revoke many resources at once, revoke
- * their domain.
+ * fails, and the quiesce and release callbacks have run.  Revoking again
+ * does nothing.  Costs one SRCU grace period, which waits for every access
+ * to the domain, sleepers in safe_revocable_wait() included: revoke single
+ * resources only where no access sleeps for long, or revoke the domain,
+ * which wakes them first.
  *
  * Context: process context; may sleep.  Not from inside an access to the
  * same domain: that is detected (with lockdep) and refused.
@@ -210,26 +333,92 @@ static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
 int safe_revocable_revoke(struct safe_revocable *r)
 {
 	struct safe_revocable_domain *d = r->domain;
+	bool mine;
 
 	if (!safe_revocable_may_revoke(d))
 		return -EDEADLK;
+	/* A teardown callback revoking a sibling: the teardown releases it. */
+	if (safe_revocable_in_teardown(d))
+		return 0;
 
-	mutex_lock(&d->revoke_lock);
-	mutex_lock(&d->lock);
-	if (r->revoked) {
-		mutex_unlock(&d->lock);
-		mutex_unlock(&d->revoke_lock);
+	scoped_guard(spinlock, &d->lock) {
+		mine = safe_revocable_unpublish(r);
+		if (mine)
+			d->busy++;
+	}
+	if (!mine) {
+		wait_event(d->revoke_wq, READ_ONCE(r->released));
 		return 0;
 	}
-	safe_revocable_unpublish(r);
-	mutex_unlock(&d->lock);
 
 	safe_revocable_wait_readers(d);
+	safe_revocable_quiesce(r);
 	safe_revocable_release(r);
-	mutex_unlock(&d->revoke_lock);
+	scoped_guard(spinlock, &d->lock)
+		d->busy--;
+	wake_up_all(&d->revoke_wq);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_revoke);
+
+/*
+ * Revoke the whole domain.  Marking it dead and waking its sleepers come
+ * first and take nothing but the spinlock, so a revocation of a single
+ * resource in progress (which waits for those sleepers) cannot hold this
+ * one up.  With @sweep (unbind), the device's DMA buffers that their
+ * owners have not freed are quiesced and freed in the teardown too.
+ */
+static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
+					  bool sweep)
+{
+	struct safe_revocable *r;
+	bool first;
+
+	if (!safe_revocable_may_revoke(d))
+		return -EDEADLK;
+	if (safe_revocable_in_teardown(d))
+		return 0;
+
+	scoped_guard(spinlock, &d->lock) {
+		first = !d->dead;
+		WRITE_ONCE(d->dead, true);
+		if (first)
+			list_for_each_entry(r, &d->resources, node)
+				r->by_domain = safe_revocable_unpublish(r);
+	}
+	if (!first) {
+		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
+		return 0;
+	}
+
+	/* Sleepers inside accesses must leave them, or we wait forever. */
+	wake_up_all(&d->wq);
+	safe_revocable_wait_readers(d);
+
+	/*
+	 * No access is left and none can start.  The list is stable: the
+	 * domain is dead, so nothing is added.  Quiesce everything before
+	 * releasing anything, so quiesce callbacks still find every resource
+	 * through safe_revocable_teardown().
+	 */
+	WRITE_ONCE(d->teardown, current);
+	list_for_each_entry_reverse(r, &d->resources, node)
+		if (r->by_domain)
+			safe_revocable_quiesce(r);
+	if (sweep && d->binding)
+		safe_dma_sweep(d->binding, false);
+	list_for_each_entry_reverse(r, &d->resources, node)
+		if (r->by_domain)
+			safe_revocable_release(r);
+	WRITE_ONCE(d->teardown, NULL);
+
+	/* Single-resource revocations that started before us. */
+	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
+	safe_binding_forget_domain(d);
+	WRITE_ONCE(d->revoked, true);
+	wake_up_all(&d->revoke_wq);
+	return 0;
+}
 
 /**
  * safe_revocable_domain_revoke() - revoke every resource of a domain
@@ -237,44 +426,48 @@ EXPORT_SYMBOL_GPL(safe_revocable_revoke);
  *
  * Marks the domain dead (new accesses and new resources fail), wakes
  * sleepers on its wait queue, waits one SRCU grace period for the
- * accesses in flight, then runs the release callbacks of all resources in
- * reverse order of creation.  Revoking again does nothing; a concurrent
- * caller returns once the first one has finished.
+ * accesses in flight, then runs the quiesce callbacks and then the release
+ * callbacks of all resources, each in reverse order of creation.
+ * Revoking again does nothing; a concurrent caller returns once the first
+ * one has finished.
  *
  * Context: process context; may sleep.  Not from inside an access to @d:
- * that is detected (with lockdep) and refused.
+ * that is detected (with lockdep) and refused.  From one of @d's own
+ * callbacks it does nothing.
  * Return: 0, or -EDEADLK when called from inside an access.
  */
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 {
-	struct safe_revocable *r;
-
-	if (!safe_revocable_may_revoke(d))
-		return -EDEADLK;
-
-	mutex_lock(&d->revoke_lock);
-	mutex_lock(&d->lock);
-	if (d->dead) {
-		mutex_unlock(&d->lock);
-		mutex_unlock(&d->revoke_lock);
-		return 0;
-	}
-	WRITE_ONCE(d->dead, true);
-	list_for_each_entry(r, &d->resources, node)
-		safe_revocable_unpublish(r);
-	mutex_unlock(&d->lock);
-
-	/* Sleepers inside accesses must leave them, or we wait forever. */
-	wake_up_all(&d->wq);
-	safe_revocable_wait_readers(d);
-
-	/* The list is stable: the domain is dead, so nothing is added. */
-	list_for_each_entry_reverse(r, &d->resources, node)
-		safe_revocable_release(r);
-	mutex_unlock(&d->revoke_lock);
-	return 0;
+	return safe_revocable_domain_teardown(d, false);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
+
+/**
+ * safe_revocable_teardown() - a resource, from its domain's teardown
+ * @r: the resource
+ *
+ * Quiesce and release callbacks run after every access ended, so they
+ * cannot start one.  This gives them the resources of the domain that
+ * have not been released yet: all of them in a quiesce callback, and the
+ * ones created before (released after) the current one in a release
+ * callback.  A quiesce callback that stops a DMA engine reaches the
+ * registers this way.
+ *
+ * Context: a quiesce or release callback run by the revocation of @r's
+ * domain; anywhere else it warns once and returns NULL.
+ * Return: the resource, or NULL once released.
+ */
+void *safe_revocable_teardown(struct safe_revocable *r)
+{
+	struct safe_revocable_domain *d = r->domain;
+
+	if (WARN_ONCE(!safe_revocable_in_teardown(d),
+		      "safe: %s() outside the domain's teardown\n", __func__))
+		return NULL;
+	/* Only this task writes ->old while the teardown runs. */
+	return r->old;
+}
+EXPORT_SYMBOL_GPL(safe_revocable_teardown);
 
 /**
  * safe_revocable_domain_grace_periods() - grace periods revocation waited for
@@ -296,28 +489,21 @@ static void safe_revocable_devm_release(void *data)
 {
 	struct safe_revocable_domain *d = data;
 
-	safe_revocable_domain_revoke(d);
+	safe_revocable_domain_teardown(d, true);
 	safe_revocable_domain_put(d);
 }
 
-/**
- * devm_safe_revocable_domain_create() - a domain revoked at unbind
- * @dev: the device
- *
- * Like safe_revocable_domain_create(), plus a devres action that revokes
- * the domain and drops the caller's reference when @dev is unbound.
- * Devres runs actions in reverse order, so create the domain after the
- * devm resources it protects (their release then comes after the
- * revocation) and before anything that uses it.
- *
- * Context: process context, typically probe(); may sleep.
- * Return: the domain, or an ERR_PTR().
- */
-struct safe_revocable_domain *devm_safe_revocable_domain_create(struct device *dev)
+/* A domain revoked at unbind; see devm_safe_revocable_domain_create(). */
+struct safe_revocable_domain *
+__devm_safe_revocable_domain_create(struct device *dev, const char *name,
+				    struct lock_class_key *key)
 {
-	struct safe_revocable_domain *d = safe_revocable_domain_create(dev);
+	struct safe_revocable_domain *d;
 	int ret;
 
+	if (!dev)
+		return ERR_PTR(-EINVAL);
+	d = __safe_revocable_domain_create(dev, name, key);
 	if (IS_ERR(d))
 		return d;
 	ret = devm_add_action_or_reset(dev, safe_revocable_devm_release, d);
@@ -325,22 +511,25 @@ struct safe_revocable_domain *devm_safe_revocable_domain_create(struct device *d
 		return ERR_PTR(ret);
 	return d;
 }
-EXPORT_SYMBOL_GPL(devm_safe_revocable_domain_create);
+EXPORT_SYMBOL_GPL(__devm_safe_revocable_domain_create);
 
 #ifdef CONFIG_SAFE_DEBUG
 /**
  * safe_revocable_check_bound() - verify a safe_revocable_bound() claim
  * @r: the resource
  * @dev: the device the caller says is bound
+ * @ptr: what the caller loaded from @r
  *
+ * Checked after the load, so a revocation that started before it is seen.
  * The device counts as bound while it has a driver: from probe() through
  * remove() and the devres actions that follow it.
  *
  * Context: any.
- * Return: true if the claim holds; false, after a one-time warning, when
+ * Return: @ptr if the claim holds; NULL, after a one-time warning, when
  * @dev is not the domain's device, has no driver, or @r is revoked.
  */
-bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev)
+void *safe_revocable_check_bound(struct safe_revocable *r, struct device *dev,
+				 void *ptr)
 {
 	struct safe_revocable_domain *d = r->domain;
 
@@ -348,15 +537,15 @@ bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev)
 		      "safe: bound access through %s, but the domain belongs to %s\n",
 		      dev ? dev_name(dev) : "(null)",
 		      d->dev ? dev_name(d->dev) : "(null)"))
-		return false;
+		return NULL;
 	if (WARN_ONCE(dev && !READ_ONCE(dev->driver),
 		      "safe: bound access to %s, which has no driver\n",
 		      dev_name(dev)))
-		return false;
-	if (WARN_ONCE(READ_ONCE(r->revoked),
+		return NULL;
+	if (WARN_ONCE(!ptr || READ_ONCE(r->revoked),
 		      "safe: bound access to a revoked resource\n"))
-		return false;
-	return true;
+		return NULL;
+	return ptr;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_check_bound);
 #endif

@@ -13,16 +13,27 @@
  *     sleepers wait on the domain's wait queue, so unplug wakes them.
  *  3. The DMA buffer is one object that remembers its device, size and
  *     handle; the domain frees it after stopping the device's DMA.
+ *  4. Nothing of it outlives the binding: a per-open buffer that user
+ *     space maps is freed (and unmapped) at unplug by safe even though
+ *     the file that owns it is still open, and the close that comes
+ *     later frees only what is left of it.
+ *
+ * Documentation/lifetime.rst states what safe guarantees and what stays
+ * the driver's job; this file follows it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/iopoll.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/safe/dma.h>
+#include <linux/safe/embed.h>
 #include <linux/safe/file.h>
 #include <linux/safe/free.h>
 #include <linux/safe/guard.h>
@@ -34,14 +45,24 @@ struct edu {
 	struct pci_dev *pdev;
 	struct safe_revocable_domain *domain;
 	SAFE_DECLARE_REVOCABLE(void __iomem, regs);
-	/* The bounce buffer, typed: a constant index past it fails the build. */
+	/* The device's DMA buffer, typed: a constant index past it fails the build. */
 	SAFE_DMA_REVOCABLE(SAFE_DMA_ARRAY(u8, EDU_BUF_SIZE)) buf;
-	/* Only for quiescing, in devres, before the BAR is unmapped. */
-	void __iomem *bar;
 	struct mutex lock;		/* the device does one thing at a time */
 	atomic_t irq_status;		/* interrupt causes not yet consumed */
 	atomic64_t completed;		/* operations finished */
+	struct fasync_struct *async_queue;
 	struct safe_miscdevice misc;
+};
+
+/*
+ * What one open file owns.  Freed in ->release, which runs after unplug
+ * too: it must not touch struct edu, which unplug frees.
+ */
+struct edu_file {
+	struct edu *edu;
+	struct mutex lock;		/* serialises this file's mmap buffer */
+	struct safe_dma_buf *mapped;	/* allocated at the first mmap() */
+	u64 seen;			/* completions this file has read */
 };
 
 /*
@@ -61,6 +82,7 @@ static irqreturn_t edu_irq(int irq, void *data)
 	atomic_or(status, &edu->irq_status);
 	atomic64_inc(&edu->completed);
 	wake_up_all(safe_revocable_domain_wq(edu->domain));
+	kill_fasync(&edu->async_queue, SIGIO, POLL_IN);
 	return IRQ_HANDLED;
 }
 
@@ -92,9 +114,10 @@ static int edu_dma(struct edu *edu, void __iomem *regs, dma_addr_t bus,
 	return edu_wait_irq(edu, EDU_IRQ_DMA);
 }
 
+/* Only inside the file operations, which run inside the domain. */
 static struct edu *edu_of(struct file *f)
 {
-	return container_of(f->private_data, struct edu, misc.misc);
+	return ((struct edu_file *)f->private_data)->edu;
 }
 
 #define EDU_TO_DEVICE	BIT(0)
@@ -128,6 +151,26 @@ static long edu_transfer(struct edu *edu, void *data, size_t len,
 					ret = safe_dma_copy_out(buf, 0, data, len);
 			}
 		}
+	}
+	return ret;
+}
+
+/*
+ * Send @len bytes from an owned buffer to the device and back into it:
+ * the device works on the buffer's own bus address, no copy at all.
+ */
+static long edu_roundtrip_buf(struct edu *edu, struct safe_dma_buf *mb,
+			      size_t len)
+{
+	dma_addr_t bus = safe_dma_handle(mb);
+	long ret;
+
+	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		safe_revocable_guard_or_return(regs, edu->regs);
+
+		ret = edu_dma(edu, regs, bus, len, false);
+		if (!ret)
+			ret = edu_dma(edu, regs, bus, len, true);
 	}
 	return ret;
 }
@@ -193,6 +236,21 @@ static long edu_ioc_factorial(struct edu *edu, unsigned long arg)
 	return put_user(n, up);
 }
 
+static long edu_ioc_mapped(struct file *f, unsigned long arg)
+{
+	struct edu_file *ef = f->private_data;
+	u32 len;
+
+	if (get_user(len, (u32 __user *)arg))
+		return -EFAULT;
+	if (!len || len > EDU_XFER_MAX)
+		return -EINVAL;
+	guard(mutex)(&ef->lock);
+	if (!ef->mapped)
+		return -ENXIO;
+	return edu_roundtrip_buf(ef->edu, ef->mapped, len);
+}
+
 static long edu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct edu *edu = edu_of(f);
@@ -204,43 +262,128 @@ static long edu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return edu_ioc_readback(edu, arg);
 	case EDU_IOC_ROUNDTRIP:
 		return edu_ioc_roundtrip(edu, arg);
+	case EDU_IOC_MAPPED:
+		return edu_ioc_mapped(f, arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
-			 loff_t *pos)
+/*
+ * From the caller's buffer straight into the device's DMA buffer: one
+ * copy.  safe faulted the caller's buffer in before entering the domain.
+ */
+static ssize_t edu_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	long ret;
+	struct edu *edu = edu_of(iocb->ki_filp);
+	size_t len = iov_iter_count(from);
+	dma_addr_t bus;
+	ssize_t ret = -ENODEV;
 
 	if (!len || len > EDU_XFER_MAX)
 		return -EINVAL;
+	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		safe_revocable_guard_or_return(regs, edu->regs);
 
-	u8 *data __free(kfree) = memdup_user(ubuf, len);
-
-	if (IS_ERR(data))
-		return PTR_ERR(no_free_ptr(data));
-	ret = edu_transfer(edu_of(f), data, len, EDU_TO_DEVICE);
-	return ret ? ret : len;
+		safe_dma_scope(buf, edu->buf) {
+			ret = safe_dma_addr_of(buf, 0, &bus);
+			if (!ret)
+				ret = safe_dma_copy_from_iter(buf.buf, 0, len, from);
+			if (ret == len)
+				ret = edu_dma(edu, regs, bus, len, false) ?: len;
+			else if (ret >= 0)
+				ret = -EFAULT;
+		}
+	}
+	return ret;
 }
 
 /* Blocks until another operation completes; unplug ends it with -ENODEV. */
-static ssize_t edu_read(struct file *f, char __user *ubuf, size_t len,
-			loff_t *pos)
+static ssize_t edu_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct edu *edu = edu_of(f);
+	struct edu_file *ef = iocb->ki_filp->private_data;
+	struct edu *edu = ef->edu;
 	u64 seen = atomic64_read(&edu->completed);
 	int ret;
 
-	if (len < sizeof(seen))
+	if (iov_iter_count(to) < sizeof(seen))
 		return -EINVAL;
 	ret = safe_revocable_wait(edu->domain,
 				  atomic64_read(&edu->completed) != seen);
 	if (ret)
 		return ret;
 	seen = atomic64_read(&edu->completed);
-	return copy_to_user(ubuf, &seen, sizeof(seen)) ? -EFAULT : sizeof(seen);
+	WRITE_ONCE(ef->seen, seen);
+	return copy_to_iter(&seen, sizeof(seen), to) == sizeof(seen) ?
+		sizeof(seen) : -EFAULT;
+}
+
+/* Readable when an operation completed since this file last read. */
+static __poll_t edu_poll(struct file *f, struct poll_table_struct *pt)
+{
+	struct edu_file *ef = f->private_data;
+	struct edu *edu = ef->edu;
+
+	/* The domain's queue lives as long as any file: safe to sleep on. */
+	poll_wait(f, safe_revocable_domain_wq(edu->domain), pt);
+	return atomic64_read(&edu->completed) != READ_ONCE(ef->seen) ?
+		EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/* The queue is in struct edu; safe turns it off for every file at unplug. */
+static int edu_fasync(int fd, struct file *f, int on)
+{
+	return fasync_helper(fd, f, on, &edu_of(f)->async_queue);
+}
+
+/*
+ * A DMA buffer of this file's own, mapped into the caller: what the
+ * device writes there, the caller sees without a copy.  safe_dma_mmap()
+ * records the mapping, so unplug zaps it before it frees the memory.
+ */
+static int edu_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	struct edu_file *ef = f->private_data;
+	struct safe_dma_buf *mb;
+
+	guard(mutex)(&ef->lock);
+	if (!ef->mapped) {
+		mb = safe_dma_alloc(&ef->edu->pdev->dev, 1, EDU_BUF_SIZE,
+				    GFP_KERNEL, 0);
+		if (IS_ERR(mb))
+			return PTR_ERR(mb);
+		ef->mapped = mb;
+	}
+	return safe_dma_mmap(ef->mapped, vma);
+}
+
+static int edu_open(struct inode *inode, struct file *f)
+{
+	struct edu *edu = container_of(f->private_data, struct edu, misc.misc);
+	struct edu_file *ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+
+	if (!ef)
+		return -ENOMEM;
+	ef->edu = edu;
+	mutex_init(&ef->lock);
+	ef->seen = atomic64_read(&edu->completed);
+	f->private_data = ef;
+	return 0;
+}
+
+/*
+ * Runs after unplug too, outside the domain: free what the file owns and
+ * nothing else.  If the device is gone, safe freed the buffer's memory at
+ * unplug already (and zapped the mapping); this frees what is left.
+ */
+static int edu_release(struct inode *inode, struct file *f)
+{
+	struct edu_file *ef = f->private_data;
+
+	safe_dma_free(ef->mapped);
+	mutex_destroy(&ef->lock);
+	kfree(ef);
+	return 0;
 }
 
 /*
@@ -250,23 +393,34 @@ static ssize_t edu_read(struct file *f, char __user *ubuf, size_t len,
  */
 static const struct file_operations edu_fops = {
 	.owner = THIS_MODULE,
-	.read = edu_read,
-	.write = edu_write,
+	.open = edu_open,
+	.release = edu_release,
+	.read_iter = edu_read_iter,
+	.write_iter = edu_write_iter,
+	.poll = edu_poll,
+	.fasync = edu_fasync,
+	.mmap = edu_mmap,
 	.unlocked_ioctl = edu_ioctl,
 };
 
 /*
- * Before the DMA buffer is freed: the device must not be copying into it.
- * Runs at revocation, after every access ended and after the interrupt
- * handler is gone.  A device that has been unplugged reads all ones.
+ * Before any DMA buffer of the device is freed: the device must not be
+ * copying into it.  Runs in the domain's teardown, after every access
+ * ended and after the interrupt handler is gone, before anything of the
+ * domain is released: the BAR is still there, through
+ * safe_revocable_teardown_ptr().  A device that has been unplugged reads
+ * all ones.
  */
 static void edu_quiesce(void *data)
 {
 	struct edu *edu = data;
+	void __iomem *regs = safe_revocable_teardown_ptr(edu->regs);
 	u32 cmd;
 
-	readl_poll_timeout(edu->bar + EDU_REG_DMA_CMD, cmd,
-			   !(cmd & EDU_DMA_START) || cmd == ~0U, 1000, 500000);
+	if (regs)
+		readl_poll_timeout(regs + EDU_REG_DMA_CMD, cmd,
+				   !(cmd & EDU_DMA_START) || cmd == ~0U,
+				   1000, 500000);
 }
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -279,8 +433,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * Devres undoes all this in reverse order at unbind, which is the
 	 * order that matters: the misc device goes first (no new opens),
 	 * then the interrupt, then the domain is revoked (every access
-	 * finishes, the DMA buffer is quiesced and freed), and only then is
-	 * the BAR unmapped and the device disabled.
+	 * finishes, every DMA buffer of the device, per-open ones included,
+	 * is quiesced and freed), and only then is the BAR unmapped and the
+	 * device disabled.
 	 */
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -297,13 +452,13 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!edu)
 		return -ENOMEM;
 	edu->pdev = pdev;
-	edu->bar = pcim_iomap_table(pdev)[0];
 	mutex_init(&edu->lock);
 
 	edu->domain = devm_safe_revocable_domain_create(dev);
 	if (IS_ERR(edu->domain))
 		return PTR_ERR(edu->domain);
-	ret = safe_revocable_init(edu->regs, edu->domain, edu->bar, NULL);
+	ret = safe_revocable_init(edu->regs, edu->domain,
+				  pcim_iomap_table(pdev)[0], NULL);
 	if (ret)
 		return ret;
 
@@ -352,7 +507,24 @@ static struct pci_driver edu_driver = {
 	.id_table = edu_ids,
 	.probe = edu_probe,
 };
-module_pci_driver(edu_driver);
+
+static int __init edu_init(void)
+{
+	return pci_register_driver(&edu_driver);
+}
+module_init(edu_init);
+
+/*
+ * With the library built in (make SAFE_EMBED=y), its deferred work runs
+ * this module's code: wait for it before the module goes.  With safe.ko
+ * it does nothing.
+ */
+static void __exit edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	safe_embed_exit();
+}
+module_exit(edu_exit);
 
 MODULE_DESCRIPTION("QEMU edu device, written with safe: survives hot-unplug");
 MODULE_LICENSE("GPL");

@@ -13,6 +13,16 @@
  *   EDU_IOC_FACTORIAL    compute n! on the device
  *   read()               wait for the next completed operation and return
  *                        a 64-bit count of completed operations
+ *   mmap()               examples/edu only: a 4 KiB DMA buffer of this open
+ *                        file, mapped at offset 0
+ *   EDU_IOC_MAPPED       examples/edu only: send the first len bytes of the
+ *                        mapped buffer to the device and back into it
+ *
+ * The pointers in struct edu_xfer and struct edu_roundtrip must point at
+ * memory that is resident (examples/edu faults in only the argument the
+ * command encodes, see Documentation/lifetime.rst): edu-load's buffers are
+ * on its stack.  A new interface would pass the data inline or through
+ * read() and write().
  */
 #ifndef _EDU_IOCTL_H
 #define _EDU_IOCTL_H
@@ -44,5 +54,6 @@ struct edu_roundtrip {
 #define EDU_IOC_FACTORIAL	_IOWR('E', 1, __u32)
 #define EDU_IOC_READBACK	_IOW('E', 2, struct edu_xfer)
 #define EDU_IOC_ROUNDTRIP	_IOW('E', 3, struct edu_roundtrip)
+#define EDU_IOC_MAPPED		_IOW('E', 4, __u32)
 
 #endif /* _EDU_IOCTL_H */

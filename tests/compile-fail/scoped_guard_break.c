@@ -3,8 +3,8 @@
  * break in safe_scoped_guard() would leave only the guard's own loop
  * and carry on with the caller's loop.
  */
-// expect-gcc: break in safe_scoped_guard
-// expect-clang: break in safe_scoped_guard
+// expect-gcc: break in a safe scoped statement leaves only that statement
+// expect-clang: break in a safe scoped statement leaves only that statement
 #include <linux/safe/guard.h>
 
 static DEFINE_MUTEX(m);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* break inside safe_seqlock_read() would keep a possibly torn snapshot. */
-// expect-gcc: break in safe_scoped_guard\(\)/safe_seqlock_read
-// expect-clang: break in safe_scoped_guard\(\)/safe_seqlock_read
+// expect-gcc: break in a safe scoped statement leaves only that statement
+// expect-clang: break in a safe scoped statement leaves only that statement
 #include <linux/safe/guard.h>
 
 static DEFINE_SEQLOCK(sl);

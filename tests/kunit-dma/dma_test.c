@@ -20,6 +20,13 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uio.h>
+#include <linux/file.h>
+#include <linux/miscdevice.h>
+#include <linux/mman.h>
+#include <linux/mm.h>
+#include <linux/safe/file.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/compat/hrtimer.h>
 #include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>
@@ -74,6 +81,9 @@ void dma_test_ctx_exit(struct dma_test_ctx *ctx)
 
 void dma_test_expect_clean(struct kunit *test, struct dma_test_ctx *ctx)
 {
+	/* Last domain puts and atomic-context frees finish in a workqueue. */
+	safe_revocable_flush();
+	safe_dma_flush_deferred();
 	KUNIT_EXPECT_EQ_MSG(test, dma_test_refs(ctx->dev), ctx->refs0,
 			    "device reference leaked or dropped");
 	KUNIT_EXPECT_EQ_MSG(test, dma_test_live(ctx), 0L,
@@ -887,10 +897,10 @@ static void attach_revoke_quiesce_free(struct kunit *test)
 		ran++;
 	}
 	KUNIT_EXPECT_EQ(test, ran, 1);
+	/* break here would fail the build (tests/compile-fail/dma_scope_break.c). */
 	safe_dma_scope(v, h) {
 		KUNIT_EXPECT_EQ(test, safe_dma_get(v, 0, &w), 0);
 		ran++;
-		break;
 	}
 	KUNIT_EXPECT_EQ(test, ran, 2);
 	KUNIT_EXPECT_EQ(test, w, 0xbeef);
@@ -1034,6 +1044,321 @@ static void pool_buffers(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+
+/* -------------------------------------------------------------------- */
+/* No DMA memory outlives the binding                                    */
+/* -------------------------------------------------------------------- */
+
+/*
+ * What a driver left behind at unbind: a buffer it owns (a per-open
+ * buffer, say, freed in ->release), one freed from atomic context just
+ * before, a buffer owned by a domain it never revoked, and a pool with a
+ * buffer.  All of their memory goes at unbind, while the device's DMA
+ * state is intact; the driver's later frees release descriptors only and
+ * run no driver callback.
+ */
+struct leftover {
+	struct dma_test_rec rec, rec_deferred, rec_domain;
+	struct safe_dma_buf *buf, *deferred, *pooled;
+	struct safe_dma_pool *pool;
+	struct safe_revocable_domain *domain;
+	struct safe_revocable *attached;
+	int probe_err;
+};
+
+static struct leftover *leftover_ctx;
+
+static int leftover_probe(struct platform_device *pdev)
+{
+	struct leftover *c = leftover_ctx;
+	struct device *dev = &pdev->dev;
+	struct safe_dma_buf *b;
+	int ret = -ENOMEM;
+
+	c->buf = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	c->deferred = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	c->pool = safe_dma_pool_create("safe-dma-leftover", dev, 8, 4, 0);
+	c->domain = safe_revocable_domain_create(dev);
+	b = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	if (IS_ERR(c->buf) || IS_ERR(c->deferred) || IS_ERR(c->pool) ||
+	    IS_ERR(c->domain) || IS_ERR(b))
+		goto out;
+	c->pooled = safe_dma_pool_alloc(c->pool, GFP_KERNEL);
+	if (IS_ERR(c->pooled))
+		goto out;
+	safe_dma_set_quiesce(c->buf, quiesce_simple, &c->rec);
+	safe_dma_set_quiesce(c->deferred, quiesce_simple, &c->rec_deferred);
+	safe_dma_set_quiesce(b, quiesce_simple, &c->rec_domain);
+	c->attached = safe_dma_attach(b, c->domain);
+	if (IS_ERR(c->attached))
+		goto out;
+	ret = 0;
+out:
+	c->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver leftover_driver = {
+	.probe = leftover_probe,
+	.driver = { .name = "safe-dma-leftover" },
+};
+
+static void memory_freed_at_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct leftover *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	static DEFINE_SPINLOCK(lock);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->rec.ctx = c->rec_deferred.ctx = c->rec_domain.ctx = ctx;
+	leftover_ctx = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&leftover_driver), 0);
+	ret = dma_test_ctx_init(test, &bound, "safe-dma-leftover");
+	if (ret) {
+		platform_driver_unregister(&leftover_driver);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+	/* Three coherent buffers and the pool's page. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 4L);
+
+	/* Freed from atomic context right before unbind: still pending. */
+	scoped_guard(spinlock, &lock)
+		safe_dma_free(c->deferred);
+
+	device_release_driver(bound.dev);
+	/* Every one of them quiesced once, freed, while bound. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	KUNIT_EXPECT_EQ(test, c->rec.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, c->rec_deferred.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, c->rec_domain.quiesced, 1);
+	KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(c->domain));
+
+	/* The driver's own frees, later: descriptors only, no callback. */
+	safe_dma_free(c->buf);
+	safe_dma_free(c->pooled);
+	safe_dma_pool_destroy(c->pool);
+	safe_revocable_domain_put(c->domain);
+	safe_dma_flush_deferred();
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, c->rec.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, c->rec_deferred.quiesced, 1);
+	KUNIT_EXPECT_EQ(test, c->rec_domain.quiesced, 1);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&leftover_driver);
+	leftover_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * A device that never had a driver: device_del() is its unbind.  The
+ * pool is destroyed there too, while its sysfs file still exists.
+ */
+static void memory_freed_at_device_del(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct dma_test_rec rec = { .ctx = ctx };
+	struct safe_dma_buf *buf, *pooled;
+	struct safe_dma_pool *pool;
+	struct dma_test_ctx other;
+
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-del"), 0);
+	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	pool = safe_dma_pool_create("safe-dma-del", other.dev, 8, 4, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	pooled = safe_dma_pool_alloc(pool, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pooled));
+	safe_dma_set_quiesce(buf, quiesce_simple, &rec);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 2L);
+
+	/* The buffers pin the struct device, not its DMA state. */
+	get_device(other.dev);
+	platform_device_del(other.pdev);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	/* Allocations for a deleted device fail cleanly. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_pool_alloc(pool, GFP_KERNEL)),
+			-ENODEV);
+
+	safe_dma_free(buf);
+	safe_dma_free(pooled);
+	safe_dma_pool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
+	platform_device_put(other.pdev);
+	put_device(other.dev);
+	dma_test_expect_clean(test, ctx);
+}
+
+
+/*
+ * A buffer mapped into user space with safe_dma_mmap(): unbind zaps the
+ * mapping before it frees the memory, so a later touch faults instead of
+ * reading freed (or reused) pages.
+ */
+#define MMAP_DEV_NAME	"safe-dma-mmap"
+
+struct mmap_ctx {
+	struct safe_revocable_domain *domain;
+	struct safe_dma_buf *buf;
+	struct safe_miscdevice misc;
+	int probe_err;
+};
+
+static struct mmap_ctx *mmap_ctx;
+
+static int mmap_fop(struct file *f, struct vm_area_struct *vma)
+{
+	return safe_dma_mmap(mmap_ctx->buf, vma);
+}
+
+static const struct file_operations mmap_fops = {
+	.owner = THIS_MODULE,
+	.mmap = mmap_fop,
+};
+
+static int mmap_probe(struct platform_device *pdev)
+{
+	struct mmap_ctx *c = mmap_ctx;
+	struct device *dev = &pdev->dev;
+	u32 *p;
+	int ret;
+
+	c->domain = devm_safe_revocable_domain_create(dev);
+	c->buf = safe_dma_alloc(dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
+	ret = IS_ERR(c->domain) ? PTR_ERR(c->domain) : PTR_ERR_OR_ZERO(c->buf);
+	if (!ret) {
+		p = safe_dma_cpu_ptr(c->buf);
+		p[0] = 0x5afe;
+		c->misc.misc.minor = MISC_DYNAMIC_MINOR;
+		c->misc.misc.name = MMAP_DEV_NAME;
+		c->misc.fops = &mmap_fops;
+		c->misc.domain = c->domain;
+		ret = devm_safe_misc_register(dev, &c->misc);
+	}
+	c->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver mmap_driver = {
+	.probe = mmap_probe,
+	.driver = { .name = "safe-dma-mmap" },
+};
+
+static void mmap_zapped_at_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+	u32 v = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	mmap_ctx = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_driver), 0);
+	if (dma_test_ctx_init(test, &bound, "safe-dma-mmap")) {
+		platform_driver_unregister(&mmap_driver);
+		KUNIT_FAIL(test, "no device");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+	f = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+	if (!IS_ERR_VALUE(addr)) {
+		KUNIT_EXPECT_FALSE(test, copy_from_user(&v, (void __user *)addr,
+							sizeof(v)));
+		KUNIT_EXPECT_EQ(test, v, 0x5afeU);
+	}
+
+	device_release_driver(bound.dev);
+	/* The memory is gone, and so is the mapping of it. */
+	if (!IS_ERR_VALUE(addr)) {
+		KUNIT_EXPECT_NE(test, copy_from_user(&v, (void __user *)addr,
+						     sizeof(v)), 0UL);
+		vm_munmap(addr, PAGE_SIZE);
+	}
+	safe_test_user_page_put(&u);
+	/* Read through debugfs, which needs this thread without an mm. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	__fput_sync(f);
+	safe_dma_free(c->buf);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&mmap_driver);
+	mmap_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/* A handle that was never bound refuses every access. */
+static void unbound_handle_refused(struct kunit *test)
+{
+	SAFE_DMA_ARRAY(u32, 4) arr = {};
+	SAFE_DMA(u32) any = {};
+	u32 v = 1;
+
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_EQ(test, safe_dma_get(arr, 1, &v), -ENODEV);
+	KUNIT_EXPECT_EQ(test, v, 0U);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(arr, 0, 5), -ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_set(any, 0, 5), -ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(arr, 0, &v, 1), -ENODEV);
+	dma_test_expect_report_end();
+}
+
+/* Attributes that describe streaming or MMIO mappings are refused. */
+static void attrs_refused(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_buf *buf;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL,
+						     DMA_ATTR_SKIP_CPU_SYNC)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL,
+						     1UL << 30)),
+			-EINVAL);
+	buf = safe_dma_alloc(ctx->dev, 4, 4, GFP_KERNEL,
+			     DMA_ATTR_NO_WARN | DMA_ATTR_WEAK_ORDERING);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(buf));
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* One copy between user memory and the buffer, bounds checked. */
+static void copy_iter(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_buf *buf;
+	char in[16] = "0123456789abcde", out[16] = {};
+	struct iov_iter it;
+	struct kvec kv;
+
+	buf = safe_dma_alloc(ctx->dev, 1, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	kv = (struct kvec){ .iov_base = in, .iov_len = sizeof(in) };
+	iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, sizeof(in));
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_from_iter(buf, 48, 16, &it), 16L);
+	kv = (struct kvec){ .iov_base = out, .iov_len = sizeof(out) };
+	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(out));
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_iter(buf, 48, 16, &it), 16L);
+	KUNIT_EXPECT_STREQ(test, out, in);
+	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(out));
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_iter(buf, 49, 16, &it), -ERANGE);
+	dma_test_expect_report_end();
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
 /* -------------------------------------------------------------------- */
 /* A real PCI device: the DMA-API debug unbind check                     */
 /* -------------------------------------------------------------------- */
@@ -1154,6 +1479,13 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(scope_type_mismatch),
 	KUNIT_CASE(pool_buffers),
 	KUNIT_CASE(pci_unbind_dma_api_check),
+	KUNIT_CASE(memory_freed_at_unbind),
+	KUNIT_CASE(memory_freed_at_device_del),
+	KUNIT_CASE(attrs_refused),
+	KUNIT_CASE(copy_iter),
+	KUNIT_CASE(mmap_zapped_at_unbind),
+	/* Last: before the fix it dereferenced NULL. */
+	KUNIT_CASE(unbound_handle_refused),
 	{}
 };
 

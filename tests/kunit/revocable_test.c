@@ -11,11 +11,15 @@
 #include <linux/fault-inject.h>
 #include <linux/file.h>
 #include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/file.h>
 #include <linux/safe/revocable.h>
 #include "testutil.h"
@@ -63,6 +67,8 @@ static int t_domain_init(struct kunit_resource *res, void *context)
 static void t_domain_free(struct kunit_resource *res)
 {
 	safe_revocable_domain_put(res->data);
+	/* The last put revokes from a workqueue; wait for it. */
+	safe_revocable_flush();
 }
 
 static struct safe_revocable_domain *t_domain(struct kunit *test)
@@ -286,8 +292,11 @@ static void rev_last_put_revokes(struct kunit *test)
 				t_res_new(test, 1, &released), t_res_release)));
 	safe_revocable_domain_get(d);
 	safe_revocable_domain_put(d);
+	safe_revocable_flush();
 	KUNIT_EXPECT_EQ(test, released, 0);
 	safe_revocable_domain_put(d);
+	/* The last put hands the revocation to process context. */
+	safe_revocable_flush();
 	KUNIT_EXPECT_EQ(test, released, 1);
 }
 
@@ -561,6 +570,8 @@ static void rev_fault_injection(struct kunit *test)
 			failures++;
 		}
 		safe_revocable_domain_put(d);
+		/* The release callbacks count into this frame: wait for them. */
+		safe_revocable_flush();
 		if (left)
 			break;	/* the n-th fault point was never reached */
 	}
@@ -572,15 +583,212 @@ static void rev_fault_injection(struct kunit *test)
 #endif
 }
 
+
+/* --- lifetime edges ---------------------------------------------------- */
+
+/*
+ * A reader of r1 sleeps inside its access; a revocation of r2 waits for
+ * it; the domain's revocation must still go through (it wakes the
+ * sleeper) instead of queueing behind the single revocation.
+ */
+struct t_hold {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r1, *r2;
+	struct completion inside, single_done, domain_done, reader_done;
+	int wait_ret;
+};
+
+static int t_hold_reader(void *arg)
+{
+	struct t_hold *h = arg;
+	struct safe_revocable_access a;
+
+	safe_revocable_try_access(h->r1, &a);
+	complete(&h->inside);
+	h->wait_ret = safe_revocable_wait(h->d, false);
+	safe_revocable_end(&a);
+	complete(&h->reader_done);
+	return 0;
+}
+
+static int t_hold_single(void *arg)
+{
+	struct t_hold *h = arg;
+
+	safe_revocable_revoke(h->r2);
+	complete(&h->single_done);
+	return 0;
+}
+
+static int t_hold_domain(void *arg)
+{
+	struct t_hold *h = arg;
+
+	safe_revocable_domain_revoke(h->d);
+	complete(&h->domain_done);
+	return 0;
+}
+
+static void rev_domain_revoke_not_held_by_single_revoke(struct kunit *test)
+{
+	/* Leaked on failure: the threads may still use it. */
+	struct t_hold *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	int released = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->d = t_domain(test);
+	h->r1 = safe_revocable_create(h->d, t_res_new(test, 1, &released), t_res_release);
+	h->r2 = safe_revocable_create(h->d, t_res_new(test, 2, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(h->r1) || IS_ERR(h->r2));
+	init_completion(&h->inside);
+	init_completion(&h->single_done);
+	init_completion(&h->domain_done);
+	init_completion(&h->reader_done);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_hold_reader, h, "safe-hold-r")));
+	wait_for_completion(&h->inside);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_hold_single, h, "safe-hold-1")));
+	msleep(50);	/* the single revocation now waits for the reader */
+	KUNIT_EXPECT_FALSE(test, completion_done(&h->single_done));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_hold_domain, h, "safe-hold-d")));
+
+	if (!wait_for_completion_timeout(&h->domain_done, 5 * HZ)) {
+		KUNIT_FAIL(test, "domain revocation blocked behind a single-resource revocation");
+		return;
+	}
+	wait_for_completion(&h->single_done);
+	wait_for_completion(&h->reader_done);
+	KUNIT_EXPECT_EQ(test, h->wait_ret, -ENODEV);
+	KUNIT_EXPECT_EQ(test, released, 2);
+	kfree(h);
+}
+
+/*
+ * The last put may come from atomic context or from inside an access to
+ * the domain itself: neither may sleep nor free the domain under the
+ * reader.
+ */
+static void rev_last_put_atomic_and_inside_access(struct kunit *test)
+{
+	struct safe_revocable_domain *d;
+	struct safe_revocable_access a;
+	struct safe_revocable *r;
+	static DEFINE_SPINLOCK(lock);
+	struct t_res *p;
+	int released = 0;
+
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	r = safe_revocable_create(d, t_res_new(test, 1, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	scoped_guard(spinlock, &lock)
+		safe_revocable_domain_put(d);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, released, 1);
+
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	r = safe_revocable_create(d, t_res_new(test, 2, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	p = safe_revocable_try_access(r, &a);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	safe_revocable_domain_put(d);
+	/* Still inside: the resource and the domain must still be there. */
+	if (p)
+		KUNIT_EXPECT_EQ(test, READ_ONCE(p->magic), MAGIC);
+	safe_revocable_end(&a);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, released, 2);
+}
+
+/*
+ * Domains created at different sites are different lockdep classes: one
+ * may be revoked inside an access to the other.
+ */
+static void rev_revoke_other_domain_inside_access(struct kunit *test)
+{
+	struct safe_revocable_domain *a = safe_revocable_domain_create(NULL);
+	struct safe_revocable_domain *b = t_domain(test);
+	struct safe_revocable_access acc;
+	struct safe_revocable *ra;
+	int released = 0, ret;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	ra = safe_revocable_create(a, t_res_new(test, 1, &released), t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ra));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(b,
+				t_res_new(test, 2, &released), t_res_release)));
+
+	safe_revocable_try_access(ra, &acc);
+	ret = safe_revocable_domain_revoke(b);
+	safe_revocable_end(&acc);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	safe_revocable_domain_put(a);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, released, 2);
+	/* Lockdep turns itself off after its first report. */
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
+		KUNIT_EXPECT_TRUE(test, debug_locks);
+}
+
+/*
+ * The quiesce step runs before any release, and reaches the domain's
+ * other resources through safe_revocable_teardown().
+ */
+static struct safe_revocable *t_teardown_regs;
+static int t_teardown_seen;
+
+static void t_teardown_quiesce(void *ptr)
+{
+	struct t_res *regs = safe_revocable_teardown(t_teardown_regs);
+
+	t_teardown_seen = regs ? regs->id : -1;
+}
+
+static void rev_quiesce_reaches_resources_in_teardown(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	int released = 0;
+	struct t_res *q = t_res_new(test, 9, &released);
+
+	t_teardown_seen = 0;
+	/* Created first, so released last; the quiesce step runs before. */
+	t_teardown_regs = safe_revocable_create(d, t_res_new(test, 5, &released),
+						t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t_teardown_regs));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create_quiesced(d, q,
+				t_teardown_quiesce, t_res_release)));
+
+	/* Outside a teardown there is nothing to reach. */
+	pr_info("safe-test: expect report begin\n");
+	KUNIT_EXPECT_NULL(test, safe_revocable_teardown(t_teardown_regs));
+	pr_info("safe-test: expect report end\n");
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, t_teardown_seen, 5);
+	KUNIT_EXPECT_EQ(test, released, 2);
+}
+
 /* --- a real device: devres order, bound path, file operations ----------- */
 
 #define T_DEV_NAME	"safe-rev-test"
 #define T_IOC_ID	_IO('S', 1)
 
+/* Writes @val through the argument and a byte through @nested. */
+struct t_nested {
+	__u64 nested;
+	__u32 val;
+	__u32 pad;
+};
+
+#define T_IOC_NESTED	_IOWR('S', 2, struct t_nested)
+
 struct t_drv_priv {
 	struct safe_revocable_domain *domain;
 	SAFE_DECLARE_REVOCABLE(struct t_res, res);
 	struct safe_miscdevice misc;
+	struct fasync_struct *async_queue;
 	bool data_ready;
 };
 
@@ -592,6 +800,9 @@ struct t_drv_log {
 	bool bound_ok;
 	bool wrong_dev_caught;
 	int released;
+	int flushes;
+	int fasyncs;
+	int nested_ret;
 };
 
 static struct t_drv_log t_log;
@@ -632,14 +843,45 @@ static ssize_t t_fop_read(struct file *f, char __user *buf, size_t len,
 	return len ? (copy_to_user(buf, "x", 1) ? -EFAULT : 1) : 0;
 }
 
+static long t_fop_ioctl_nested(unsigned long arg)
+{
+	struct t_nested __user *up = (struct t_nested __user *)arg;
+	struct t_nested n;
+
+	if (copy_from_user(&n, up, sizeof(n)))
+		return -EFAULT;
+	n.val = 42;
+	if (copy_to_user(up, &n, sizeof(n)))
+		return -EFAULT;
+	/* Not named by the command: not faulted in before the access. */
+	t_log.nested_ret = copy_to_user(u64_to_user_ptr(n.nested), "x", 1) ?
+		-EFAULT : 0;
+	return 0;
+}
+
 static long t_fop_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct t_drv_priv *priv = t_priv_of(f);
 
+	if (cmd == T_IOC_NESTED)
+		return t_fop_ioctl_nested(arg);
 	if (cmd != T_IOC_ID)
 		return -ENOTTY;
 	safe_revocable_guard_or_return(p, priv->res);
 	return p->id;
+}
+
+/* The standard body: the queue lives in driver data freed at unbind. */
+static int t_fop_fasync(int fd, struct file *f, int on)
+{
+	t_log.fasyncs++;
+	return fasync_helper(fd, f, on, &t_priv_of(f)->async_queue);
+}
+
+static int t_fop_flush(struct file *f, fl_owner_t id)
+{
+	t_log.flushes++;
+	return 0;
 }
 
 static __poll_t t_fop_poll(struct file *f, struct poll_table_struct *pt)
@@ -655,6 +897,8 @@ static const struct file_operations t_fops = {
 	.read = t_fop_read,
 	.unlocked_ioctl = t_fop_ioctl,
 	.poll = t_fop_poll,
+	.fasync = t_fop_fasync,
+	.flush = t_fop_flush,
 };
 
 static int t_drv_probe(struct platform_device *pdev)
@@ -691,7 +935,7 @@ static int t_drv_probe(struct platform_device *pdev)
 	t_log.bound_ok = safe_revocable_bound(priv->res.rev, dev) == res;
 	pr_info("safe-test: expect report begin\n");
 	t_log.wrong_dev_caught = IS_ENABLED(CONFIG_SAFE_DEBUG) &&
-		!safe_revocable_check_bound(priv->res.rev, NULL);
+		!safe_revocable_check_bound(priv->res.rev, NULL, res);
 	pr_info("safe-test: expect report end\n");
 
 	safe_revocable_domain_get(priv->domain);
@@ -809,10 +1053,12 @@ static void rev_fops_blocked_reader_and_unbind(struct kunit *test)
 	msleep(50);	/* the reader is asleep in read() */
 	KUNIT_EXPECT_FALSE(test, completion_done(&rd->done));
 
-	/* Unbind must wake the reader and wait for it, not hang. */
+	/*
+	 * Unbind must wake the reader and wait for it to leave the domain,
+	 * not hang; the thread then finishes on its own.
+	 */
 	device_release_driver(&b.pdev->dev);
-	KUNIT_EXPECT_TRUE(test, completion_done(&rd->done));
-	wait_for_completion(&rd->done);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&rd->done, 5 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, rd->ret, (ssize_t)-ENODEV);
 
 	/* The open file outlives the device: every call fails cleanly. */
@@ -847,8 +1093,11 @@ static void rev_fops_open_fault_injection(struct kunit *test)
 			failures++;
 		} else {
 			KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 42L);
-			/* An open file holds one reference to the domain. */
-			KUNIT_EXPECT_EQ(test, kref_read(&t_log.kept->ref), base + 1);
+			/*
+			 * The file pins the registration's table, which
+			 * holds the domain: no reference of its own.
+			 */
+			KUNIT_EXPECT_EQ(test, kref_read(&t_log.kept->ref), base);
 			__fput_sync(f);
 		}
 		/* Whatever failed, nothing of ours is left behind. */
@@ -939,9 +1188,9 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(node));
 	f = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
-	/* The driver's data reached ->private_data; the file holds d. */
+	/* The driver's data reached ->private_data; the file pins d. */
 	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 7L);
-	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 1);
 
 	/* Unbind: no new opens, revocation, the driver's data freed. */
 	safe_cdev_del(sc);
@@ -953,7 +1202,7 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 	kfree(priv);
 
 	/* The open file pins the cdev, and so the domain, until it closes. */
-	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base + 1);
 	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0),
 			(long)-ENODEV);
 	__fput_sync(f);
@@ -1009,6 +1258,366 @@ static void rev_cdev_add_fault_injection(struct kunit *test)
 #endif
 }
 
+
+/*
+ * ->fasync keeps the file on a list in driver data freed at unbind; the
+ * final fput() turns notification off long after.  Revocation must turn
+ * it off while the data is alive, and the final fput() must not reach it.
+ */
+static void rev_fops_fasync_outlives_driver_data(struct kunit *test)
+{
+	struct t_bound b;
+	struct file *f;
+
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(f));
+		return;
+	}
+	/* What fcntl(F_SETFL, O_ASYNC) does. */
+	KUNIT_EXPECT_GE(test, f->f_op->fasync(3, f, 1), 0);
+	spin_lock(&f->f_lock);
+	f->f_flags |= FASYNC;
+	spin_unlock(&f->f_lock);
+	KUNIT_EXPECT_EQ(test, t_log.fasyncs, 1);
+
+	/* Unbind frees the driver's data, queue head included. */
+	device_release_driver(&b.pdev->dev);
+	KUNIT_EXPECT_EQ(test, t_log.fasyncs, 2);
+
+	/* __fput() calls ->fasync(-1, f, 0): nothing may reach the driver. */
+	__fput_sync(f);
+	KUNIT_EXPECT_EQ(test, t_log.fasyncs, 2);
+	t_unbind_all(&b);
+}
+
+/*
+ * Inside a protected call user memory is never faulted in (a userfaultfd
+ * or FUSE page would stall revocation there): the argument the command
+ * names is faulted in before, other user memory fails with -EFAULT.
+ */
+static void rev_fops_no_fault_inside_access(struct kunit *test)
+{
+	struct t_nested n = {};
+	struct user_page u;
+	unsigned long untouched;
+	struct t_bound b;
+	struct file *f;
+	long ret;
+
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(f));
+		return;
+	}
+	if (safe_test_user_page_get(&u)) {
+		__fput_sync(f);
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "no user page");
+		return;
+	}
+	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(untouched));
+
+	/* The argument itself, on a page never touched: faulted in first. */
+	t_log.nested_ret = 1;
+	ret = f->f_op->unlocked_ioctl(f, T_IOC_NESTED, untouched);
+	KUNIT_EXPECT_EQ(test, ret, 0L);
+	KUNIT_EXPECT_FALSE(test, copy_from_user(&n, (void __user *)untouched,
+						sizeof(n)));
+	KUNIT_EXPECT_EQ(test, n.val, 42U);
+
+	/* A pointer inside it, to a page never touched: not faulted in. */
+	vm_munmap(untouched, PAGE_SIZE);
+	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	n = (struct t_nested){ .nested = untouched };
+	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)u.addr, &n, sizeof(n)));
+	ret = f->f_op->unlocked_ioctl(f, T_IOC_NESTED, u.addr);
+	KUNIT_EXPECT_EQ(test, ret, 0L);
+	KUNIT_EXPECT_EQ(test, t_log.nested_ret, -EFAULT);
+
+	vm_munmap(untouched, PAGE_SIZE);
+	safe_test_user_page_put(&u);
+	__fput_sync(f);
+	t_unbind_all(&b);
+}
+
+/* A table that sets most members, to see each forwarded. */
+static int t_full_calls;
+
+static int t_full_fsync(struct file *f, loff_t a, loff_t b, int datasync)
+{
+	t_full_calls++;
+	return 0;
+}
+
+static int t_full_flush(struct file *f, fl_owner_t id)
+{
+	t_full_calls++;
+	return 0;
+}
+
+static int t_full_check_flags(int flags)
+{
+	return 0;
+}
+
+static loff_t t_full_llseek(struct file *f, loff_t off, int whence)
+{
+	t_full_calls++;
+	return off;
+}
+
+static ssize_t t_full_splice_read(struct file *f, loff_t *pos,
+				  struct pipe_inode_info *pipe, size_t len,
+				  unsigned int flags)
+{
+	return 0;
+}
+
+static ssize_t t_full_splice_write(struct pipe_inode_info *pipe,
+				   struct file *f, loff_t *pos, size_t len,
+				   unsigned int flags)
+{
+	return 0;
+}
+
+static int t_full_lock(struct file *f, int cmd, struct file_lock *fl)
+{
+	return 0;
+}
+
+static void t_full_show_fdinfo(struct seq_file *m, struct file *f)
+{
+}
+
+static const struct file_operations t_full_fops = {
+	.owner = THIS_MODULE,
+	.llseek = t_full_llseek,
+	.fsync = t_full_fsync,
+	.flush = t_full_flush,
+	.check_flags = t_full_check_flags,
+	.splice_read = t_full_splice_read,
+	.splice_write = t_full_splice_write,
+	.lock = t_full_lock,
+	.flock = t_full_lock,
+	.show_fdinfo = t_full_show_fdinfo,
+	.unlocked_ioctl = t_fop_ioctl,
+};
+
+static int t_fadvise(struct file *f, loff_t off, loff_t len, int advice)
+{
+	return -EINVAL;
+}
+
+static const struct file_operations t_lease_fops = {
+	.owner = THIS_MODULE,
+	.fadvise = t_fadvise,
+};
+
+static int t_other_released;
+
+static int t_other_release(struct inode *inode, struct file *f)
+{
+	t_other_released++;
+	return 0;
+}
+
+static const struct file_operations t_other_fops = {
+	.owner = THIS_MODULE,
+	.release = t_other_release,
+};
+
+/* An ->open that switches to another table, as some drivers do. */
+static int t_switch_open(struct inode *inode, struct file *f)
+{
+	replace_fops(f, fops_get(&t_other_fops));
+	return 0;
+}
+
+static const struct file_operations t_switch_fops = {
+	.owner = THIS_MODULE,
+	.open = t_switch_open,
+};
+
+#define T_FULL_NAME	"safe-rev-full"
+
+static void rev_fops_every_member_forwarded(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct file *f, *f2;
+	unsigned int base;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FULL_NAME;
+	sm->domain = d;
+
+	/* A member safe cannot forward is refused, not dropped. */
+	sm->fops = &t_lease_fops;
+	KUNIT_EXPECT_EQ(test, safe_misc_register(sm), -EINVAL);
+
+	sm->fops = &t_full_fops;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open(T_FULL_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		safe_misc_deregister(sm);
+		KUNIT_FAIL(test, "open: %ld", PTR_ERR(f));
+		return;
+	}
+	f2 = safe_test_dev_open(T_FULL_NAME, O_RDWR);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(f2));
+
+	/* One table per registration, not per open. */
+	if (!IS_ERR(f2))
+		KUNIT_EXPECT_PTR_EQ(test, f->f_op, f2->f_op);
+	/* Exactly the members the driver has. */
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->llseek);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->fsync);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->flush);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->splice_read);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->splice_write);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->lock);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->flock);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->show_fdinfo);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)f->f_op->check_flags,
+			    (void *)t_full_check_flags);
+	KUNIT_EXPECT_NULL(test, f->f_op->read);
+	KUNIT_EXPECT_NULL(test, f->f_op->read_iter);
+	KUNIT_EXPECT_NULL(test, f->f_op->poll);
+	KUNIT_EXPECT_NULL(test, f->f_op->mmap);
+	KUNIT_EXPECT_NULL(test, f->f_op->fasync);
+
+	t_full_calls = 0;
+	KUNIT_EXPECT_EQ(test, vfs_fsync(f, 0), 0);
+	KUNIT_EXPECT_EQ(test, vfs_llseek(f, 5, SEEK_SET), (loff_t)5);
+	KUNIT_EXPECT_EQ(test, f->f_op->flush(f, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t_full_calls, 3);
+
+	/* Revoked: nothing reaches the driver. */
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, vfs_fsync(f, 0), -ENODEV);
+	KUNIT_EXPECT_EQ(test, f->f_op->flush(f, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t_full_calls, 3);
+	__fput_sync(f);
+	if (!IS_ERR(f2))
+		__fput_sync(f2);
+	safe_misc_deregister(sm);
+
+	/* An ->open that switches tables is undone and refused. */
+	d = t_domain(test);
+	base = kref_read(&d->ref);
+	sm->domain = d;
+	sm->fops = &t_switch_fops;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	t_other_released = 0;
+	f = safe_test_dev_open(T_FULL_NAME, O_RDWR);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(f), -EINVAL);
+	if (!IS_ERR(f))
+		__fput_sync(f);
+	KUNIT_EXPECT_EQ(test, t_other_released, 1);
+	safe_misc_deregister(sm);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+}
+
+/*
+ * A parent whose teardown unregisters a child device with a domain of
+ * its own (MFD, auxiliary bus): the child's revocation runs inside the
+ * parent's.
+ */
+static struct platform_device *t_child_pdev;
+static int t_child_revoked;
+
+static void t_child_release(void *ptr)
+{
+	t_child_revoked++;
+	kfree(ptr);
+}
+
+static int t_child_probe(struct platform_device *pdev)
+{
+	struct safe_revocable_domain *d;
+	void *res = kzalloc(8, GFP_KERNEL);
+	struct safe_revocable *r;
+
+	if (!res)
+		return -ENOMEM;
+	d = devm_safe_revocable_domain_create(&pdev->dev);
+	if (IS_ERR(d)) {
+		kfree(res);
+		return PTR_ERR(d);
+	}
+	r = safe_revocable_create(d, res, t_child_release);
+	if (IS_ERR(r)) {
+		kfree(res);
+		return PTR_ERR(r);
+	}
+	return 0;
+}
+
+static struct platform_driver t_child_drv = {
+	.probe = t_child_probe,
+	.driver = { .name = "safe-rev-child" },
+};
+
+static void t_parent_release(void *ptr)
+{
+	platform_device_unregister(ptr);
+}
+
+static int t_parent_probe(struct platform_device *pdev)
+{
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r;
+
+	d = devm_safe_revocable_domain_create(&pdev->dev);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	t_child_pdev = platform_device_register_simple("safe-rev-child", -1,
+						       NULL, 0);
+	if (IS_ERR(t_child_pdev))
+		return PTR_ERR(t_child_pdev);
+	r = safe_revocable_create(d, t_child_pdev, t_parent_release);
+	if (IS_ERR(r)) {
+		platform_device_unregister(t_child_pdev);
+		return PTR_ERR(r);
+	}
+	return 0;
+}
+
+static struct platform_driver t_parent_drv = {
+	.probe = t_parent_probe,
+	.driver = { .name = "safe-rev-parent" },
+};
+
+static void rev_parent_child_teardown(struct kunit *test)
+{
+	struct platform_device *parent;
+
+	t_child_revoked = 0;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&t_child_drv), 0);
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&t_parent_drv), 0);
+	parent = platform_device_register_simple("safe-rev-parent", -1, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+	KUNIT_EXPECT_NOT_NULL(test, parent->dev.driver);
+	KUNIT_EXPECT_NOT_NULL(test, t_child_pdev->dev.driver);
+
+	/* Parent unbind: its revocation unregisters the child. */
+	platform_device_unregister(parent);
+	KUNIT_EXPECT_EQ(test, t_child_revoked, 1);
+	platform_driver_unregister(&t_parent_drv);
+	platform_driver_unregister(&t_child_drv);
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
+		KUNIT_EXPECT_TRUE(test, debug_locks);
+}
+
 static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_access_then_revoke),
 	KUNIT_CASE(rev_scoped_forms),
@@ -1028,6 +1637,14 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_open_fault_injection),
 	KUNIT_CASE(rev_cdev_outlives_driver_data),
 	KUNIT_CASE(rev_cdev_add_fault_injection),
+	KUNIT_CASE(rev_domain_revoke_not_held_by_single_revoke),
+	KUNIT_CASE(rev_last_put_atomic_and_inside_access),
+	KUNIT_CASE(rev_revoke_other_domain_inside_access),
+	KUNIT_CASE(rev_quiesce_reaches_resources_in_teardown),
+	KUNIT_CASE(rev_fops_fasync_outlives_driver_data),
+	KUNIT_CASE(rev_fops_no_fault_inside_access),
+	KUNIT_CASE(rev_fops_every_member_forwarded),
+	KUNIT_CASE(rev_parent_child_teardown),
 	{}
 };
 

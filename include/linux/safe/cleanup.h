@@ -170,7 +170,7 @@ struct safe_guard {
 	__SAFE_STATE_GUARD_FNS(class_##_name, true)
 
 void __safe_scoped_break(void)
-	__compiletime_error("break in safe_scoped_guard()/safe_seqlock_read() leaves just it");
+	__compiletime_error("break in a safe scoped statement leaves only that statement");
 
 /* Runs the body once, or not when a conditional acquisition fails. */
 #define __safe_scoped_guard_loop(_name, args...)			\

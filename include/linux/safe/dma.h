@@ -42,6 +42,7 @@
 #include <linux/llist.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uio.h>
 
 /**
  * enum safe_dma_phase - who may touch a buffer, and how
@@ -66,11 +67,31 @@ enum safe_dma_owner {
 	SAFE_DMA_OWNER_DOMAIN,
 };
 
+/*
+ * Where a buffer's memory is: allocated, being freed by whoever took it
+ * off its binding's list, or freed.  Private.
+ */
+enum {
+	SAFE_DMA_MEM_LIVE,
+	SAFE_DMA_MEM_FREEING,
+	SAFE_DMA_MEM_GONE,
+};
+
+/* Whether the quiesce callback ran.  Private. */
+enum {
+	SAFE_DMA_QUIESCE_NONE,
+	SAFE_DMA_QUIESCE_RUNNING,
+	SAFE_DMA_QUIESCE_DONE,
+};
+
+struct safe_binding;
 struct safe_dma_pool;
+struct inode;
+struct vm_area_struct;
 
 /**
  * struct safe_dma_buf - an owned DMA-coherent buffer
- * @cpu: CPU address of the memory
+ * @cpu: CPU address of the memory, NULL once it is freed
  * @handle: DMA address of the memory
  * @elem_size: size of one element in bytes
  * @count: number of elements
@@ -85,8 +106,18 @@ struct safe_dma_pool;
  * @pool: the pool the memory came from, or NULL for dma_alloc_attrs()
  * @range_errors: accesses refused as out of range (the first one warns)
  * @free_node: entry in the list of frees deferred to process context
+ * @binding: the device's binding, which frees the memory at unbind
+ * @bind_node: entry in the binding's list while the memory is allocated
+ * @mem: where the memory is, under the binding's lock
+ * @quiesce_state: whether the quiesce callback ran, under the binding's lock
+ * @map_inode: the inode of the file safe_dma_mmap() mapped it through
  *
  * Fields are private; use the functions below.
+ *
+ * Invariant: the memory is freed exactly once, with the values recorded
+ * here, in process context, before the device's binding ends, and after
+ * the quiesce callback (if any) and the zapping of the user mappings made
+ * by safe_dma_mmap().  The descriptor lives until its owner frees it.
  */
 struct safe_dma_buf {
 	void *cpu;
@@ -104,6 +135,11 @@ struct safe_dma_buf {
 	struct safe_dma_pool *pool;
 	atomic_t range_errors;
 	struct llist_node free_node;
+	struct safe_binding *binding;
+	struct list_head bind_node;
+	u8 mem;
+	u8 quiesce_state;
+	struct inode *map_inode;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -119,6 +155,9 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 int __safe_dma_fits(struct safe_dma_buf *buf, size_t elem_size, size_t n);
 int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n);
 void __safe_dma_phase_error(struct safe_dma_buf *buf);
+ssize_t __safe_dma_copy_iter(struct safe_dma_buf *buf, size_t offset,
+			     size_t len, struct iov_iter *iter, bool to_iter);
+int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma);
 struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 					     struct device *dev,
 					     size_t elem_size, size_t count,
@@ -134,16 +173,27 @@ void __safe_dma_pool_destroy(struct safe_dma_pool *pool);
  * @count: number of elements
  * @gfp: allocation flags (zone modifiers are ignored, as by
  *	dma_alloc_attrs())
- * @attrs: DMA attributes (``DMA_ATTR_*``), usually 0
+ * @attrs: DMA attributes, usually 0: %DMA_ATTR_WEAK_ORDERING,
+ *	%DMA_ATTR_WRITE_COMBINE, %DMA_ATTR_NO_KERNEL_MAPPING,
+ *	%DMA_ATTR_FORCE_CONTIGUOUS, %DMA_ATTR_ALLOC_SINGLE_PAGES,
+ *	%DMA_ATTR_NO_WARN and %DMA_ATTR_PRIVILEGED; the others describe
+ *	streaming or MMIO mappings and are refused
  *
  * The memory is zeroed and CPU-owned.  The buffer holds a reference to
- * @dev until it is freed.
+ * @dev until it is freed.  The memory lives until the buffer is freed or
+ * @dev is unbound (or deleted), whichever comes first: at unbind safe runs
+ * the quiesce callback and frees the memory while the device's DMA state
+ * is intact, and a later safe_dma_free() releases only the descriptor.
+ * Touch the memory only while @dev is bound or inside an access to the
+ * buffer's domain (see Documentation/lifetime.rst).
  *
- * Context: the context @gfp allows.
+ * Context: the context @gfp allows; @dev is being probed or is bound, or
+ * has no driver.
  * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @dev, zero @elem_size or
- * @count, or __GFP_COMP in @gfp; ERR_PTR(-EOVERFLOW) when the size does
- * not fit in size_t; ERR_PTR(-EIO) when @dev has no coherent DMA mask
- * (logged once); ERR_PTR(-ENOMEM).
+ * @count, __GFP_COMP in @gfp, or an attribute safe cannot honour;
+ * ERR_PTR(-EOVERFLOW) when the size does not fit in size_t; ERR_PTR(-EIO)
+ * when @dev has no coherent DMA mask (logged once); ERR_PTR(-ENODEV) once
+ * @dev is being unbound; ERR_PTR(-ENOMEM).
  */
 static inline struct safe_dma_buf * __must_check
 safe_dma_alloc(struct device *dev, size_t elem_size, size_t count, gfp_t gfp,
@@ -195,7 +245,9 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  * @buf: the buffer; NULL and ERR_PTR() values are ignored
  *
  * Runs the quiesce callback, frees the memory with the recorded device,
- * size, addresses and attributes, and drops the device reference.
+ * size, addresses and attributes, and drops the device reference.  If the
+ * device was unbound since, the memory is gone already and only the
+ * descriptor is freed; no driver callback runs.
  *
  * dma_free_attrs() must not be called with interrupts disabled, and the
  * quiesce callback may sleep, so from atomic context (IRQ or softirq, a
@@ -356,6 +408,128 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
 	return buf->handle;
 }
 
+/**
+ * safe_dma_mmap() - map a buffer into user space
+ * @buf: the buffer, not from a pool
+ * @vma: the mapping, from the driver's ->mmap; vm_pgoff is the page
+ *	offset into the buffer, as for dma_mmap_attrs()
+ *
+ * dma_mmap_attrs() with the recorded values, for a driver's ->mmap.  The
+ * mapping may outlive the device: when the memory is freed at unbind, by
+ * devres or by the revocation of the buffer's domain, safe zaps every user
+ * mapping of the file's inode first, so a later touch gets SIGBUS, never
+ * freed memory.  Do not free the buffer yourself while
+ * it is mapped; the ->release of the file that mapped it is late enough.
+ * Hands the bus address out, as safe_dma_handle() does.
+ *
+ * Context: process context, the driver's ->mmap.
+ * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
+ * -EBUSY if the buffer is mapped through another inode already; -ENODEV
+ * once the memory is freed or the device is being unbound; or the error
+ * of dma_mmap_attrs().
+ */
+static inline int safe_dma_mmap(struct safe_dma_buf *buf,
+				struct vm_area_struct *vma)
+{
+	return __safe_dma_mmap(buf, vma);
+}
+
+/**
+ * safe_dma_copy_to_iter() - copy from a buffer to an iov_iter
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @len: bytes to copy
+ * @to: the destination, e.g. the user buffer of a ->read_iter
+ *
+ * One copy between user memory and DMA memory, with no bounce buffer.
+ * Page faults are disabled for the copy, so it never sleeps on user
+ * memory inside an access (a userfaultfd or FUSE page would hold unbind
+ * hostage): a page that is not resident ends the copy early.  The
+ * protected file operations of <linux/safe/file.h> fault the caller's
+ * buffer in before they enter the domain.  Ordering against the device is
+ * the caller's (dma_rmb()).
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied (short if a page was not resident); -ERANGE when
+ * the range is outside the buffer (warns once); -EFAULT when nothing could
+ * be copied; -ENODEV once the memory is freed or without a kernel mapping.
+ */
+static inline ssize_t safe_dma_copy_to_iter(struct safe_dma_buf *buf,
+					    size_t offset, size_t len,
+					    struct iov_iter *to)
+{
+	return __safe_dma_copy_iter(buf, offset, len, to, true);
+}
+
+/**
+ * safe_dma_copy_from_iter() - copy from an iov_iter into a buffer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @len: bytes to copy
+ * @from: the source, e.g. the user buffer of a ->write_iter
+ *
+ * As safe_dma_copy_to_iter(), the other way; dma_wmb() before handing the
+ * data to the device is the caller's.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied, or a negative errno as safe_dma_copy_to_iter().
+ */
+static inline ssize_t safe_dma_copy_from_iter(struct safe_dma_buf *buf,
+					      size_t offset, size_t len,
+					      struct iov_iter *from)
+{
+	return __safe_dma_copy_iter(buf, offset, len, from, false);
+}
+
+/**
+ * safe_dma_copy_to_user() - copy from a buffer to a user pointer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @to: the user destination
+ * @len: bytes to copy
+ *
+ * safe_dma_copy_to_iter() on one user buffer: the replacement for a
+ * copy_to_user() from a buffer's CPU address.  Unlike copy_to_user() it
+ * returns what was copied.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied (short if a page was not resident), or a negative
+ * errno as safe_dma_copy_to_iter().
+ */
+static inline ssize_t safe_dma_copy_to_user(struct safe_dma_buf *buf,
+					    size_t offset, void __user *to,
+					    size_t len)
+{
+	struct iov_iter iter;
+
+	iov_iter_ubuf(&iter, ITER_DEST, to, len);
+	return safe_dma_copy_to_iter(buf, offset, len, &iter);
+}
+
+/**
+ * safe_dma_copy_from_user() - copy from a user pointer into a buffer
+ * @buf: the buffer
+ * @offset: byte offset into the buffer
+ * @from: the user source
+ * @len: bytes to copy
+ *
+ * safe_dma_copy_from_iter() on one user buffer: the replacement for a
+ * copy_from_user() into a buffer's CPU address.
+ *
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: bytes copied, or a negative errno as safe_dma_copy_to_iter().
+ */
+static inline ssize_t safe_dma_copy_from_user(struct safe_dma_buf *buf,
+					      size_t offset,
+					      const void __user *from,
+					      size_t len)
+{
+	struct iov_iter iter;
+
+	iov_iter_ubuf(&iter, ITER_SOURCE, (void __user *)from, len);
+	return safe_dma_copy_from_iter(buf, offset, len, &iter);
+}
+
 /* -------------------------------------------------------------------- */
 /* Small buffers from a dma_pool                                         */
 /* -------------------------------------------------------------------- */
@@ -427,7 +601,10 @@ DEFINE_FREE(safe_dma_pool, struct safe_dma_pool *,
  * so an access is the same single load as through a raw pointer member),
  * the buffer, and the element count.  The never-stored pointer to an array
  * of N + 1 chars carries the compile-time count N of SAFE_DMA_ARRAY(); 0
- * means the count is known at run time only.
+ * means the count is known at run time only.  The stored count is what
+ * every access is checked against: N for a SAFE_DMA_ARRAY(), the buffer's
+ * count for a SAFE_DMA(), and 0 for a handle bound to no buffer, which so
+ * refuses every access.
  */
 #define __SAFE_DMA_HANDLE(type, n)					\
 	struct {							\
@@ -482,11 +659,6 @@ DEFINE_FREE(safe_dma_pool, struct safe_dma_pool *,
 /* N of SAFE_DMA_ARRAY(), 0 for SAFE_DMA(): a compile-time constant. */
 #define __safe_dma_n(h)		(sizeof(*(h).__safe_dma_n) - 1)
 
-static __always_inline size_t __safe_dma_limit(size_t n, size_t count)
-{
-	return n ? n : count;
-}
-
 /* Are elements [@first, @first + @cnt) inside @limit elements? */
 static __always_inline bool __safe_dma_in_range(size_t first, size_t cnt,
 						size_t limit)
@@ -510,6 +682,22 @@ static __always_inline void __safe_dma_check_const(size_t first, size_t cnt,
 		__safe_dma_const_oob();
 }
 
+/*
+ * The bounds check of every accessor: elements [@first, @first + @cnt)
+ * of a handle of compile-time count @n and run-time count @count.  A
+ * range known at build time must also lie inside a SAFE_DMA_ARRAY().
+ */
+static __always_inline bool __safe_dma_ok(size_t first, size_t cnt, size_t n,
+					  size_t count)
+{
+	__safe_dma_check_const(first, cnt, n);
+	return likely(__safe_dma_in_range(first, cnt, count));
+}
+
+/* __safe_dma_ok() for the accessors' local handle __sd_h. */
+#define __safe_dma_ok_h(first, cnt)					\
+	__safe_dma_ok(first, cnt, __safe_dma_n(__sd_h), __sd_h.__safe_dma_count)
+
 /* A failed read: the destination is zeroed, the buffer is not touched. */
 static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 				       void *out, size_t size)
@@ -517,6 +705,69 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 	memset(out, 0, size);
 	return __safe_dma_range_error(buf, i, 1);
 }
+
+/* The whole element, where the field accessors name a member. */
+#define __SAFE_DMA_WHOLE
+
+/* One READ_ONCE() of element @i, or of its member @m (``.field``). */
+#define __safe_dma_read(h, i, m, out)					\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		typeof(out) __sd_out = (out);				\
+									\
+		__safe_dma_ok_h(__sd_i, 1) ?			\
+		(*__sd_out = READ_ONCE(__sd_h.__safe_dma_cpu[__sd_i] m), 0) : \
+		__safe_dma_get_error(__sd_h.buf, __sd_i, __sd_out,	\
+				     sizeof(*__sd_out));		\
+	})
+
+/* One WRITE_ONCE() of element @i or its member @m; @val evaluated once. */
+#define __safe_dma_write(h, i, m, val)					\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_i = (i);					\
+		__auto_type __sd_v = (val);				\
+									\
+		__safe_dma_ok_h(__sd_i, 1) ?			\
+		({ WRITE_ONCE(__sd_h.__safe_dma_cpu[__sd_i] m, __sd_v); 0; }) : \
+		__safe_dma_range_error(__sd_h.buf, __sd_i, 1);		\
+	})
+
+/*
+ * memcpy() of @n elements from @first: @ptype is the type of the caller's
+ * pointer @p, which the compiler checks; @dst and @src name the ends of
+ * the copy, ``__sd_at`` (the buffer) and ``__sd_p`` (the caller's).
+ */
+#define __safe_dma_copy(h, first, ptype, p, n, dst, src)		\
+	({								\
+		typeof(h) __sd_h = (h);					\
+		size_t __sd_first = (first);				\
+		ptype __sd_p = (p);					\
+		size_t __sd_n = (n);					\
+									\
+		__safe_dma_ok_h(__sd_first, __sd_n) ?		\
+		({							\
+			typeof(__sd_h.__safe_dma_cpu) __sd_at =		\
+				__sd_h.__safe_dma_cpu + __sd_first;	\
+									\
+			memcpy(dst, src, __sd_n * sizeof(*__sd_at));	\
+			0;						\
+		}) :							\
+		__safe_dma_range_error(__sd_h.buf, __sd_first, __sd_n);	\
+	})
+
+/* Point handle *@hp at buffer @b, which fits it. */
+#define __safe_dma_bind(hp, b)						\
+	do {								\
+		typeof(hp) __sd_bhp = (hp);				\
+		struct safe_dma_buf *__sd_bb = (b);			\
+									\
+		__sd_bhp->buf = __sd_bb;				\
+		__sd_bhp->__safe_dma_cpu = __sd_bb->cpu;		\
+		__sd_bhp->__safe_dma_count =				\
+			__safe_dma_n(*__sd_bhp) ?: __sd_bb->count;	\
+	} while (0)
 
 /**
  * safe_dma_init() - bind a buffer to a typed handle
@@ -541,11 +792,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 		__sd_ret = __safe_dma_fits(__sd_b,			\
 					   sizeof(*__sd_hp->__safe_dma_cpu), \
 					   __safe_dma_n(*__sd_hp));	\
-		if (!__sd_ret) {					\
-			__sd_hp->buf = __sd_b;				\
-			__sd_hp->__safe_dma_cpu = __sd_b->cpu;		\
-			__sd_hp->__safe_dma_count = __sd_b->count;	\
-		}							\
+		if (!__sd_ret)						\
+			__safe_dma_bind(__sd_hp, __sd_b);		\
 		__sd_ret;						\
 	})
 
@@ -589,26 +837,11 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * Context: any.
  * Return: 0; -ERANGE when @i is out of range, with *@out zeroed, the buffer
- * untouched and a warning the first time for this buffer.  A constant @i
- * out of a SAFE_DMA_ARRAY() fails the build.
+ * untouched and a warning the first time for this buffer; -ENODEV, the
+ * same way, through a handle bound to no buffer.  A constant @i out of a
+ * SAFE_DMA_ARRAY() fails the build.
  */
-#define safe_dma_get(h, i, out)						\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_i = (i);					\
-		typeof(out) __sd_out = (out);				\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
-		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
-						     __sd_h.__safe_dma_count))) \
-			*__sd_out = READ_ONCE(__sd_h.__safe_dma_cpu[__sd_i]); \
-		else							\
-			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
-							__sd_out,	\
-							sizeof(*__sd_out)); \
-		__sd_ret;						\
-	})
+#define safe_dma_get(h, i, out)	__safe_dma_read(h, i, __SAFE_DMA_WHOLE, out)
 
 /**
  * safe_dma_set() - write one element
@@ -620,24 +853,10 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * Context: any.
  * Return: 0; -ERANGE when @i is out of range (nothing written; warns the
- * first time for this buffer).  A constant @i out of a SAFE_DMA_ARRAY()
- * fails the build.
+ * first time for this buffer); -ENODEV through a handle bound to no
+ * buffer.  A constant @i out of a SAFE_DMA_ARRAY() fails the build.
  */
-#define safe_dma_set(h, i, val)						\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_i = (i);					\
-		typeof(*__sd_h.__safe_dma_cpu) __sd_v = (val);		\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
-		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
-						     __sd_h.__safe_dma_count))) \
-			WRITE_ONCE(__sd_h.__safe_dma_cpu[__sd_i], __sd_v); \
-		else							\
-			__sd_ret = __safe_dma_range_error(__sd_h.buf, __sd_i, 1); \
-		__sd_ret;						\
-	})
+#define safe_dma_set(h, i, val)	__safe_dma_write(h, i, __SAFE_DMA_WHOLE, val)
 
 /**
  * safe_dma_get_field() - read one field of one element
@@ -652,23 +871,7 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * Return: 0 or -ERANGE, as safe_dma_get().
  */
 #define safe_dma_get_field(h, i, field, out)				\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_i = (i);					\
-		typeof(out) __sd_out = (out);				\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
-		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
-						     __sd_h.__safe_dma_count))) \
-			*__sd_out =					\
-				READ_ONCE(__sd_h.__safe_dma_cpu[__sd_i].field); \
-		else							\
-			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
-							__sd_out,	\
-							sizeof(*__sd_out)); \
-		__sd_ret;						\
-	})
+	__safe_dma_read(h, i, .field, out)
 
 /**
  * safe_dma_set_field() - write one field of one element
@@ -683,20 +886,7 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * Return: 0 or -ERANGE, as safe_dma_set().
  */
 #define safe_dma_set_field(h, i, field, val)				\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_i = (i);					\
-		__auto_type __sd_v = (val);				\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
-		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
-						     __sd_h.__safe_dma_count))) \
-			WRITE_ONCE(__sd_h.__safe_dma_cpu[__sd_i].field, __sd_v); \
-		else							\
-			__sd_ret = __safe_dma_range_error(__sd_h.buf, __sd_i, 1); \
-		__sd_ret;						\
-	})
+	__safe_dma_write(h, i, .field, val)
 
 /**
  * safe_dma_addr_of() - bus address of one element
@@ -716,18 +906,12 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 		typeof(h) __sd_h = (h);					\
 		size_t __sd_i = (i);					\
 		dma_addr_t *__sd_out = (out);				\
-		int __sd_ret = 0;					\
 									\
-		__safe_dma_check_const(__sd_i, 1, __safe_dma_n(__sd_h)); \
-		if (likely(__sd_i < __safe_dma_limit(__safe_dma_n(__sd_h), \
-						     __sd_h.__safe_dma_count))) \
-			*__sd_out = safe_dma_handle(__sd_h.buf) +	\
-				__sd_i * sizeof(*__sd_h.__safe_dma_cpu); \
-		else							\
-			__sd_ret = __safe_dma_get_error(__sd_h.buf, __sd_i, \
-							__sd_out,	\
-							sizeof(*__sd_out)); \
-		__sd_ret;						\
+		__safe_dma_ok_h(__sd_i, 1) ?			\
+		(*__sd_out = safe_dma_handle(__sd_h.buf) +		\
+			__sd_i * sizeof(*__sd_h.__safe_dma_cpu), 0) :	\
+		__safe_dma_get_error(__sd_h.buf, __sd_i, __sd_out,	\
+				     sizeof(*__sd_out));		\
 	})
 
 /**
@@ -747,25 +931,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_copy_in(h, first, src, n)				\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_first = (first);				\
-		const typeof(*__sd_h.__safe_dma_cpu) *__sd_src = (src);	\
-		size_t __sd_n = (n);					\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_first, __sd_n,		\
-				       __safe_dma_n(__sd_h));		\
-		if (likely(__safe_dma_in_range(__sd_first, __sd_n,	\
-				__safe_dma_limit(__safe_dma_n(__sd_h),	\
-						 __sd_h.__safe_dma_count)))) \
-			memcpy(__sd_h.__safe_dma_cpu + __sd_first, __sd_src, \
-			       __sd_n * sizeof(*__sd_src));		\
-		else							\
-			__sd_ret = __safe_dma_range_error(__sd_h.buf,	\
-							  __sd_first, __sd_n); \
-		__sd_ret;						\
-	})
+	__safe_dma_copy(h, first, const typeof(*__sd_h.__safe_dma_cpu) *, \
+			src, n, __sd_at, __sd_p)
 
 /**
  * safe_dma_copy_out() - copy elements out of the buffer
@@ -783,25 +950,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * of a SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_copy_out(h, first, dst, n)				\
-	({								\
-		typeof(h) __sd_h = (h);					\
-		size_t __sd_first = (first);				\
-		typeof(*__sd_h.__safe_dma_cpu) *__sd_dst = (dst);	\
-		size_t __sd_n = (n);					\
-		int __sd_ret = 0;					\
-									\
-		__safe_dma_check_const(__sd_first, __sd_n,		\
-				       __safe_dma_n(__sd_h));		\
-		if (likely(__safe_dma_in_range(__sd_first, __sd_n,	\
-				__safe_dma_limit(__safe_dma_n(__sd_h),	\
-						 __sd_h.__safe_dma_count)))) \
-			memcpy(__sd_dst, __sd_h.__safe_dma_cpu + __sd_first, \
-			       __sd_n * sizeof(*__sd_dst));		\
-		else							\
-			__sd_ret = __safe_dma_range_error(__sd_h.buf,	\
-							  __sd_first, __sd_n); \
-		__sd_ret;						\
-	})
+	__safe_dma_copy(h, first, typeof(__sd_h.__safe_dma_cpu),	\
+			dst, n, __sd_p, __sd_at)
 
 /* -------------------------------------------------------------------- */
 /* Buffers attached to a revocation domain                               */
@@ -822,6 +972,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *	};
  *
  *	priv->ring.rev = safe_dma_attach(buf, domain);
+ *	if (IS_ERR(priv->ring.rev))
+ *		return PTR_ERR(priv->ring.rev);
  *	...
  *	safe_dma_scope(ring, priv->ring)
  *		safe_dma_set_field(ring, i, len, cpu_to_le32(n));
@@ -858,37 +1010,57 @@ static inline struct safe_dma_buf *__safe_dma_view_buf(void *ptr,
  *
  * Runs the next statement inside an access to the buffer's resource, with
  * @_var bound to the buffer, unless the domain has been revoked.  The
- * buffer is neither quiesced nor freed until the statement is left;
- * ``break`` leaves it.
+ * buffer is neither quiesced nor freed until the statement is left.  As in
+ * safe_revocable_scope(), ``break`` in the statement fails the build and
+ * ``continue`` must not be used there.
  *
  * Context: any context that may use SRCU readers; the statement may sleep.
  * Return: nothing; it is a statement prefix.
  */
 #define safe_dma_scope(_var, _h)					\
-	for (typeof(_h) *__sd_rh = &(_h); __sd_rh; __sd_rh = NULL)	\
-		__safe_dma_scope_acc(_var)
+	__safe_dma_scope(_var, _h, __COUNTER__)
 
-#define __safe_dma_scope_acc(_var)					\
-	for (struct safe_revocable_access __safe_acc			\
+#define __safe_dma_scope(_var, _h, id)					\
+	___safe_dma_scope(_var, _h, id)
+
+/* @_h is evaluated once: typeof() does not evaluate it. */
+#define ___safe_dma_scope(_var, _h, id)				\
+	for (int __safe_st##id = 0; !__safe_st##id;			\
+	     __safe_st##id || (__safe_scoped_break(), 0))		\
+		__safe_dma_scope_acc(_var, (_h).rev,			\
+				     typeof((_h).__safe_dma_view), id)
+
+/* @type is the pointer type of the handle, SAFE_DMA() or SAFE_DMA_ARRAY(). */
+#define __safe_dma_scope_acc(_var, rev, type, id)			\
+	for (struct safe_revocable_access __safe_acc##id		\
 		     __cleanup(safe_revocable_end) =			\
-		     __safe_revocable_begin(__sd_rh->rev),		\
-		     *__safe_once = &__safe_acc;			\
-	     __safe_once; __safe_once = NULL)				\
-		__safe_dma_scope_buf(_var)
+		     __safe_revocable_begin(rev),			\
+		     *__safe_once##id = &__safe_acc##id;		\
+	     __safe_once##id; __safe_once##id = NULL)			\
+		__safe_dma_scope_buf(_var, type, id)
 
-#define __safe_dma_scope_buf(_var)					\
-	for (struct safe_dma_buf *__sd_b =				\
-		     __safe_dma_view_buf(__safe_acc.ptr,		\
-			sizeof(*__sd_rh->__safe_dma_view->__safe_dma_cpu), \
-			__safe_dma_n(*__sd_rh->__safe_dma_view));	\
-	     __safe_once; __safe_once = NULL)				\
-		__safe_dma_scope_var(_var)
+#define __safe_dma_scope_buf(_var, type, id)				\
+	for (struct safe_dma_buf *__safe_b##id =			\
+		     __safe_dma_view_buf(__safe_acc##id.ptr,		\
+			sizeof(*((type)NULL)->__safe_dma_cpu),		\
+			__safe_dma_n(*(type)NULL));			\
+	     __safe_once##id; __safe_once##id = NULL)			\
+		__safe_dma_scope_var(_var, type, id)
 
-#define __safe_dma_scope_var(_var)					\
-	for (typeof(*__sd_rh->__safe_dma_view) _var __maybe_unused = {	\
-		     .buf = __sd_b,					\
-		     .__safe_dma_cpu = __sd_b ? __sd_b->cpu : NULL,	\
-		     .__safe_dma_count = __sd_b ? __sd_b->count : 0 };	\
-	     __safe_once && __sd_b; __safe_once = NULL)
+#define __safe_dma_scope_var(_var, type, id)				\
+	for (typeof(*(type)NULL) _var __maybe_unused =			\
+		     __safe_dma_view(typeof(_var), __safe_b##id);	\
+	     __safe_scope_run(id, __safe_b##id); __safe_st##id = 1)
+
+/* The typed handle of @type for the buffer @b, or an unbound one. */
+#define __safe_dma_view(type, b)					\
+	({								\
+		type __sd_v = {};					\
+		struct safe_dma_buf *__sd_b = (b);			\
+									\
+		if (__sd_b)						\
+			__safe_dma_bind(&__sd_v, __sd_b);		\
+		__sd_v;							\
+	})
 
 #endif /* _LINUX_SAFE_DMA_H */

@@ -15,10 +15,17 @@
  *  - an open file holds a reference to the domain, so the wrapper itself
  *    never touches freed memory.
  *
- * ->release is always passed on, after revocation too, so it must only
- * free what the file itself owns.  ->mmap is passed on inside the domain,
- * but a mapping outlives the call: a driver that maps device memory must
- * zap it at unbind itself.
+ * Every member of the driver's file_operations is passed on (or, for the
+ * few safe cannot protect, refused at registration with an error naming
+ * it).  ->release is always passed on, after revocation too, outside the
+ * domain, so it must only free what the file itself owns.  Revocation
+ * turns asynchronous notification (->fasync) off for every file while the
+ * driver's data still exists.  User memory never stalls revocation: the
+ * user range a call names is faulted in before the domain is entered, and
+ * the driver's function runs with page faults disabled.  A mapping
+ * outlives the ->mmap call: map DMA buffers with safe_dma_mmap(), which
+ * zaps the mapping when the memory is freed at unbind, or zap device
+ * memory at unbind yourself.  See Documentation/lifetime.rst.
  *
  * safe_cdev does the same for a character device region the driver
  * allocated itself (alloc_chrdev_region()).  Unlike a struct cdev embedded
@@ -35,16 +42,20 @@
 #include <linux/miscdevice.h>
 #include <linux/safe/revocable.h>
 
+struct safe_file_proxy;
+
 /**
  * struct safe_miscdevice - a misc device with revocable file operations
  * @misc: the misc device; fill in everything but ->fops
  * @fops: the driver's file operations
  * @domain: the revocation domain the calls run in
+ * @proxy: private: the table the files use
  */
 struct safe_miscdevice {
 	struct miscdevice misc;
 	const struct file_operations *fops;
 	struct safe_revocable_domain *domain;
+	struct safe_file_proxy *proxy;
 };
 
 int safe_misc_register(struct safe_miscdevice *sm);

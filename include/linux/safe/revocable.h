@@ -30,32 +30,53 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/srcu.h>
+#include <linux/stringify.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
+
+struct safe_binding;
 
 /**
  * struct safe_revocable_domain - one SRCU read side for many resources
  * @srcu: the read side every access enters
  * @ref: kref; the domain and its resources live until the last put
- * @lock: protects @resources, @dead and each resource's @revoked
- * @revoke_lock: serialises revocations (held across the grace period)
+ * @lock: protects @resources, @dead, @busy and each resource's flags
  * @resources: the &struct safe_revocable objects, in creation order
  * @wq: wait queue for sleeps inside accesses; woken before revocation waits
+ * @revoke_wq: where concurrent revokers wait for each other
  * @dev: the device whose binding the domain follows, or NULL
- * @dead: set once the domain is revoked; new accesses fail
+ * @binding: @dev's binding, which revokes the domain at unbind at the latest
+ * @binding_node: entry in the binding's list of domains
+ * @teardown: the task running the domain's teardown callbacks, or NULL
+ * @free_work: the last put frees the domain from here
+ * @busy: single-resource revocations in progress
+ * @dead: set once domain revocation starts; new accesses fail
+ * @revoked: set once domain revocation has finished
  * @grace_periods: SRCU grace periods revocation has waited for (test hook)
  *
  * Fields are private; use the functions below.
+ *
+ * Invariants: a resource's pointer is published only while the resource
+ * is not revoked; its release callback runs once, after a grace period
+ * that began after it was unpublished; the domain's memory outlives every
+ * access and every reference.
  */
 struct safe_revocable_domain {
 	struct srcu_struct srcu;
 	struct kref ref;
-	struct mutex lock;		/* see above */
-	struct mutex revoke_lock;	/* see above */
+	spinlock_t lock;		/* see above */
 	struct list_head resources;
 	wait_queue_head_t wq;
+	wait_queue_head_t revoke_wq;
 	struct device *dev;
+	struct safe_binding *binding;
+	struct list_head binding_node;
+	struct task_struct *teardown;
+	struct work_struct free_work;
+	unsigned int busy;
 	bool dead;
+	bool revoked;
 	unsigned long grace_periods;
 };
 
@@ -63,10 +84,14 @@ struct safe_revocable_domain {
  * struct safe_revocable - a resource reachable only through an access
  * @ptr: the resource, NULL once revoked
  * @domain: the domain it belongs to
+ * @quiesce: called with the resource in the domain's teardown, before any
+ *	release callback of the domain, or NULL
  * @release: called once with the resource after readers drained, or NULL
  * @old: the resource between unpublishing and release
  * @node: entry in the domain's list
  * @revoked: set under the domain lock when revocation starts
+ * @released: set once the release callback has run
+ * @by_domain: revoked by the domain's revocation, which releases it
  *
  * Allocated by safe_revocable_create() and owned by the domain: a pointer
  * to it stays valid for as long as a reference to the domain is held.
@@ -74,10 +99,13 @@ struct safe_revocable_domain {
 struct safe_revocable {
 	void __rcu *ptr;
 	struct safe_revocable_domain *domain;
+	void (*quiesce)(void *ptr);
 	void (*release)(void *ptr);
 	void *old;
 	struct list_head node;
 	bool revoked;
+	bool released;
+	bool by_domain;
 };
 
 /**
@@ -95,26 +123,86 @@ struct safe_revocable_access {
 	int idx;
 };
 
-struct safe_revocable_domain *safe_revocable_domain_create(struct device *dev);
-struct safe_revocable_domain *devm_safe_revocable_domain_create(struct device *dev);
+struct safe_revocable_domain *
+__safe_revocable_domain_create(struct device *dev, const char *name,
+			       struct lock_class_key *key);
+struct safe_revocable_domain *
+__devm_safe_revocable_domain_create(struct device *dev, const char *name,
+				    struct lock_class_key *key);
 void safe_revocable_domain_get(struct safe_revocable_domain *d);
 void safe_revocable_domain_put(struct safe_revocable_domain *d);
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d);
 unsigned long safe_revocable_domain_grace_periods(struct safe_revocable_domain *d);
+void safe_revocable_flush(void);
 
 struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
 					     void *ptr, void (*release)(void *ptr));
+struct safe_revocable *
+safe_revocable_create_quiesced(struct safe_revocable_domain *d, void *ptr,
+			       void (*quiesce)(void *ptr),
+			       void (*release)(void *ptr));
 int safe_revocable_revoke(struct safe_revocable *r);
+void *safe_revocable_teardown(struct safe_revocable *r);
 
 #ifdef CONFIG_SAFE_DEBUG
-bool safe_revocable_check_bound(struct safe_revocable *r, struct device *dev);
+void *safe_revocable_check_bound(struct safe_revocable *r, struct device *dev,
+				 void *ptr);
 #else
-static inline bool safe_revocable_check_bound(struct safe_revocable *r,
-					      struct device *dev)
+static inline void *safe_revocable_check_bound(struct safe_revocable *r,
+					       struct device *dev, void *ptr)
 {
-	return true;
+	return ptr;
 }
 #endif
+
+/**
+ * safe_revocable_domain_create() - create a revocation domain
+ * @dev: the device whose resources it will hold, or NULL
+ *
+ * The domain starts with one reference, for the caller.  Revoke it with
+ * safe_revocable_domain_revoke() and drop the reference with
+ * safe_revocable_domain_put(); devm_safe_revocable_domain_create() does
+ * both at unbind.  A domain with a device is revoked when @dev is unbound
+ * (or deleted) at the latest, so no release callback of it runs after
+ * that, whoever holds the last reference.
+ *
+ * Each call site is one lockdep class: domains of different drivers
+ * (a parent's and a child's, say) nest without false reports.
+ *
+ * Context: process context; may sleep.  @dev, if given, is being probed
+ * or is bound.
+ * Return: the domain, or ERR_PTR(-ENOMEM).
+ */
+#define safe_revocable_domain_create(dev)				\
+	({								\
+		static struct lock_class_key __safe_domain_key;		\
+									\
+		__safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__), \
+					       &__safe_domain_key);	\
+	})
+
+/**
+ * devm_safe_revocable_domain_create() - a domain revoked at unbind
+ * @dev: the device
+ *
+ * Like safe_revocable_domain_create(), plus a devres action that revokes
+ * the domain and drops the caller's reference when @dev is unbound.
+ * Devres runs actions in reverse order, so create the domain after the
+ * devm resources it protects (their release then comes after the
+ * revocation) and before anything that uses it.  Buffers of @dev that
+ * their owner has not freed yet are quiesced and freed in the domain's
+ * teardown, see Documentation/lifetime.rst.
+ *
+ * Context: process context, typically probe(); may sleep.
+ * Return: the domain, or an ERR_PTR().
+ */
+#define devm_safe_revocable_domain_create(dev)				\
+	({								\
+		static struct lock_class_key __safe_domain_key;		\
+									\
+		__devm_safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__), \
+						    &__safe_domain_key); \
+	})
 
 /**
  * safe_revocable_domain_dead() - has the domain been revoked?
@@ -220,12 +308,19 @@ static inline struct safe_revocable_access __safe_revocable_begin(struct safe_re
  * @r: the resource
  * @dev: the device whose binding guarantees @r is alive
  *
- * For probe and remove, devres actions, and callbacks that are torn down
- * before the domain is revoked (IRQ handlers freed before unbind, timers
- * and work cancelled in remove).  The driver model is the proof that the
- * resource is alive, so this is one pointer load: no SRCU, no atomics, no
- * barriers.  With CONFIG_SAFE_DEBUG it checks @dev is bound and is the
- * domain's device, and warns once if the claim is false.
+ * For probe() and remove(), devres actions registered after the domain
+ * was created (they run before its revocation; those registered before it
+ * run after), and callbacks that are torn down before the domain is
+ * revoked (IRQ handlers freed before unbind, timers and work cancelled in
+ * remove()).  The driver model is the proof that the resource is alive, so
+ * this is one pointer load: no SRCU, no atomics, no barriers.
+ *
+ * With CONFIG_SAFE_DEBUG the claim is checked after the load: @dev must
+ * be the domain's device, have a driver, and @r must not be revoked;
+ * otherwise it warns once and returns NULL.  Revocation then also waits
+ * for an RCU grace period before any release, so a caller in atomic
+ * context (an interrupt handler, a timer) that raced the revocation and
+ * passed the check still finishes before the resource is released.
  *
  * Context: the caller must run within the bound lifetime of @dev.
  * Return: the resource (NULL only after a revocation the caller should
@@ -234,8 +329,8 @@ static inline struct safe_revocable_access __safe_revocable_begin(struct safe_re
 static inline void *safe_revocable_bound(struct safe_revocable *r,
 					 struct device *dev)
 {
-	safe_revocable_check_bound(r, dev);
-	return rcu_dereference_protected(r->ptr, true);
+	return safe_revocable_check_bound(r, dev,
+					  rcu_dereference_protected(r->ptr, true));
 }
 
 /**
@@ -252,7 +347,9 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
  *		SAFE_DECLARE_REVOCABLE(struct foo_regs, regs);
  *	};
  *
- *	priv->regs.rev = safe_revocable_create(domain, regs, NULL);
+ *	ret = safe_revocable_init(priv->regs, domain, regs, NULL);
+ *	if (ret)
+ *		return ret;
  *
  * Context: any declaration.
  * Return: nothing; it is a declaration of @name.
@@ -301,27 +398,66 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 	 safe_revocable_bound((_h).rev, (_dev)))
 
 /**
+ * safe_revocable_teardown_ptr() - safe_revocable_teardown() through a typed handle
+ * @_h: the SAFE_DECLARE_REVOCABLE() handle
+ *
+ * Context: a quiesce or release callback run by the revocation of the
+ * handle's domain.
+ * Return: the resource, typed as the handle declares it, or NULL.
+ */
+#define safe_revocable_teardown_ptr(_h)					\
+	((__force typeof((_h).__safe_type))safe_revocable_teardown((_h).rev))
+
+/*
+ * The scoped forms are an outer loop and the loops that declare the
+ * access and the typed pointer; the innermost runs the statement at most
+ * once and marks the end in __safe_st<id>.  A ``break`` leaves it without
+ * doing so, and the outer loop's step then keeps a call to an undefined
+ * function that fails the build.  Their hidden names end in a number of
+ * their own (__COUNTER__), so scopes nest without shadowing each other.
+ */
+
+/* Run the body unless done or @ok is false; either way the scope ends. */
+#define __safe_scope_run(id, ok)					\
+	(__safe_st##id ? false : (ok) ? true : (__safe_st##id = 1, false))
+
+/**
  * safe_revocable_scope() - run the next statement only if the resource lives
  * @_var: name of the typed resource pointer, visible in the statement only
  * @_h: the SAFE_DECLARE_REVOCABLE() handle
  *
- * The access ends however the statement is left.  ``break`` leaves the
- * statement.
+ * The access ends however the statement is left.  ``break`` inside the
+ * statement fails the build (it would leave only the scope, not the
+ * caller's loop); ``continue`` cannot be told from the end of the
+ * statement in C and also leaves only the scope, so do not use it there
+ * (coccinelle/check_scoped_guard_loop_exit.cocci reports it).
  *
  * Context: any context that may use SRCU readers; the statement may sleep.
  * Return: nothing; it is a statement prefix.
  */
 #define safe_revocable_scope(_var, _h)					\
-	for (struct safe_revocable_access __safe_acc			\
-		     __cleanup(safe_revocable_end) =			\
-		     __safe_revocable_begin((_h).rev),			\
-		     *__safe_once = &__safe_acc;			\
-	     __safe_once; __safe_once = NULL)				\
-		__safe_revocable_scope(_var, typeof((_h).__safe_type))
+	__safe_revocable_scope(_var, _h, __COUNTER__)
 
-#define __safe_revocable_scope(_var, ptr_type)				\
-	for (ptr_type _var __maybe_unused = (__force typeof(_var))__safe_acc.ptr; \
-	     __safe_once && __safe_acc.ptr; __safe_once = NULL)
+#define __safe_revocable_scope(_var, _h, id)				\
+	___safe_revocable_scope(_var, _h, id)
+
+#define ___safe_revocable_scope(_var, _h, id)				\
+	for (int __safe_st##id = 0; !__safe_st##id;			\
+	     __safe_st##id || (__safe_scoped_break(), 0))		\
+		__safe_revocable_scope_acc(_var, (_h).rev,		\
+					   typeof((_h).__safe_type), id)
+
+#define __safe_revocable_scope_acc(_var, rev, type, id)		\
+	for (struct safe_revocable_access __safe_acc##id		\
+		     __cleanup(safe_revocable_end) =			\
+		     __safe_revocable_begin(rev),			\
+		     *__safe_once##id = &__safe_acc##id;		\
+	     __safe_once##id; __safe_once##id = NULL)			\
+		__safe_revocable_scope_var(_var, type, id)
+
+#define __safe_revocable_scope_var(_var, type, id)			\
+	for (type _var __maybe_unused = (__force type)__safe_acc##id.ptr; \
+	     __safe_scope_run(id, __safe_acc##id.ptr); __safe_st##id = 1)
 
 /**
  * safe_revocable_guard() - start an access for the rest of the scope

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-device bindings: what safe must undo before a device's DMA state
+ * goes away.
+ *
+ * At unbind, the driver core releases the device's devres entries, then
+ * frees dev->dma_range_map and tears down the IOMMU state; device_del()
+ * releases them for a device that never had a driver.  A DMA buffer freed
+ * after that frees through the wrong path, so each device that safe
+ * allocates for gets one devres entry, created at its first domain, buffer
+ * or pool, whose release revokes the domains and frees the DMA memory that
+ * is still allocated.  Whatever is freed later releases only descriptors.
+ */
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/safe/guard.h>
+#include <linux/safe/revocable.h>
+#include "internal.h"
+
+static void safe_binding_free(struct kref *ref)
+{
+	struct safe_binding *b = container_of(ref, struct safe_binding, ref);
+
+	kfree(b);
+}
+
+/**
+ * safe_binding_put() - drop a reference to a binding
+ * @b: the binding, or NULL
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+void safe_binding_put(struct safe_binding *b)
+{
+	if (b)
+		kref_put(&b->ref, safe_binding_free);
+}
+
+static bool safe_binding_no_domains(struct safe_binding *b)
+{
+	guard(spinlock)(&b->lock);
+	return list_empty(&b->domains);
+}
+
+/*
+ * The devres release: at unbind, or at device_del() for a device without
+ * a driver.  Domains first (their accesses end, their resources are
+ * released, which frees the buffers they own), then the buffers nobody
+ * freed, then the pools, all while the device's DMA state is intact.
+ */
+static void safe_binding_release(struct device *dev, void *res)
+{
+	struct safe_binding *b = *(struct safe_binding **)res;
+	struct safe_revocable_domain *d;
+
+	scoped_guard(spinlock, &b->lock)
+		b->dead = true;
+	/*
+	 * Newest first, as devres would have done.  The list holds no
+	 * references: a domain whose last reference is gone is being torn
+	 * down by safe's workqueue, and takes itself off the list when it is
+	 * done; wait for those.
+	 */
+	for (;;) {
+		d = NULL;
+		scoped_guard(spinlock, &b->lock) {
+			struct safe_revocable_domain *it;
+
+			list_for_each_entry_reverse(it, &b->domains, binding_node) {
+				if (kref_get_unless_zero(&it->ref)) {
+					list_del_init(&it->binding_node);
+					d = it;
+					break;
+				}
+			}
+		}
+		if (!d)
+			break;
+		safe_revocable_domain_revoke(d);
+		safe_revocable_domain_put(d);
+	}
+	wait_event(b->wq, safe_binding_no_domains(b));
+	safe_dma_sweep(b, true);
+	safe_dma_destroy_pools(b);
+	safe_binding_put(b);
+}
+
+/**
+ * safe_binding_get() - the binding of a device, created on first use
+ * @dev: the device, being probed or bound (or without a driver)
+ * @gfp: allocation flags
+ *
+ * Context: the context @gfp allows.
+ * Return: the binding with a reference for the caller, ERR_PTR(-ENOMEM),
+ * or ERR_PTR(-ENODEV) once the device's buffers were swept at unbind.
+ */
+struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
+{
+	struct safe_binding **slot, *b, *nb;
+
+	nb = kzalloc(sizeof(*nb), gfp);
+	if (!nb)
+		return ERR_PTR(-ENOMEM);
+	slot = devres_alloc(safe_binding_release, sizeof(*slot), gfp);
+	if (!slot) {
+		kfree(nb);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&nb->ref);
+	spin_lock_init(&nb->lock);
+	INIT_LIST_HEAD(&nb->domains);
+	INIT_LIST_HEAD(&nb->bufs);
+	INIT_LIST_HEAD(&nb->pools);
+	init_waitqueue_head(&nb->wq);
+	nb->dev = dev;
+	*slot = nb;
+
+	/* Finds the device's binding, or adds ours atomically. */
+	b = *(struct safe_binding **)devres_get(dev, slot, NULL, NULL);
+	if (b != nb)
+		kfree(nb);
+
+	guard(spinlock)(&b->lock);
+	if (b->swept || b->dead)
+		return ERR_PTR(-ENODEV);
+	kref_get(&b->ref);
+	return b;
+}
+
+/**
+ * safe_binding_add_domain() - have a binding revoke a domain at unbind
+ * @b: the binding
+ * @d: the domain, not yet revoked; the binding takes no reference, the
+ *	domain takes itself off when it is revoked
+ *
+ * Context: any.
+ * Return: 0, or -ENODEV once @b is released.
+ */
+int safe_binding_add_domain(struct safe_binding *b,
+			    struct safe_revocable_domain *d)
+{
+	guard(spinlock)(&b->lock);
+	if (b->dead)
+		return -ENODEV;
+	list_add_tail(&d->binding_node, &b->domains);
+	return 0;
+}
+
+/**
+ * safe_binding_forget_domain() - a domain was revoked: nothing left to do
+ * @d: the domain
+ *
+ * Takes @d off its binding's list, unless the binding's release took it
+ * off already, and wakes a release waiting for it.
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+void safe_binding_forget_domain(struct safe_revocable_domain *d)
+{
+	struct safe_binding *b = d->binding;
+
+	if (!b)
+		return;
+	scoped_guard(spinlock, &b->lock)
+		list_del_init(&d->binding_node);
+	wake_up_all(&b->wq);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared between the library's own files; not for drivers.
+ */
+#ifndef _SAFE_LIB_INTERNAL_H
+#define _SAFE_LIB_INTERNAL_H
+
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+struct safe_revocable_domain;
+
+/*
+ * The library's own workqueue: last domain puts and frees deferred from
+ * atomic context run here, so unloading the library (or the module that
+ * embeds it) can wait for them with safe_lib_exit().
+ */
+extern struct workqueue_struct *safe_wq;
+
+int safe_lib_init(void);
+void safe_lib_exit(void);
+
+/**
+ * struct safe_binding - what safe keeps for one device while it is bound
+ * @ref: kref; the devres entry holds one, each buffer, pool and domain one
+ * @dev: the device; whoever holds a reference to the binding past the
+ *	devres entry holds one to the device too
+ * @lock: protects everything below
+ * @domains: domains of @dev not yet revoked (no references held: a domain
+ *	takes itself off when it is revoked)
+ * @bufs: DMA buffers of @dev whose memory is still allocated, in
+ *	allocation order
+ * @pools: pools of @dev not yet destroyed
+ * @busy: DMA memory frees in progress outside @lock
+ * @users: DMA allocations and user mappings in progress outside @lock
+ * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
+ * @swept: the buffers were swept at unbind; new allocations fail
+ * @dead: the devres entry was released; the device is unbound or deleted
+ *
+ * Invariant: DMA memory of @dev is freed before the devres entry's release
+ * returns, which is before the driver core tears down @dev's DMA state
+ * (dma_range_map, IOMMU); frees that come later release descriptors only.
+ */
+struct safe_binding {
+	struct kref ref;
+	struct device *dev;
+	spinlock_t lock;		/* see above */
+	struct list_head domains;
+	struct list_head bufs;
+	struct list_head pools;
+	unsigned int busy;
+	unsigned int users;
+	wait_queue_head_t wq;
+	bool swept;
+	bool dead;
+};
+
+struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp);
+void safe_binding_put(struct safe_binding *b);
+int safe_binding_add_domain(struct safe_binding *b,
+			    struct safe_revocable_domain *d);
+void safe_binding_forget_domain(struct safe_revocable_domain *d);
+
+/* DMA side of a binding, in dma.c. */
+void safe_dma_sweep(struct safe_binding *b, bool all);
+void safe_dma_destroy_pools(struct safe_binding *b);
+
+#endif /* _SAFE_LIB_INTERNAL_H */
