@@ -17,9 +17,10 @@
  *     an access; after unbind the access fails and the callback returns an
  *     error instead of touching hardware or freed memory.
  *  2. The rings are owned DMA buffers.  The domain frees them at unbind,
- *     after every access has ended and after the quiesce callback stopped
- *     the engine and removed user mappings of the ring, so the device
- *     never writes freed memory and user space never reads it.
+ *     after every access has ended, after the quiesce callback stopped
+ *     the engine, and after safe removed the user mappings of the ring,
+ *     so the device never writes freed memory and user space never reads
+ *     it.
  *  3. The DMA engine is only started inside an access to its ring: a start
  *     either finishes before the quiesce callback runs (which then stops
  *     it) or fails.
@@ -105,9 +106,6 @@ struct es1370_chan {
 	/* Under the chip lock: */
 	struct snd_pcm_substream *substream;	/* open, for the IRQ handler */
 	unsigned int pos;	/* last position read from the device, bytes */
-	/* Under mmap_lock: where user space mapped the ring (see es1370_ring_mmap()). */
-	struct mutex mmap_lock;		/* see above */
-	struct address_space *mapping;
 };
 
 /*
@@ -121,8 +119,6 @@ struct es1370 {
 	struct pci_dev *pdev;
 	struct safe_revocable_domain *domain;	/* a reference, put with the card */
 	SAFE_DECLARE_REVOCABLE(void __iomem, regs);
-	/* Only for quiescing, from the rings' quiesce callback. */
-	void __iomem *port;
 	int irq;
 
 	spinlock_t lock;	/* the shadows below, MEMPAGE and the paged registers */
@@ -148,10 +144,7 @@ static struct es1370_chan *es1370_chan_of(struct snd_pcm_substream *ss)
 /* The ring: every CPU access goes through the domain                       */
 /* ------------------------------------------------------------------------ */
 
-/*
- * Each helper returns -ENODEV once the device is gone: ALSA then hands
- * that to the user whose read() or write() was in flight.
- */
+/* -ENODEV once the device is gone. */
 static int es1370_ring_write(struct es1370_chan *chan, unsigned long pos,
 			     const u8 *src, size_t n)
 {
@@ -159,16 +152,6 @@ static int es1370_ring_write(struct es1370_chan *chan, unsigned long pos,
 
 	safe_dma_scope(ring, chan->ring)
 		ret = safe_dma_copy_in(ring, pos, src, n);
-	return ret;
-}
-
-static int es1370_ring_read(struct es1370_chan *chan, unsigned long pos,
-			    u8 *dst, size_t n)
-{
-	int ret = -ENODEV;
-
-	safe_dma_scope(ring, chan->ring)
-		ret = safe_dma_copy_out(ring, pos, dst, n);
 	return ret;
 }
 
@@ -191,11 +174,12 @@ static int es1370_ring_clear(struct es1370_chan *chan, unsigned long pos,
 }
 
 /*
- * Move @bytes between user space (@iter) and the ring at @pos.  The user
- * copy never happens inside an access: a fault on a user page may sleep
- * for as long as user space likes (userfaultfd, FUSE), and unbind would
- * wait for it.  So data goes through a small bounce buffer, and only the
- * copy between the bounce buffer and the ring is inside the access.
+ * Move @bytes between user space (@iter) and the ring at @pos, in one
+ * copy.  The copy inside the access runs with page faults disabled: a
+ * fault on a user page may sleep for as long as user space likes
+ * (userfaultfd, FUSE), and unbind would wait for it.  A page that is not
+ * resident ends it early; it is faulted in outside the access, and the
+ * copy goes on.
  */
 static int es1370_copy(struct snd_pcm_substream *ss, int channel,
 		       unsigned long pos, struct iov_iter *iter,
@@ -203,25 +187,25 @@ static int es1370_copy(struct snd_pcm_substream *ss, int channel,
 {
 	struct es1370_chan *chan = es1370_chan_of(ss);
 	bool playback = ss->stream == SNDRV_PCM_STREAM_PLAYBACK;
-	u8 bounce[256];
-	int ret = 0;
 
-	while (bytes && !ret) {
-		size_t n = min_t(size_t, bytes, sizeof(bounce));
+	while (bytes) {
+		ssize_t n = -ENODEV;
 
-		if (playback) {
-			if (copy_from_iter(bounce, n, iter) != n)
-				return -EFAULT;
-			ret = es1370_ring_write(chan, pos, bounce, n);
-		} else {
-			ret = es1370_ring_read(chan, pos, bounce, n);
-			if (!ret && copy_to_iter(bounce, n, iter) != n)
-				return -EFAULT;
+		safe_dma_scope(ring, chan->ring)
+			n = playback ?
+			    safe_dma_copy_from_iter(ring.buf, pos, bytes, iter) :
+			    safe_dma_copy_to_iter(ring.buf, pos, bytes, iter);
+		if (n > 0) {
+			pos += n;
+			bytes -= n;
+		} else if (n != -EFAULT) {
+			return n ?: -EFAULT;
+		} else if ((playback ? fault_in_iov_iter_readable(iter, bytes) :
+			    fault_in_iov_iter_writeable(iter, bytes)) == bytes) {
+			return -EFAULT;
 		}
-		pos += n;
-		bytes -= n;
 	}
-	return ret;
+	return 0;
 }
 
 #ifdef ES1370_PCM_COPY_USER
@@ -256,40 +240,18 @@ static int es1370_fill_silence(struct snd_pcm_substream *ss, int channel,
 }
 
 /*
- * Map the ring into user space.  The mapping outlives this call, so it
- * must be removed before the ring is freed: es1370_ring_unmap_user(), from
- * the quiesce callback.  A later touch of the mapping then gets SIGBUS
- * instead of reaching freed pages.
- *
- * TODO: replace the body of this function and of es1370_ring_unmap_user()
- * by safe_dma_mmap() once the library has it; until then this is the one
- * place that looks inside the buffer.  Known window, shared with any
- * "map now, unmap_mapping_range() later" scheme: the core links the new
- * mapping into the file's mapping tree only after ->mmap returns, so an
- * unbind that runs in between misses it.  Closing it takes inserting the
- * pages at fault time under an access, as vfio-pci does for its BARs.
+ * Map the ring into user space.  The mapping outlives this call;
+ * safe_dma_mmap() records it, and the domain's teardown zaps it before the
+ * memory is freed, so a later touch gets SIGBUS instead of freed pages.
  */
 static int es1370_ring_mmap(struct es1370_chan *chan,
 			    struct vm_area_struct *vma)
 {
 	int ret = -ENODEV;
 
-	safe_dma_scope(ring, chan->ring) {
-		/* The file is open while the substream is: see es1370_close(). */
-		scoped_guard(mutex, &chan->mmap_lock)
-			chan->mapping = vma->vm_file->f_mapping;
-		ret = dma_mmap_coherent(&chan->chip->pdev->dev, vma,
-					ring.buf->cpu, safe_dma_handle(ring.buf),
-					safe_dma_size(ring.buf));
-	}
+	safe_dma_scope(ring, chan->ring)
+		ret = safe_dma_mmap(ring.buf, vma);
 	return ret;
-}
-
-static void es1370_ring_unmap_user(struct es1370_chan *chan)
-{
-	guard(mutex)(&chan->mmap_lock);
-	if (chan->mapping)
-		unmap_mapping_range(chan->mapping, 0, ES1370_RING_BYTES, 1);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -297,31 +259,26 @@ static void es1370_ring_unmap_user(struct es1370_chan *chan)
 /* ------------------------------------------------------------------------ */
 
 /*
- * Stop @chan's DMA engine through the raw port mapping.  This is the only
- * register access outside the domain: it runs from the quiesce callback,
- * after the domain was revoked (so no access can be in flight, and the
- * handle already reads NULL) and before the ports are unmapped.
+ * The rings' quiesce callback: stop @arg's DMA engine before its ring is
+ * freed.  It runs once, from the domain's teardown, after every access
+ * ended: the ports are no longer reachable through an access, but the
+ * teardown hands them to quiesce callbacks.
  */
-static void es1370_quiesce_regs(struct es1370_chan *chan)
-{
-	struct es1370 *chip = chan->chip;
-
-	guard(spinlock_irqsave)(&chip->lock);
-	chip->ctrl &= ~chan->hw->ctrl_en;
-	chip->sctrl &= ~chan->hw->int_en;
-	iowrite32(chip->ctrl, chip->port + ES1370_REG_CONTROL);
-	iowrite32(chip->sctrl, chip->port + ES1370_REG_SERIAL);
-	/* Flush the posted writes: the engine is stopped when this returns. */
-	ioread32(chip->port + ES1370_REG_CONTROL);
-}
-
-/* The rings' quiesce callback: runs once, before the ring's memory is freed. */
 static void es1370_ring_quiesce(void *arg)
 {
 	struct es1370_chan *chan = arg;
+	struct es1370 *chip = chan->chip;
+	void __iomem *regs = safe_revocable_teardown_ptr(chip->regs);
 
-	es1370_quiesce_regs(chan);
-	es1370_ring_unmap_user(chan);
+	if (!regs)
+		return;
+	guard(spinlock_irqsave)(&chip->lock);
+	chip->ctrl &= ~chan->hw->ctrl_en;
+	chip->sctrl &= ~chan->hw->int_en;
+	iowrite32(chip->ctrl, regs + ES1370_REG_CONTROL);
+	iowrite32(chip->sctrl, regs + ES1370_REG_SERIAL);
+	/* Flush the posted writes: the engine is stopped when this returns. */
+	ioread32(regs + ES1370_REG_CONTROL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -440,9 +397,6 @@ static int es1370_close(struct snd_pcm_substream *ss)
 		chan->substream = NULL;
 	/* A handler that read the pointer before it was cleared is done. */
 	synchronize_irq(chip->irq);
-	/* The file, and with it @mapping, goes away after this. */
-	scoped_guard(mutex, &chan->mmap_lock)
-		chan->mapping = NULL;
 	return 0;
 }
 
@@ -532,17 +486,15 @@ static int es1370_engine(struct es1370_chan *chan, bool run)
 	int ret = -ENODEV;
 
 	safe_dma_scope(ring, chan->ring) {
-		safe_revocable_guard(regs, chip->regs);
-
-		if (!regs)
-			break;
-		guard(spinlock_irqsave)(&chip->lock);
-		if (run)
-			chip->ctrl |= chan->hw->ctrl_en;
-		else
-			chip->ctrl &= ~chan->hw->ctrl_en;
-		iowrite32(chip->ctrl, regs + ES1370_REG_CONTROL);
-		ret = 0;
+		safe_revocable_scope(regs, chip->regs) {
+			guard(spinlock_irqsave)(&chip->lock);
+			if (run)
+				chip->ctrl |= chan->hw->ctrl_en;
+			else
+				chip->ctrl &= ~chan->hw->ctrl_en;
+			iowrite32(chip->ctrl, regs + ES1370_REG_CONTROL);
+			ret = 0;
+		}
 	}
 	/* A device that is gone has stopped: quiesce did it. */
 	return run ? ret : 0;
@@ -748,7 +700,6 @@ static int es1370_chan_init(struct es1370 *chip, int stream)
 
 	chan->chip = chip;
 	chan->hw = &es1370_chan_hw[stream];
-	mutex_init(&chan->mmap_lock);
 
 	struct safe_dma_buf *buf __free(safe_dma) =
 		safe_dma_alloc_array(&chip->pdev->dev, u8, ES1370_RING_BYTES,
@@ -840,7 +791,6 @@ static int es1370_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	chip = card->private_data;
 	chip->card = card;
 	chip->pdev = pdev;
-	chip->port = pcim_iomap_table(pdev)[0];
 	chip->irq = pdev->irq;
 	spin_lock_init(&chip->lock);
 	mutex_init(&chip->codec_lock);
@@ -851,7 +801,8 @@ static int es1370_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* The card outlives the binding; its callbacks need the handles. */
 	safe_revocable_domain_get(chip->domain);
 	card->private_free = es1370_card_free;
-	ret = safe_revocable_init(chip->regs, chip->domain, chip->port, NULL);
+	ret = safe_revocable_init(chip->regs, chip->domain,
+				  pcim_iomap_table(pdev)[0], NULL);
 	if (ret)
 		return ret;
 	ret = es1370_chan_init(chip, SNDRV_PCM_STREAM_PLAYBACK);
