@@ -5,8 +5,8 @@
 # at the end: "N passed, N failed, N skipped".  Each static check, build,
 # compile-fail case and KUnit case counts once.
 #
-# SAFE_CHECK_ONLY="static docs oot compile-fail kunit context dma cocci vm" limits the
-# steps; SAFE_CHECK_KERNELS="6.12 6.1 7.3" the kernels (scripts/lib.sh).
+# SAFE_CHECK_ONLY="static docs oot compile-fail kunit context dma cocci vm sound"
+# limits the steps; SAFE_CHECK_KERNELS="6.12 6.1 7.3" the kernels (scripts/lib.sh).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -125,6 +125,11 @@ if want vm; then
 		step "hot-unplug torture in QEMU on $k (check-vm.sh)"
 		bash "$SAFE_ROOT/scripts/check-vm.sh" "$k"
 	done
+fi
+
+if want sound; then
+	step "ES1370 sound driver unplugged under playback and capture on Debian's linux-image"
+	bash "$SAFE_ROOT/scripts/check-sound.sh" $SAFE_KERNELS
 fi
 
 summary
