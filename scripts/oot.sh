@@ -21,7 +21,7 @@ series=$1
 kdir=$(headers_dir "$series") || { result FAIL "oot/$series/headers"; exit 1; }
 work=$SAFE_CACHE/oot/$series
 mkdir -p "$work"
-rsync -a --delete --exclude .git --exclude '.safe' --exclude '*.o' \
+rsync -a --delete --exclude .git --exclude '.safe' --exclude '*.o' --exclude '*.mod' \
 	--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$work/src/"
 
 # Every example with a Kbuild file, except those that need other kernels.
