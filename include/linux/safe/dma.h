@@ -1067,8 +1067,7 @@ static inline struct safe_dma_buf *__safe_dma_view_buf(void *ptr,
 			sizeof(*((type)NULL)->__safe_dma_cpu),		\
 			__safe_dma_n(*(type)NULL));			\
 	     __safe_once##id; __safe_once##id = NULL)			\
-		__safe_scope_check(id)					\
-			__safe_dma_scope_var(_var, type, id)
+		__safe_scope_check(__safe_dma_scope_var, _var, type, id)
 
 #define __safe_dma_scope_var(_var, type, id)				\
 	for (typeof(*(type)NULL) _var __maybe_unused =			\

@@ -432,10 +432,11 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
  * without shadowing each other.
  */
 
-/* The check loop around the innermost loop of a scoped form. */
-#define __safe_scope_check(id)						\
+/* The check loop around @_next, the innermost loop of a scoped form. */
+#define __safe_scope_check(_next, _var, type, id)			\
 	for (int __safe_st##id = 0; !__safe_st##id;			\
-	     __safe_st##id || (__safe_scoped_break(), 0))
+	     __safe_st##id || (__safe_scoped_break(), 0))		\
+		_next(_var, type, id)
 
 /* Run the body unless done or @ok is false; either way the scope ends. */
 #define __safe_scope_run(id, ok)					\
@@ -471,8 +472,7 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		     __safe_revocable_begin(rev),			\
 		     *__safe_once##id = &__safe_acc##id;		\
 	     __safe_once##id; __safe_once##id = NULL)			\
-		__safe_scope_check(id)					\
-			__safe_revocable_scope_var(_var, type, id)
+		__safe_scope_check(__safe_revocable_scope_var, _var, type, id)
 
 #define __safe_revocable_scope_var(_var, type, id)			\
 	for (type _var __maybe_unused = (__force type)__safe_acc##id.ptr; \

@@ -47,7 +47,7 @@
  */
 #define token_context_lock(name, ...)					\
 	struct __ctx_lock_##name;					\
-	extern const struct __ctx_lock_##name *name
+	extern const struct __ctx_lock_##name *(name)
 #endif
 
 #ifndef context_unsafe
