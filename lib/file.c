@@ -49,6 +49,7 @@
 struct safe_file_proxy {
 	const struct file_operations fops;
 	const struct file_operations *inner;
+	int (*ioctl_prefault)(unsigned int cmd, unsigned long arg);
 	struct safe_revocable_domain *domain;
 	struct kref ref;
 	struct mutex fasync_lock;	/* see above */
@@ -184,28 +185,37 @@ static ssize_t safe_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 }
 
 /*
- * The argument the command encodes, if any; a failure is left for the
- * driver to report (the argument may not be a pointer at all).
+ * The argument the command encodes, if any, then what the driver's
+ * ->ioctl_prefault names.  A failure of the first is left for the driver
+ * to report (the argument may not be a pointer at all).
  */
-static void safe_file_prefault_ioctl(unsigned int cmd, void __user *arg)
+static int safe_file_prefault_ioctl(struct file *f, unsigned int cmd,
+				    unsigned long arg, void __user *uarg)
 {
+	struct safe_file_proxy *p = safe_proxy(f);
 	size_t size = _IOC_SIZE(cmd);
 
-	if (!size || _IOC_DIR(cmd) == _IOC_NONE)
-		return;
-	safe_file_prefault(arg, size, _IOC_DIR(cmd) & _IOC_READ);
+	if (size && _IOC_DIR(cmd) != _IOC_NONE)
+		safe_file_prefault(uarg, size, _IOC_DIR(cmd) & _IOC_READ);
+	return p->ioctl_prefault ? p->ioctl_prefault(cmd, arg) : 0;
 }
 
 static long safe_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
-	safe_file_prefault_ioctl(cmd, (void __user *)arg);
+	int ret = safe_file_prefault_ioctl(f, cmd, arg, (void __user *)arg);
+
+	if (ret)
+		return ret;
 	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->unlocked_ioctl(f, cmd, arg));
 }
 
 static long safe_file_compat_ioctl(struct file *f, unsigned int cmd,
 				   unsigned long arg)
 {
-	safe_file_prefault_ioctl(cmd, compat_ptr(arg));
+	int ret = safe_file_prefault_ioctl(f, cmd, arg, compat_ptr(arg));
+
+	if (ret)
+		return ret;
 	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->compat_ioctl(f, cmd, arg));
 }
 
@@ -665,7 +675,9 @@ static const struct file_operations safe_misc_fops = {
 
 /**
  * safe_misc_register() - register a misc device with revocable file ops
- * @sm: the device: ->misc filled in except ->fops, ->fops and ->domain set
+ * @sm: the device: ->misc filled in except ->fops, ->fops and ->domain set,
+ *	->ioctl_prefault if the driver's ioctls pass pointers inside their
+ *	argument
  *
  * Opens, and every file operation on files already open, fail with
  * -ENODEV once ->domain is revoked; revoking it waits for the calls in
@@ -687,6 +699,7 @@ int safe_misc_register(struct safe_miscdevice *sm)
 	p = safe_file_proxy_new(sm->fops, sm->domain);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	p->ioctl_prefault = sm->ioctl_prefault;
 	sm->proxy = p;
 	sm->misc.fops = &safe_misc_fops;
 	ret = misc_register(&sm->misc);

@@ -77,12 +77,6 @@ static int do_roundtrip(unsigned int *seed)
 
 	for (i = 0; i < rt.len; i++)
 		in[i] = rand_r(seed);
-	/*
-	 * The driver faults in only the argument structure: the buffers it
-	 * points at must be resident (edu_ioctl.h), and a stack page never
-	 * written may not be.
-	 */
-	memset(out, 0, rt.len);
 	if (ioctl(fd, EDU_IOC_ROUNDTRIP, &rt))
 		return errno;
 	if (memcmp(in, out, rt.len))

@@ -25,6 +25,7 @@
 
 #include <linux/iopoll.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/poll.h>
@@ -249,6 +250,37 @@ static long edu_ioc_mapped(struct file *f, unsigned long arg)
 	if (!ef->mapped)
 		return -ENXIO;
 	return edu_roundtrip_buf(ef->edu, ef->mapped, len);
+}
+
+/*
+ * safe runs edu_ioctl() with page faults disabled, so that a page that
+ * never arrives (userfaultfd, FUSE) cannot hold unbind.  It faults in the
+ * argument itself; the buffers READBACK and ROUNDTRIP point at are named
+ * here.  This runs outside the domain and gets no file: it must not touch
+ * the device or struct edu, only user memory.  A failure is left for
+ * edu_ioctl() to report.
+ */
+static int edu_ioctl_prefault(unsigned int cmd, unsigned long arg)
+{
+	struct edu_roundtrip rt;
+	struct edu_xfer x;
+
+	switch (cmd) {
+	case EDU_IOC_READBACK:
+		if (!copy_from_user(&x, (void __user *)arg, sizeof(x)))
+			fault_in_safe_writeable(u64_to_user_ptr(x.buf),
+						min_t(u32, x.len, EDU_XFER_MAX));
+		break;
+	case EDU_IOC_ROUNDTRIP:
+		if (copy_from_user(&rt, (void __user *)arg, sizeof(rt)))
+			break;
+		fault_in_readable(u64_to_user_ptr(rt.in),
+				  min_t(u32, rt.len, EDU_XFER_MAX));
+		fault_in_safe_writeable(u64_to_user_ptr(rt.out),
+					min_t(u32, rt.len, EDU_XFER_MAX));
+		break;
+	}
+	return 0;
 }
 
 static long edu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
@@ -485,6 +517,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->misc.misc.minor = MISC_DYNAMIC_MINOR;
 	edu->misc.misc.name = "edu";
 	edu->misc.fops = &edu_fops;
+	edu->misc.ioctl_prefault = edu_ioctl_prefault;
 	edu->misc.domain = edu->domain;
 	ret = devm_safe_misc_register(dev, &edu->misc);
 	if (ret)

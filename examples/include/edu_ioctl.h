@@ -18,12 +18,9 @@
  *   EDU_IOC_MAPPED       examples/edu only: send the first len bytes of the
  *                        mapped buffer to the device and back into it
  *
- * The pointers in struct edu_xfer and struct edu_roundtrip must point at
- * memory that is resident (examples/edu faults in only the argument the
- * command encodes, see Documentation/lifetime.rst): edu-load writes its
- * buffers before the call, as a stack page never written may be absent.
- * A new interface would pass the data inline or through read() and
- * write().
+ * The pointers in struct edu_xfer and struct edu_roundtrip may point at
+ * memory that is not resident yet: examples/edu faults it in before its
+ * ioctl runs (edu_ioctl_prefault(), see Documentation/lifetime.rst).
  */
 #ifndef _EDU_IOCTL_H
 #define _EDU_IOCTL_H

@@ -13,6 +13,7 @@
 #include <linux/kthread.h>
 #include <linux/mman.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/platform_device.h>
@@ -881,6 +882,26 @@ static long t_fop_ioctl_nested(unsigned long arg)
 	return 0;
 }
 
+/*
+ * ->ioctl_prefault of the test driver, when t_use_prefault is set at
+ * bind: faults in the byte T_IOC_NESTED writes through its pointer.
+ * T_IOC_ID with an argument of 1 is refused here, before the driver.
+ */
+static bool t_use_prefault;
+
+static int t_ioctl_prefault(unsigned int cmd, unsigned long arg)
+{
+	struct t_nested n;
+
+	if (cmd == T_IOC_ID)
+		return arg == 1 ? -E2BIG : 0;
+	if (cmd != T_IOC_NESTED ||
+	    copy_from_user(&n, (void __user *)arg, sizeof(n)))
+		return 0;
+	fault_in_safe_writeable(u64_to_user_ptr(n.nested), 1);
+	return 0;
+}
+
 static long t_fop_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct t_drv_priv *priv = t_priv_of(f);
@@ -967,6 +988,8 @@ static int t_drv_probe(struct platform_device *pdev)
 	priv->misc.misc.minor = MISC_DYNAMIC_MINOR;
 	priv->misc.misc.name = T_DEV_NAME;
 	priv->misc.fops = &t_fops;
+	if (t_use_prefault)
+		priv->misc.ioctl_prefault = t_ioctl_prefault;
 	priv->misc.domain = priv->domain;
 	return devm_safe_misc_register(dev, &priv->misc);
 }
@@ -1362,6 +1385,58 @@ static void rev_fops_no_fault_inside_access(struct kunit *test)
 	t_unbind_all(&b);
 }
 
+/*
+ * With ->ioctl_prefault the driver names the memory behind the pointers
+ * in its argument, and a copy through them works on a page never touched;
+ * an error from the hook fails the call before the driver runs.
+ */
+static void rev_fops_ioctl_prefault_nested(struct kunit *test)
+{
+	struct t_nested n = {};
+	unsigned long untouched;
+	struct user_page u;
+	struct t_bound b;
+	struct file *f;
+	char c = 0;
+	int ret;
+
+	t_use_prefault = true;
+	ret = t_bind(test, &b);
+	t_use_prefault = false;
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(f));
+		return;
+	}
+	if (safe_test_user_page_get(&u)) {
+		__fput_sync(f);
+		t_unbind_all(&b);
+		KUNIT_FAIL(test, "no user page");
+		return;
+	}
+	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(untouched));
+
+	n = (struct t_nested){ .nested = untouched };
+	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)u.addr, &n, sizeof(n)));
+	t_log.nested_ret = 1;
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_NESTED, u.addr), 0L);
+	KUNIT_EXPECT_EQ(test, t_log.nested_ret, 0);
+	KUNIT_EXPECT_FALSE(test, copy_from_user(&c, (void __user *)untouched, 1));
+	KUNIT_EXPECT_EQ(test, c, 'x');
+
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 1), (long)-E2BIG);
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 42L);
+
+	vm_munmap(untouched, PAGE_SIZE);
+	safe_test_user_page_put(&u);
+	__fput_sync(f);
+	t_unbind_all(&b);
+}
+
 /* A table that sets most members, to see each forwarded. */
 static int t_full_calls;
 
@@ -1657,6 +1732,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_quiesce_reaches_resources_in_teardown),
 	KUNIT_CASE(rev_fops_fasync_outlives_driver_data),
 	KUNIT_CASE(rev_fops_no_fault_inside_access),
+	KUNIT_CASE(rev_fops_ioctl_prefault_nested),
 	KUNIT_CASE(rev_fops_every_member_forwarded),
 	KUNIT_CASE(rev_parent_child_teardown),
 	{}

@@ -22,7 +22,9 @@
  * turns asynchronous notification (->fasync) off for every file while the
  * driver's data still exists.  User memory never stalls revocation: the
  * user range a call names is faulted in before the domain is entered, and
- * the driver's function runs with page faults disabled.  A mapping
+ * the driver's function runs with page faults disabled; memory an ioctl
+ * reaches through pointers inside its argument is faulted in by the
+ * driver's ->ioctl_prefault, where it has one.  A mapping
  * outlives the ->mmap call: map DMA buffers with safe_dma_mmap(), which
  * zaps the mapping when the memory is freed at unbind, or zap device
  * memory at unbind yourself.  See Documentation/lifetime.rst.
@@ -48,12 +50,23 @@ struct safe_file_proxy;
  * struct safe_miscdevice - a misc device with revocable file operations
  * @misc: the misc device; fill in everything but ->fops
  * @fops: the driver's file operations
+ * @ioctl_prefault: optional: faults in the user memory a command reaches
+ *	through pointers inside its argument.  Called before ->unlocked_ioctl
+ *	and ->compat_ioctl (there @arg is the compat value: compat_ptr()),
+ *	outside the domain, where page faults may sleep; the driver's ioctl
+ *	then runs with them disabled.  It gets no file because the driver's
+ *	data may be gone by then: it reads the argument from user space and
+ *	calls fault_in_readable() or fault_in_safe_writeable() on the ranges
+ *	it names.  It returns 0, or an error that fails the call before the
+ *	driver sees it.  Without it, a copy through such a pointer fails with
+ *	-EFAULT when the memory is not resident.
  * @domain: the revocation domain the calls run in
  * @proxy: private: the table the files use
  */
 struct safe_miscdevice {
 	struct miscdevice misc;
 	const struct file_operations *fops;
+	int (*ioctl_prefault)(unsigned int cmd, unsigned long arg);
 	struct safe_revocable_domain *domain;
 	struct safe_file_proxy *proxy;
 };
