@@ -41,6 +41,7 @@
  * struct safe_file_proxy - what files opened through one registration share
  * @fops: the proxy table; read-only once the registration is published
  * @inner: the driver's table
+ * @ioctl_prefault: the driver's hook that faults in what an ioctl reaches
  * @domain: the domain the calls run in, with a reference held
  * @ref: kref; the registration and every open file hold one
  * @fasync_lock: serialises ->fasync with the drain at revocation
