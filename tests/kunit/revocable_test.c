@@ -1335,31 +1335,62 @@ static void rev_fops_fasync_outlives_driver_data(struct kunit *test)
  * or FUSE page would stall revocation there): the argument the command
  * names is faulted in before, other user memory fails with -EFAULT.
  */
+/*
+ * The test driver bound (with ->ioctl_prefault if @prefault), its device
+ * open, a user page, and an anonymous page never touched.
+ */
+struct t_user_env {
+	struct t_bound b;
+	struct file *f;
+	struct user_page u;
+	unsigned long untouched;
+};
+
+static int t_user_env_get(struct kunit *test, struct t_user_env *e,
+			  bool prefault)
+{
+	int ret;
+
+	t_use_prefault = prefault;
+	ret = t_bind(test, &e->b);
+	t_use_prefault = false;
+	if (ret)
+		return ret;
+	e->f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	if (IS_ERR(e->f)) {
+		t_unbind_all(&e->b);
+		return PTR_ERR(e->f);
+	}
+	if (safe_test_user_page_get(&e->u)) {
+		__fput_sync(e->f);
+		t_unbind_all(&e->b);
+		return -ENOMEM;
+	}
+	e->untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(e->untouched));
+	return 0;
+}
+
+static void t_user_env_put(struct t_user_env *e)
+{
+	vm_munmap(e->untouched, PAGE_SIZE);
+	safe_test_user_page_put(&e->u);
+	__fput_sync(e->f);
+	t_unbind_all(&e->b);
+}
+
 static void rev_fops_no_fault_inside_access(struct kunit *test)
 {
 	struct t_nested n = {};
-	struct user_page u;
+	struct t_user_env e;
 	unsigned long untouched;
-	struct t_bound b;
 	struct file *f;
 	long ret;
 
-	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
-	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
-	if (IS_ERR(f)) {
-		t_unbind_all(&b);
-		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(f));
-		return;
-	}
-	if (safe_test_user_page_get(&u)) {
-		__fput_sync(f);
-		t_unbind_all(&b);
-		KUNIT_FAIL(test, "no user page");
-		return;
-	}
-	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(untouched));
+	KUNIT_ASSERT_EQ(test, t_user_env_get(test, &e, false), 0);
+	f = e.f;
+	untouched = e.untouched;
 
 	/* The argument itself, on a page never touched: faulted in first. */
 	t_log.nested_ret = 1;
@@ -1374,15 +1405,13 @@ static void rev_fops_no_fault_inside_access(struct kunit *test)
 	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	n = (struct t_nested){ .nested = untouched };
-	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)u.addr, &n, sizeof(n)));
-	ret = f->f_op->unlocked_ioctl(f, T_IOC_NESTED, u.addr);
+	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)e.u.addr, &n, sizeof(n)));
+	ret = f->f_op->unlocked_ioctl(f, T_IOC_NESTED, e.u.addr);
 	KUNIT_EXPECT_EQ(test, ret, 0L);
 	KUNIT_EXPECT_EQ(test, t_log.nested_ret, -EFAULT);
 
-	vm_munmap(untouched, PAGE_SIZE);
-	safe_test_user_page_put(&u);
-	__fput_sync(f);
-	t_unbind_all(&b);
+	e.untouched = untouched;
+	t_user_env_put(&e);
 }
 
 /*
@@ -1392,49 +1421,25 @@ static void rev_fops_no_fault_inside_access(struct kunit *test)
  */
 static void rev_fops_ioctl_prefault_nested(struct kunit *test)
 {
-	struct t_nested n = {};
-	unsigned long untouched;
-	struct user_page u;
-	struct t_bound b;
+	struct t_nested n;
+	struct t_user_env e;
 	struct file *f;
 	char c = 0;
-	int ret;
 
-	t_use_prefault = true;
-	ret = t_bind(test, &b);
-	t_use_prefault = false;
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
-	if (IS_ERR(f)) {
-		t_unbind_all(&b);
-		KUNIT_FAIL(test, "open /dev/" T_DEV_NAME ": %ld", PTR_ERR(f));
-		return;
-	}
-	if (safe_test_user_page_get(&u)) {
-		__fput_sync(f);
-		t_unbind_all(&b);
-		KUNIT_FAIL(test, "no user page");
-		return;
-	}
-	untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(untouched));
+	KUNIT_ASSERT_EQ(test, t_user_env_get(test, &e, true), 0);
+	f = e.f;
 
-	n = (struct t_nested){ .nested = untouched };
-	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)u.addr, &n, sizeof(n)));
+	n = (struct t_nested){ .nested = e.untouched };
+	KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)e.u.addr, &n, sizeof(n)));
 	t_log.nested_ret = 1;
-	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_NESTED, u.addr), 0L);
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_NESTED, e.u.addr), 0L);
 	KUNIT_EXPECT_EQ(test, t_log.nested_ret, 0);
-	KUNIT_EXPECT_FALSE(test, copy_from_user(&c, (void __user *)untouched, 1));
+	KUNIT_EXPECT_FALSE(test, copy_from_user(&c, (void __user *)e.untouched, 1));
 	KUNIT_EXPECT_EQ(test, c, 'x');
 
 	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 1), (long)-E2BIG);
 	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 0), 42L);
-
-	vm_munmap(untouched, PAGE_SIZE);
-	safe_test_user_page_put(&u);
-	__fput_sync(f);
-	t_unbind_all(&b);
+	t_user_env_put(&e);
 }
 
 /* A table that sets most members, to see each forwarded. */
