@@ -123,6 +123,18 @@ def med(t, name):
     return statistics.median(v) if v else None
 
 
+def revoke_slope(t):
+    """Least-squares ns per resource over the domain sizes timed."""
+    pts = [(n, med(t, "domain_%d" % n)) for n in REVOKE_N]
+    pts = [(n, d) for n, d in pts if d is not None]
+    if len(pts) < 2:
+        return None
+    mx = statistics.mean(n for n, _ in pts)
+    my = statistics.mean(d for _, d in pts)
+    sxx = sum((n - mx) ** 2 for n, _ in pts)
+    return sum((n - mx) * (d - my) for n, d in pts) / sxx
+
+
 def fmt_ns(x):
     if x is None:
         return "-"
@@ -142,9 +154,12 @@ def env_title(env, info, host):
         "QEMU TCG (emulated CPU: instruction counts, not a real CPU's cost)"
     cpu = host[env][boots[0]].get("cpu", "?") if boots else "?"
     return ("%s: Linux %s, %s; %s CPU(s) online, %s RCU, %s SRCU, "
+            "DMA element access on %s memory, DMA allocation %s; "
             "%s boots x %s rounds; host %s, load %s"
             % (env, i.get("release", "?"), kind, i.get("online_cpus", "?"),
-               i.get("rcu", "?"), i.get("srcu", "?"), len(boots),
+               i.get("rcu", "?"), i.get("srcu", "?"),
+               i.get("dma_access_memory", "?"),
+               i.get("dma_alloc", "timed"), len(boots),
                i.get("rounds", "?"), cpu, ", ".join(loads)))
 
 
@@ -199,27 +214,25 @@ def revoke_table(env, t_all, info, mem):
     if not t:
         return
     gp = med(t, "gp_srcu")
-    one = med(t, "domain_1")
     print()
     print("Revocation: one domain of N resources vs N domains (one "
           "srcu_struct each)")
     print("  SRCU grace period (synchronize_srcu_expedited): %s ns; "
           "synchronize_rcu: %s ns" % (fmt_ns(gp), fmt_ns(med(t, "gp_rcu"))))
+    print("  each resource adds %s ns to its domain's revocation "
+          "(least-squares slope over N)" % fmt_ns(revoke_slope(t)))
     print("  %6s %12s %12s %12s %14s %12s" %
-          ("N", "revoke ns", "per res. ns", "create/res.", "N domains ns",
+          ("N", "revoke ns", "ns/resource", "create/res.", "N domains ns",
            "per domain"))
     for n in REVOKE_N:
         d = med(t, "domain_%d" % n)
         if d is None:
             continue
-        per = (d - one) / (n - 1) if n > 1 else None
         c = med(t, "create_%d" % n)
         s = med(t, "separate_%d" % n)
         print("  %6d %12s %12s %12s %14s %12s" %
-              (n, fmt_ns(d), fmt_ns(per), fmt_ns(c / n if c else None),
+              (n, fmt_ns(d), fmt_ns(d / n), fmt_ns(c / n if c else None),
                fmt_ns(s), fmt_ns(s / n if s else None)))
-    print("  per res. = (revoke(N) - revoke(1)) / (N - 1): the cost a "
-          "resource adds to its domain's one grace period")
     m = mem.get(env, {})
     if m:
         cpus = int(info[env].get("nr_cpu_ids", "1"))
@@ -275,18 +288,34 @@ def markdown(times, info, mem, host):
         t = {n.split("/", 1)[1]: v for n, v in t_all.items()
              if n.startswith("revoke/")}
         if t:
-            one = med(t, "domain_1")
             print()
-            print("| revoke, one domain of N | total ns | ns per resource "
-                  "| SRCU grace period ns |")
+            print("Revocation: the SRCU grace period takes %s ns; each "
+                  "resource adds %s ns to its domain's one revocation "
+                  "(least-squares slope over N)."
+                  % (fmt_ns(med(t, "gp_srcu")), fmt_ns(revoke_slope(t))))
+            print()
+            print("| N resources | one domain: revoke ns | ns per resource "
+                  "| N domains (one srcu_struct each): revoke ns |")
             print("|---|---|---|---|")
             for n in REVOKE_N:
                 d = med(t, "domain_%d" % n)
                 if d is None:
                     continue
-                per = (d - one) / (n - 1) if n > 1 else None
-                print("| N = %d | %s | %s | %s |" %
-                      (n, fmt_ns(d), fmt_ns(per), fmt_ns(med(t, "gp_srcu"))))
+                print("| %d | %s | %s | %s |" %
+                      (n, fmt_ns(d), fmt_ns(d / n),
+                       fmt_ns(med(t, "separate_%d" % n))))
+            m = mem.get(env, {})
+            if m:
+                dom = m.get("domain", 0) + m.get("srcu_usage", 0)
+                pcpu = m.get("srcu_data_per_cpu", 0)
+                res = m.get("resource", 0)
+                print()
+                print("Memory: a domain takes %d B plus %d B per possible "
+                      "CPU (its srcu_data), a resource %d B; 10,000 "
+                      "resources on 64 CPUs take %d B in one domain, %d B "
+                      "as one domain (one srcu_struct) each."
+                      % (dom, pcpu, res, dom + 64 * pcpu + 10000 * res,
+                         10000 * (dom + 64 * pcpu + res)))
 
 
 BEGIN = "<!-- BEGIN bench-report -->"
