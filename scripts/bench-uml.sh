@@ -7,7 +7,7 @@
 # no sanitizer, no lockdep, no CONFIG_SAFE_DEBUG), booted RUNS times by the
 # kernel's own kunit.py, each boot running every benchmark ROUNDS rounds.
 #
-# UML before 6.17 is uniprocessor: its spinlocks only disable preemption
+# UML 6.12 is uniprocessor: its spinlocks only disable preemption
 # and its atomics carry no lock prefix, for the raw and the safe side alike.
 #
 # The kernel builds from a tree of symlinks to the cached source tree with
