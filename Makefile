@@ -7,7 +7,8 @@
 #   make check		install what is missing, then run every check
 #   make demo [SERIES=6.1|6.12|7.3]
 #			boot Debian's kernel (6.12) in QEMU, show safe at work
-#   make bench		code-size and speed comparisons
+#   make bench [RUNS=3] [ROUNDS=11]
+#			code-size and speed comparisons, UML and QEMU TCG
 #   make migrate DIR=<driver dir> [KSRC=<kernel tree>] [PROFILE=...]
 #			convert a driver to guards, __free() and owned DMA
 #			buffers: a patch series (Documentation/migration.rst)
@@ -41,7 +42,7 @@ demo:
 	@bash scripts/demo.sh $(SERIES)
 
 bench:
-	@bash scripts/bench.sh
+	@bash scripts/bench.sh $(RUNS) $(ROUNDS)
 
 migrate:
 	@DIR="$(DIR)" KSRC="$(KSRC)" KDIR="$(KDIR)" PROFILE="$(PROFILE)" \

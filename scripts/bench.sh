@@ -8,15 +8,24 @@
 #              lock/unlock with goto unwinding vs guard(), per Debian kernel.
 #   edu        .text bytes per function of examples/edu (safe) and
 #              examples/edu-legacy (traditional), per Debian kernel.
-#   revocable  ns per access and per revocation, in Debian's 6.12 kernel
-#              under QEMU (tests/bench/revocable), against SRCU, RCU,
-#              percpu_ref and drm_dev_enter() in the same run.
-#   dma        owned DMA buffers vs the raw DMA API: code of a constant-index
-#              access, accessor and alloc+free cost (scripts/bench-dma.sh).
+#   speed      tests/bench in a UML kernel natively on the host CPU
+#              (scripts/bench-uml.sh) and in Debian's 6.12 kernel under QEMU
+#              TCG (scripts/bench-tcg.sh), RUNS boots of ROUNDS rounds each:
+#              lock-bound data vs the bare lock, revocable access vs SRCU,
+#              Rust-style RCU, drm_dev_enter() and percpu_ref, revocation of
+#              1..10000 resources vs the grace period, owned DMA buffers vs
+#              the raw DMA API; scripts/bench-report.py prints the ratios
+#              and regenerates README.md's performance block.
+#   code       the accessors' instructions against the hand-written form
+#              (scripts/bench-code.sh).
+#
+# bench.sh [RUNS [ROUNDS]]  (make bench RUNS=... ROUNDS=...)
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$SAFE_ROOT/scripts/qemu-lib.sh"
+
+runs=${1:-3} rounds=${2:-11}
 
 bash "$SAFE_ROOT/scripts/deps.sh" bench >&2 || die "dependencies"
 
@@ -26,7 +35,7 @@ bench_guards() {	# bench_guards SERIES
 	work=$SAFE_CACHE/bench/guards-$series
 	mkdir -p "$work"
 	rsync -a "$SAFE_ROOT/tests/bench/guards/" "$work/"
-	make -s -C "$kdir" M="$work" SAFE_DIR="$SAFE_ROOT" bench_guards.o \
+	kernel_make "$series" -s -C "$kdir" M="$work" SAFE_DIR="$SAFE_ROOT" bench_guards.o \
 		> "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build"; }
 	echo
 	echo "Guards vs lock/unlock with goto unwinding: .text bytes per function"
@@ -43,10 +52,10 @@ bench_edu() {	# bench_edu SERIES
 	mkdir -p "$work"
 	rsync -a --delete --exclude .git --exclude .safe --exclude '*.o' \
 		--exclude '*.ko' "$SAFE_ROOT/" "$work/src/"
-	{ make -C "$kdir" M="$work/src" modules &&
-	  make -C "$kdir" M="$work/src/examples/edu" \
+	{ kernel_make "$series" -C "$kdir" M="$work/src" modules &&
+	  kernel_make "$series" -C "$kdir" M="$work/src/examples/edu" \
 		KBUILD_EXTRA_SYMBOLS="$work/src/Module.symvers" modules &&
-	  make -C "$kdir" M="$work/src/examples/edu-legacy" modules; } \
+	  kernel_make "$series" -C "$kdir" M="$work/src/examples/edu-legacy" modules; } \
 		> "$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; die "build"; }
 	echo
 	echo "edu driver, safe vs legacy: .text bytes per function"
@@ -55,58 +64,27 @@ bench_edu() {	# bench_edu SERIES
 		"$work/src/examples/edu-legacy/edu_legacy.ko"
 }
 
-# A module from Debian's own image, decompressed for busybox insmod.
-image_module() {	# image_module REL PATH-UNDER-kernel/ OUT
-	local f=/lib/modules/$1/kernel/$2
-	if [ -f "$f.xz" ]; then
-		xz -dc "$f.xz" > "$3"
-	elif [ -f "$f" ]; then
-		cp "$f" "$3"
-	else
-		return 1
-	fi
-}
-
-bench_revocable() {
-	local series=6.12 kdir rel work image extra=()
-	kdir=$(headers_dir "$series") || die "no headers for $series"
-	rel=$(basename "$kdir")
-	rel=${rel#linux-headers-}
-	work=$SAFE_CACHE/bench/revocable
-	mkdir -p "$work"
-	rsync -a --delete --exclude .git --exclude .safe "$SAFE_ROOT/" "$work/src/"
-	make -s -C "$kdir" M="$work/src" modules > "$work/build.log" 2>&1 &&
-	make -s -C "$kdir" M="$work/src/tests/bench/revocable" \
-		KBUILD_EXTRA_SYMBOLS="$work/src/Module.symvers" modules \
-		>> "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build"; }
-	image_module "$rel" drivers/gpu/drm/drm.ko "$work/drm.ko" &&
-		extra+=("$work/drm.ko")
-	cat > "$work/init" <<'INIT'
-#!/bin/sh
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-[ -f /lib/safe/drm.ko ] && insmod /lib/safe/drm.ko
-insmod /lib/safe/safe.ko
-insmod /lib/safe/bench_revocable.ko
-dmesg | grep 'safe-bench:'
-poweroff -f
-INIT
-	make_initramfs "$work/initrd.gz" "$work/init" "$work/src/safe.ko" \
-		"$work/src/tests/bench/revocable/bench_revocable.ko" "${extra[@]}"
-	image=$(kernel_image "$series") || die "no kernel image"
-	run_qemu "$image" "$work/initrd.gz" "$work/console.log" 600
-	echo
-	echo "Revocable access and revocation: Debian $rel, QEMU TCG, 2 vCPUs"
-	echo "(emulated CPU: compare the ratios, not the absolute times)"
-	grep -oE 'safe-bench: .*' "$work/console.log" | sed 's/^safe-bench: /  /'
-	grep -q 'safe-bench: done (0)' "$work/console.log" ||
-		die "revocable benchmark failed; see $work/console.log"
-}
-
 for k in $SAFE_KERNELS; do
 	bench_guards "$k"
 	bench_edu "$k"
 done
-bench_revocable
-bash "$SAFE_ROOT/scripts/bench-dma.sh" || die "dma benchmark failed"
+
+# Speed: the same benchmarks natively (UML) and emulated (TCG), every
+# figure a ratio against the alternative timed in the same round.
+raw=$SAFE_CACHE/bench/raw.txt
+: > "$raw"
+start=$(date +%s)
+bash "$SAFE_ROOT/scripts/bench-uml.sh" 6.12 "$runs" "$rounds" "$raw" ||
+	die "UML benchmark"
+bash "$SAFE_ROOT/scripts/bench-tcg.sh" 6.12 "$runs" "$rounds" "$raw" ||
+	die "TCG benchmark"
+code=ok
+bash "$SAFE_ROOT/scripts/bench-code.sh" "$SAFE_CACHE/bench/tcg-6.12/mod" ||
+	code=MISSED
+python3 "$SAFE_ROOT/scripts/bench-report.py" "$raw" || die "report"
+python3 "$SAFE_ROOT/scripts/bench-report.py" "$raw" \
+	--readme "$SAFE_ROOT/README.md" || die "README"
+echo
+echo "code pairs that must be identical: $code"
+echo "speed benchmarks: $(( $(date +%s) - start )) s; raw lines in $raw;"
+echo "README.md's performance block regenerated from them"

@@ -28,19 +28,11 @@ src=$("$SAFE_ROOT/scripts/kernel-src.sh" "$series")
 out=$SAFE_CACHE/kunit/$series-x86_64
 mkdir -p "$out"
 
-overlay() {
-	ln -sfn "$SAFE_ROOT" "$src/lib/safe"
-	grep -q 'lib/safe/Kconfig' "$src/lib/Kconfig" ||
-		printf '\nsource "lib/safe/Kconfig"\n' >> "$src/lib/Kconfig"
-	grep -q 'CONFIG_SAFE)' "$src/lib/Makefile" ||
-		printf '\nobj-$(CONFIG_SAFE) += safe/\n' >> "$src/lib/Makefile"
-}
-
 mkdir -p "$SAFE_CACHE/locks"
 exec 9> "$SAFE_CACHE/locks/kunit-$series"
 flock 9
 
-overlay
+kunit_overlay "$src"
 cp "$SAFE_ROOT/tests/kunit-dma/dma.kunitconfig" "$out/.kunitconfig.new"
 cmp -s "$out/.kunitconfig.new" "$out/.kunitconfig" ||
 	mv "$out/.kunitconfig.new" "$out/.kunitconfig"

@@ -174,6 +174,17 @@ headers_dir() {
 	echo "$d"
 }
 
+# Make a kernel tree build this checkout as lib/safe: a symlink and one
+# line each in lib/Kconfig and lib/Makefile.  For a cached tree, hold its
+# kunit-SERIES lock while the tree builds.
+kunit_overlay() {	# kunit_overlay TREE
+	ln -sfn "$SAFE_ROOT" "$1/lib/safe"
+	grep -q 'lib/safe/Kconfig' "$1/lib/Kconfig" ||
+		printf '\nsource "lib/safe/Kconfig"\n' >> "$1/lib/Kconfig"
+	grep -q 'CONFIG_SAFE)' "$1/lib/Makefile" ||
+		printf '\nobj-$(CONFIG_SAFE) += safe/\n' >> "$1/lib/Makefile"
+}
+
 # Unpacked Debian linux-source tree for a series, in the cache.
 source_dir() {
 	echo "$SAFE_CACHE/src/linux-source-$1"

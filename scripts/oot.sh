@@ -7,6 +7,7 @@
 #   embed       the guards example with the library built in   (SAFE_EMBED=y)
 #   sparse      the same sources under sparse                   (make C=2)
 #   debug       the embedded build with make SAFE_DEBUG=1
+#   bench       the benchmark module of "make bench" (6.12 only)
 #   clean       make clean, for the library and an embedding driver
 #
 # A build passes only with zero warnings.  Sources are copied to the cache,
@@ -71,6 +72,13 @@ if [ -f "$emb/safe_guards.ko" ] && ! modinfo "$emb/safe_guards.ko" |
 	result PASS "oot/$series/embed/no-dependency-on-safe.ko"
 else
 	result FAIL "oot/$series/embed/no-dependency-on-safe.ko"
+fi
+
+# The benchmark module of "make bench" (tests/bench, the library embedded)
+# builds, so it does not rot between benchmark runs; it runs on 6.12 only.
+if [ "$series" = 6.12 ]; then
+	clean_build "oot/$series/bench" "$work/bench.log" \
+		M="$work/src/tests/bench" W=1 SAFE_DIR="$work/src" modules
 fi
 
 # make SAFE_DEBUG=1: the embedded library carries CONFIG_SAFE_DEBUG's
