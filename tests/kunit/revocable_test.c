@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/miscdevice.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
@@ -486,6 +487,7 @@ struct sleeper {
 	struct safe_revocable_domain *d;
 	struct safe_revocable *r;
 	struct completion inside, done;
+	bool hw_wait;	/* safe_revocable_wait_timeout() */
 	int ret;
 };
 
@@ -499,7 +501,9 @@ static int sleeper_thread(void *arg)
 	} else {
 		complete(&s->inside);
 		/* Nothing ever makes the condition true. */
-		s->ret = safe_revocable_wait(s->d, false);
+		s->ret = s->hw_wait ?
+			 safe_revocable_wait_timeout(s->d, false, 60 * HZ) :
+			 safe_revocable_wait(s->d, false);
 	}
 	safe_revocable_end(&a);
 	complete(&s->inside);
@@ -507,7 +511,7 @@ static int sleeper_thread(void *arg)
 	return 0;
 }
 
-static void rev_revoke_wakes_sleepers(struct kunit *test)
+static void t_revoke_wakes(struct kunit *test, bool hw_wait)
 {
 	struct safe_revocable_domain *d = t_domain(test);
 	struct sleeper *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
@@ -515,6 +519,7 @@ static void rev_revoke_wakes_sleepers(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->d = d;
+	s->hw_wait = hw_wait;
 	s->r = safe_revocable_create(d, t_res_new(test, 1, &released), t_res_release);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(s->r));
 	init_completion(&s->inside);
@@ -527,6 +532,35 @@ static void rev_revoke_wakes_sleepers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, released, 1);
 	wait_for_completion(&s->done);
 	KUNIT_EXPECT_EQ(test, s->ret, -ENODEV);
+}
+
+static void rev_revoke_wakes_sleepers(struct kunit *test)
+{
+	t_revoke_wakes(test, false);
+}
+
+/*
+ * The wait for hardware already started: revocation ends it, a signal
+ * does not (safe_revocable_wait() gives up on one with -ERESTARTSYS).
+ */
+static void rev_wait_timeout_revoked_not_signalled(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_revocable_access a;
+
+	t_revoke_wakes(test, true);
+
+	KUNIT_ASSERT_TRUE(test, safe_revocable_domain_enter(d, &a));
+	allow_signal(SIGUSR1);
+	send_sig(SIGUSR1, current, 1);
+	KUNIT_EXPECT_TRUE(test, signal_pending(current));
+	KUNIT_EXPECT_EQ(test, safe_revocable_wait(d, false), -ERESTARTSYS);
+	KUNIT_EXPECT_EQ(test, safe_revocable_wait_timeout(d, false, HZ / 50),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, safe_revocable_wait_timeout(d, true, HZ / 50), 0);
+	flush_signals(current);
+	disallow_signal(SIGUSR1);
+	safe_revocable_end(&a);
 }
 
 /* --- fault injection on every allocation ------------------------------ */
@@ -1725,6 +1759,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_domain_of_1000_one_grace_period),
 	KUNIT_CASE(rev_revoke_inside_access_is_refused),
 	KUNIT_CASE(rev_revoke_wakes_sleepers),
+	KUNIT_CASE(rev_wait_timeout_revoked_not_signalled),
 	KUNIT_CASE(rev_fault_injection),
 	KUNIT_CASE(rev_devres_order_and_kept_handle),
 	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),

@@ -525,7 +525,9 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
  * @_cond: the condition
  *
  * wait_event_interruptible() on the domain's wait queue that also ends when
- * the domain is revoked, so unbind never waits for a sleeper.
+ * the domain is revoked, so unbind never waits for a sleeper.  For the
+ * completion of an operation the device has already started, use
+ * safe_revocable_wait_timeout(), which a signal does not end.
  *
  * Context: process context, inside an access to @_d.
  * Return: 0 when @_cond is true, -ENODEV when the domain was revoked,
@@ -541,6 +543,34 @@ static inline void *safe_revocable_bound(struct safe_revocable *r,
 		if (!__safe_ret && safe_revocable_domain_dead(__safe_d)) \
 			__safe_ret = -ENODEV;				\
 		__safe_ret;						\
+	})
+
+/**
+ * safe_revocable_wait_timeout() - wait for hardware inside an access
+ * @_d: the domain
+ * @_cond: the condition
+ * @_timeout: the longest wait, in jiffies
+ *
+ * wait_event_timeout() on the domain's wait queue that also ends when the
+ * domain is revoked.  Signals do not end it: use it for an operation the
+ * device has already started, where giving up on a signal would leave the
+ * operation running while the driver lets the next caller program the
+ * device, and that caller then takes the old completion for its own.
+ *
+ * Context: process context, inside an access to @_d.
+ * Return: 0 when @_cond is true, -ENODEV when the domain was revoked,
+ * -ETIMEDOUT when @_timeout passed first.
+ */
+#define safe_revocable_wait_timeout(_d, _cond, _timeout)		\
+	({								\
+		struct safe_revocable_domain *__safe_d = (_d);		\
+		long __safe_left;					\
+									\
+		__safe_left = wait_event_timeout(__safe_d->wq,		\
+				(_cond) || safe_revocable_domain_dead(__safe_d), \
+				(_timeout));				\
+		safe_revocable_domain_dead(__safe_d) ? -ENODEV :	\
+			__safe_left ? 0 : -ETIMEDOUT;			\
 	})
 
 #endif /* _LINUX_SAFE_REVOCABLE_H */
