@@ -87,18 +87,34 @@ static irqreturn_t edu_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* Far longer than the device takes, even emulated on a loaded host. */
+#define EDU_HW_TIMEOUT	(5 * HZ)
+
 /*
- * Sleep until the interrupt handler reports @bit.  Unplug wakes us with
- * -ENODEV; the sleep must be on the domain's queue for that.
+ * Sleep until the interrupt handler reports @bit, for an operation the
+ * device has started.  Unplug wakes us with -ENODEV; the sleep must be on
+ * the domain's queue for that.  A signal must not end it: the operation
+ * would go on while the next caller programs the device, and that caller
+ * would take this operation's interrupt for its own (a factorial read
+ * before the device computed it, a DMA started on half-written
+ * registers).  Whatever an earlier operation that timed out or was cut
+ * short left in @bit is cleared before starting: edu_forget_irq().
  */
 static int edu_wait_irq(struct edu *edu, u32 bit)
 {
-	int ret = safe_revocable_wait(edu->domain,
-				      atomic_read(&edu->irq_status) & bit);
+	int ret = safe_revocable_wait_timeout(edu->domain,
+					      atomic_read(&edu->irq_status) & bit,
+					      EDU_HW_TIMEOUT);
 
 	if (!ret)
 		atomic_andnot(bit, &edu->irq_status);
 	return ret;
+}
+
+/* Forget a stale report of @bit; call with edu->lock held, then start. */
+static void edu_forget_irq(struct edu *edu, u32 bit)
+{
+	atomic_andnot(bit, &edu->irq_status);
 }
 
 static int edu_dma(struct edu *edu, void __iomem *regs, dma_addr_t bus,
@@ -111,6 +127,7 @@ static int edu_dma(struct edu *edu, void __iomem *regs, dma_addr_t bus,
 	iowrite32(to_ram ? lower_32_bits(bus) : EDU_DEV_BUF,
 		  regs + EDU_REG_DMA_DST);
 	iowrite32(len, regs + EDU_REG_DMA_COUNT);
+	edu_forget_irq(edu, EDU_IRQ_DMA);
 	iowrite32(cmd, regs + EDU_REG_DMA_CMD);
 	return edu_wait_irq(edu, EDU_IRQ_DMA);
 }
@@ -228,6 +245,7 @@ static long edu_ioc_factorial(struct edu *edu, unsigned long arg)
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		iowrite32(EDU_STATUS_IRQ_FACT, regs + EDU_REG_STATUS);
+		edu_forget_irq(edu, EDU_IRQ_FACT);
 		iowrite32(n, regs + EDU_REG_FACTORIAL);
 		ret = edu_wait_irq(edu, EDU_IRQ_FACT);
 		if (ret)
