@@ -16,6 +16,33 @@ export SAFE_RESULTS
 trap 'rm -f "$SAFE_RESULTS"' EXIT
 t0=$(date +%s)
 
+# run_two_at_a_time "TITLE|SCRIPT ARGS..."...: run scripts/SCRIPT with its
+# arguments, at most two at once; then print each one's output under its title,
+# in the order given.
+run_two_at_a_time() {
+	local dir i item running=0
+	dir=$(mktemp -d)
+	i=0
+	for item in "$@"; do
+		if [ "$running" -ge 2 ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		# shellcheck disable=SC2086 # the arguments split on purpose
+		bash "$SAFE_ROOT/scripts/"${item#*|} > "$dir/$i" 2>&1 &
+		running=$((running + 1))
+		i=$((i + 1))
+	done
+	wait
+	i=0
+	for item in "$@"; do
+		step "${item%%|*} (${item#*|})"
+		cat "$dir/$i" >&2
+		i=$((i + 1))
+	done
+	rm -rf "$dir"
+}
+
 want() {
 	[ -z "${SAFE_CHECK_ONLY:-}" ] && return 0
 	case " $SAFE_CHECK_ONLY " in *" $1 "*) return 0 ;; esac
@@ -120,16 +147,24 @@ if want cocci && [ -f "$SAFE_ROOT/scripts/check-cocci.sh" ]; then
 	bash "$SAFE_ROOT/scripts/check-cocci.sh"
 fi
 
+# The QEMU legs, two at a time: a TCG guest keeps one host CPU busy, the
+# machine has two.  Each leg's output is printed whole, in the order below
+# (the longest first).
+legs=()
 if want vm; then
-	for k in $SAFE_KERNELS debug-6.12; do
-		step "hot-unplug torture in QEMU on $k (check-vm.sh)"
-		bash "$SAFE_ROOT/scripts/check-vm.sh" "$k"
+	legs+=("hot-unplug torture in QEMU on debug-6.12|check-vm.sh debug-6.12")
+fi
+if want sound; then
+	legs+=("ES1370 sound driver unplugged under playback and capture|check-sound.sh $SAFE_KERNELS")
+fi
+if want vm; then
+	for k in $SAFE_KERNELS; do
+		legs+=("hot-unplug torture in QEMU on $k|check-vm.sh $k")
 	done
 fi
-
-if want sound; then
-	step "ES1370 sound driver unplugged under playback and capture on Debian's linux-image"
-	bash "$SAFE_ROOT/scripts/check-sound.sh" $SAFE_KERNELS
+if [ ${#legs[@]} -gt 0 ]; then
+	step "QEMU legs, two at a time: ${#legs[@]}"
+	run_two_at_a_time "${legs[@]}"
 fi
 
 summary

@@ -51,7 +51,7 @@ vm_dir() {
 # NAME, plus the static load tools (examples/*-load/*.c, tests/vm/*.c),
 # into $(vm_dir)/NAME.  Prints that directory.
 vm_build() {
-	local name=$1 out d c
+	local name=$1 out d c t
 	vm_kernel "$name" || die "no kernel to build against for $name"
 	out=$(vm_dir)/$name
 	mkdir -p "$out"
@@ -68,12 +68,14 @@ vm_build() {
 			>> "$out/build.log" 2>&1 ||
 			{ tail -n 30 "$out/build.log" >&2; die "building $d for $name"; }
 	done
-	rm -rf "$out/tools"
+	# Another leg may be copying the tools into its guest right now
+	# (scripts/check.sh runs two at once): replace each in one rename.
 	mkdir -p "$out/tools"
 	for c in "$out"/src/examples/*-load/*.c "$out"/src/tests/vm/*.c; do
 		[ -f "$c" ] || continue
-		gcc -O2 -Wall -static -pthread -o "$out/tools/$(basename "$c" .c)" \
-			"$c" >> "$out/build.log" 2>&1 ||
+		t=$out/tools/$(basename "$c" .c)
+		gcc -O2 -Wall -static -pthread -o "$t.new" \
+			"$c" >> "$out/build.log" 2>&1 && mv -f "$t.new" "$t" ||
 			{ tail -n 30 "$out/build.log" >&2; die "building $c"; }
 	done
 	echo "$out"
