@@ -4,6 +4,7 @@
  * several threads at once, racing the device's removal.
  *
  *   hostile-load -k edu|ticker [-d DEVICE] [-t THREADS] [-s SECONDS] [-u]
+ *                [-r FILE]
  *
  * The threads share a few open files ("slots") and open their own, and
  * each picks at random among: open and close, replacing a shared file
@@ -17,7 +18,9 @@
  * it has seen that (ENODEV, or an open that finds no device) and done a
  * few more operations on the dead files.  Otherwise it ends after SECONDS
  * (default 5).  Then the mappings are checked and unmapped, and the
- * shared files are closed, with O_ASYNC still set on some.
+ * shared files are closed, with O_ASYNC still set on some.  With -r, FILE
+ * is created once the shared files are open and the threads started: a
+ * removal before that would find a load that never saw the device.
  *
  * Every outcome is counted, per operation.  An errno the kernel may
  * rightly return for an operation on a device that is gone or that does
@@ -496,7 +499,7 @@ static void *thread_main(void *arg)
 
 static void print_usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s -k edu|ticker [-d dev] [-t threads] [-s seconds] [-u]\n",
+	fprintf(stderr, "usage: %s -k edu|ticker [-d dev] [-t threads] [-s seconds] [-u] [-r file]\n",
 		argv0);
 	exit(2);
 }
@@ -505,12 +508,13 @@ int main(int argc, char **argv)
 {
 	static struct thread th[MAX_THREADS];
 	int threads = 6, seconds = 5, until_gone = 0, opt, i, k, o;
+	const char *ready = NULL;
 	unsigned long total = 0;
 	int gone = 0;
 	struct sigaction sa = { .sa_flags = SA_RESTART };
 	struct thread main_self = { .seed = 1 };
 
-	while ((opt = getopt(argc, argv, "k:d:t:s:u")) != -1) {
+	while ((opt = getopt(argc, argv, "k:d:t:s:ur:")) != -1) {
 		switch (opt) {
 		case 'k':
 			if (!strcmp(optarg, "edu"))
@@ -531,6 +535,9 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			until_gone = 1;
+			break;
+		case 'r':
+			ready = optarg;
 			break;
 		default:
 			print_usage(argv[0]);
@@ -563,6 +570,9 @@ int main(int argc, char **argv)
 		th[i].seed = i * 7919 + time(NULL);
 		pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
 	}
+	/* The files are open: the caller may take the device away now. */
+	if (ready)
+		close(open(ready, O_CREAT | O_WRONLY, 0644));
 	if (!until_gone) {
 		sleep(seconds);
 		atomic_store(&stop, 1);
