@@ -26,7 +26,7 @@
 struct edu_dev {
 	struct pci_dev *pdev;
 	void __iomem *bar;
-	struct safe_dma_buf *buf;			/* DMA-coherent bounce buffer */
+	struct safe_dma_buf *buf;	/* DMA-coherent bounce buffer */
 	struct mutex lock;		/* one device operation at a time */
 	wait_queue_head_t wq;
 	u32 irq_status;			/* accumulated by the IRQ handler */

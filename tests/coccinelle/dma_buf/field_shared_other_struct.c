@@ -11,7 +11,7 @@ struct foo_xfer {
 struct foo_priv {
 	struct device *dev;
 	void __iomem *base;
-	void *buf;
+	void *buf;			/* shared with the device */
 	dma_addr_t buf_dma;
 };
 

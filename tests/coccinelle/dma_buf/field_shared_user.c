@@ -6,7 +6,7 @@
 struct foo_priv {
 	struct device *dev;
 	void __iomem *base;
-	void *buf;
+	void *buf;		/* shared with the device */
 	dma_addr_t buf_dma;
 };
 
