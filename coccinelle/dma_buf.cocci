@@ -42,7 +42,16 @@
 /// safe_dma_get()/set(), by hand).
 ///
 /// Decisions come from coccinelle/safecocci.py; -D safe_report=FILE
-/// lists every site with its reason.
+/// lists every site with its reason.  Each edit kind names what the rule
+/// does at a position the planner chose.  A local buffer: dalloc (the
+/// allocation), decl/decl_init (the variables it replaces), drop (a free
+/// that goes), ublk*/uagoto_blk (a free that was the first of a braced
+/// branch), goto/agoto*/label/deadret (goto unwinding that only freed
+/// becomes returns).  A buffer in a structure: dfield/dhfield (its two
+/// fields), dfalloc/dfallocm (dma_alloc_coherent()/dmam_), derr/dnull/
+/// dnotnull (NULL tests), dcpu (a CPU use right after allocating), dh (a
+/// handle read), dfree (a free), dcopy_from*/dcopy_to* (a user copy,
+/// _off at an offset, _not under "!"), dmemset/dmemset_off (a fill).
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
