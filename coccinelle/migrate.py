@@ -536,6 +536,9 @@ def subject_for(rel, kinds):
 	return '%s: %s: use %s' % (sub, stem, ' and '.join(what) or 'cleanup helpers')
 
 
+# safe's replacements for copy_{from,to}_user() that fault differently
+USER_COPIES = ('safe_dma_copy_from_user(', 'safe_dma_copy_to_user(')
+
 SAFE_KBUILD = 'include $(srctree)/drivers/safe/safe.kbuild'
 
 
@@ -909,6 +912,17 @@ def main(argv):
 				lines.append('            ' + x)
 		else:
 			lines.append('%-9s %s: %s' % (v, rel, why))
+	# what the site lines cannot show
+	if accepted:
+		lines.append('note      no revocation is added: code that runs after remove() (an open')
+		lines.append('          file, a timer, work) reaches the device and its memory as before')
+	for rel in accepted:
+		with open(os.path.join(ksrc, rel), errors='replace') as a, \
+		     open(os.path.join(new_root, rel), errors='replace') as b:
+			was, now = a.read(), b.read()
+		if any(now.count(x) > was.count(x) for x in USER_COPIES):
+			lines.append('note      %s: safe_dma_copy_{from,to}_user() copy with page faults' % rel)
+			lines.append('          disabled: a user buffer that is not resident fails with -EFAULT')
 	conv = [s for s in sites if s['verdict'] != 'skip']
 	skip = [s for s in sites if s['verdict'] == 'skip']
 	lines.append('')

@@ -37,7 +37,7 @@ done < "$tmp/series/series"
 {
 	echo "# make migrate DIR=examples/edu-legacy PROFILE=$profile, as"
 	echo "# scripts/gen-edu-migrated.sh records it"
-	grep -E '^(converted|skipped|patch|dropped|unchanged) ' "$tmp/report.txt" |
+	grep -E '^(converted|skipped|patch|dropped|unchanged|note) |^          ' "$tmp/report.txt" |
 		sed -e "s|$tmp/series/||g" -e 's/  checkpatch --strict: .*//'
 	grep -E '^[0-9]+ sites converted' "$tmp/report.txt" | sed 's/; [0-9]*s$//'
 } > "$out/migrate-report.txt"
