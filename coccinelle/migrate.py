@@ -50,9 +50,9 @@ CACHE = os.environ.get('SAFE_CACHE') or os.path.join(
 RULES = ['lock_guard', 'free_ptr', 'dma_buf']
 # what a file must contain for a rule to be worth running on it
 RULE_CANDIDATE = {
-	'lock_guard': re.compile(
-		r'\b(mutex_lock|spin_lock(_irq|_irqsave|_bh)?|raw_spin_lock(_irq|_irqsave|_bh)?|'
-		r'down_read|down_write|rcu_read_lock)\s*\('),
+	# the plain and the conditional locks the planner knows
+	'lock_guard': re.compile(r'\b(%s)\s*\(' % '|'.join(
+		sorted(set(safecocci.LOCKS) | set(safecocci.COND_LOCKS)))),
 	'free_ptr': re.compile(
 		r'\b(kmalloc|kzalloc|kcalloc|kmalloc_array|kmemdup|kstrdup|kstrndup|kasprintf|'
 		r'kmalloc_node|kzalloc_node|kvmalloc|kvzalloc|kvcalloc|kvmalloc_array)\s*\('),
@@ -437,7 +437,9 @@ def forget_sites(report, new_root, rels):
 	if not os.path.exists(report):
 		return
 	keep = []
-	for line in open(report):
+	with open(report) as f:
+		lines = f.readlines()
+	for line in lines:
 		p = line.split('\t')
 		if len(p) > 1 and p[0] != 'feat' and ':' in p[1]:
 			rel = os.path.relpath(os.path.realpath(p[1].rsplit(':', 1)[0]), os.path.realpath(new_root))
