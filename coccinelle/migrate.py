@@ -395,9 +395,13 @@ def oot_make(kdir, moddir, cc, log_path, extra=()):
 	return r.returncode == 0, warn
 
 
-def uses_safe(path):
+def file_has(path, text):
 	with open(path, errors='replace') as f:
-		return '<linux/safe/' in f.read()
+		return text in f.read()
+
+
+def uses_safe(path):
+	return file_has(path, '<linux/safe/')
 
 
 def oot_safe(kdir, cc, work):
@@ -918,6 +922,11 @@ def main(argv):
 	if accepted:
 		lines.append('note      no revocation is added: code that runs after remove() (an open')
 		lines.append('          file, a timer, work) reaches the device and its memory as before')
+	if args.oot and any(uses_safe(os.path.join(new_root, rel)) for rel in accepted):
+		mk = [os.path.join(d, x) for x in ('Kbuild', 'Makefile') if os.path.exists(os.path.join(ksrc, d, x))]
+		if mk and not any(file_has(os.path.join(ksrc, x), 'safe.kbuild') for x in mk):
+			lines.append('note      %s must include safe.kbuild and the module link against safe.ko' % mk[0])
+			lines.append('          (KBUILD_EXTRA_SYMBOLS) for the patches to build, as the build check did')
 	for rel in accepted:
 		with open(os.path.join(ksrc, rel), errors='replace') as a, \
 		     open(os.path.join(new_root, rel), errors='replace') as b:
