@@ -21,12 +21,37 @@
 /// safe_dma_alloc() (devm_safe_dma_alloc() for dmam_), the frees
 /// safe_dma_free(), handle reads safe_dma_handle(), NULL tests
 /// IS_ERR()/IS_ERR_OR_NULL().  Because safe_dma_cpu_ptr() returns NULL
-/// once the device has the address, this is done only where the CPU uses
-/// the buffer at most right after allocating it; other sites are reported
-/// with the reason (use the typed accessors, safe_dma_get()/set(), by hand).
+/// once the device has the address, the CPU pointer is read only where the
+/// CPU uses the buffer right after allocating it.  Elsewhere the CPU's
+/// copy_from_user(), copy_to_user() and memset() of the buffer (at an
+/// offset too, for a buffer of bytes) become safe's bounds-checked
+/// accessors, which work whoever holds the address:
+///
+///	if (copy_from_user(E->fld + O, U, L))
+///	if (safe_dma_copy_from_user(E->fld, O, U, L) != L)
+///
+///	if (copy_to_user(U, E->fld, L))
+///	if (safe_dma_copy_to_user(E->fld, 0, U, L) != L)
+///
+///	memset(E->fld, V, L);
+///	safe_dma_memset(E->fld, 0, V, L);
+///
+/// (a copy's result only tested, its length an expression without side
+/// effects and not a signed variable; "!copy..." becomes "== L").  Other
+/// uses are reported with the reason (use the typed accessors,
+/// safe_dma_get()/set(), by hand).
 ///
 /// Decisions come from coccinelle/safecocci.py; -D safe_report=FILE
-/// lists every site with its reason.
+/// lists every site with its reason.  Each edit kind names what the rule
+/// does at a position the planner chose.  A local buffer: dalloc (the
+/// allocation), decl/decl_init (the variables it replaces), drop (a free
+/// that goes), ublk*/uagoto_blk (a free that was the first of a braced
+/// branch), goto/agoto*/label/deadret (goto unwinding that only freed
+/// becomes returns).  A buffer in a structure: dfield/dhfield (its two
+/// fields), dfalloc/dfallocm (dma_alloc_coherent()/dmam_), derr/dnull/
+/// dnotnull (NULL tests), dcpu (a CPU use right after allocating), dh (a
+/// handle read), dfree (a free), dcopy_from*/dcopy_to* (a user copy,
+/// _off at an offset, _not under "!"), dmemset/dmemset_off (a fill).
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
@@ -89,6 +114,16 @@ def dm_dnull(p): return dm_is(p, 'dnull')
 def dm_dnotnull(p): return dm_is(p, 'dnotnull')
 def dm_dcpu(p): return dm_is(p, 'dcpu')
 def dm_dh(p): return dm_is(p, 'dh')
+def dm_dcopy_from(p): return dm_is(p, 'dcopy_from')
+def dm_dcopy_from_not(p): return dm_is(p, 'dcopy_from_not')
+def dm_dcopy_from_off(p): return dm_is(p, 'dcopy_from_off')
+def dm_dcopy_from_off_not(p): return dm_is(p, 'dcopy_from_off_not')
+def dm_dcopy_to(p): return dm_is(p, 'dcopy_to')
+def dm_dcopy_to_not(p): return dm_is(p, 'dcopy_to_not')
+def dm_dcopy_to_off(p): return dm_is(p, 'dcopy_to_off')
+def dm_dcopy_to_off_not(p): return dm_is(p, 'dcopy_to_off_not')
+def dm_dmemset(p): return dm_is(p, 'dmemset')
+def dm_dmemset_off(p): return dm_is(p, 'dmemset_off')
 def dm_dfree(p): return dm_is(p, 'dfree')
 def dm_dfield(p): return dm_is(p, 'dfield')
 def dm_dhfield(p): return dm_is(p, 'dhfield')
@@ -118,7 +153,7 @@ safe_setup(d, prof, rep, excl, dict(lock_forms=lock_forms,
 identifier free = {dma_free_coherent};
 identifier l, r, x, fld;
 type T;
-expression E, C, X, I, D, S, H, G;
+expression E, C, X, I, D, S, H, G, U, L, O, V;
 statement S1;
 position pa : script:python() { dm_dalloc(pa) };
 position pd : script:python() { dm_drop(pd) };
@@ -138,6 +173,16 @@ position pe : script:python() { dm_derr(pe) };
 position pn : script:python() { dm_dnull(pn) };
 position pnn : script:python() { dm_dnotnull(pnn) };
 position pc : script:python() { dm_dcpu(pc) };
+position pcf : script:python() { dm_dcopy_from(pcf) };
+position pcfn : script:python() { dm_dcopy_from_not(pcfn) };
+position pcfo : script:python() { dm_dcopy_from_off(pcfo) };
+position pcfon : script:python() { dm_dcopy_from_off_not(pcfon) };
+position pct : script:python() { dm_dcopy_to(pct) };
+position pctn : script:python() { dm_dcopy_to_not(pctn) };
+position pcto : script:python() { dm_dcopy_to_off(pcto) };
+position pcton : script:python() { dm_dcopy_to_off_not(pcton) };
+position pms : script:python() { dm_dmemset(pms) };
+position pmso : script:python() { dm_dmemset_off(pmso) };
 position ph : script:python() { dm_dh(ph) };
 position pf : script:python() { dm_dfree(pf) };
 fresh identifier BN = script:python(pa) { dm_data(pa, 0) };
@@ -222,6 +267,36 @@ fresh identifier NF = script:python(ph) { dm_str(ph) };
 |
 - E->fld@pn
 + !IS_ERR_OR_NULL(E->fld)
+|
+- copy_from_user@pcf(E->fld, U, L)
++ safe_dma_copy_from_user(E->fld, 0, U, L) != L
+|
+- !copy_from_user@pcfn(E->fld, U, L)
++ safe_dma_copy_from_user(E->fld, 0, U, L) == L
+|
+- copy_from_user@pcfo(E->fld + O, U, L)
++ safe_dma_copy_from_user(E->fld, O, U, L) != L
+|
+- !copy_from_user@pcfon(E->fld + O, U, L)
++ safe_dma_copy_from_user(E->fld, O, U, L) == L
+|
+- copy_to_user@pct(U, E->fld, L)
++ safe_dma_copy_to_user(E->fld, 0, U, L) != L
+|
+- !copy_to_user@pctn(U, E->fld, L)
++ safe_dma_copy_to_user(E->fld, 0, U, L) == L
+|
+- copy_to_user@pcto(U, E->fld + O, L)
++ safe_dma_copy_to_user(E->fld, O, U, L) != L
+|
+- !copy_to_user@pcton(U, E->fld + O, L)
++ safe_dma_copy_to_user(E->fld, O, U, L) == L
+|
+- memset@pms(E->fld, V, L)
++ safe_dma_memset(E->fld, 0, V, L)
+|
+- memset@pmso(E->fld + O, V, L)
++ safe_dma_memset(E->fld, O, V, L)
 |
 - E->fld@pc
 + safe_dma_cpu_ptr(E->fld)

@@ -16,7 +16,10 @@ This fixer only looks at the lines inside blocks the rewrite created
 that also exists in the original becomes that original line with one tab
 more per created block around it (so comment stars and continuation
 alignment survive), and blank lines right after the new "{" or before
-its "}" go (checkpatch --strict asks for that).  Everything else is left
+its "}" go (checkpatch --strict asks for that).  A declaration the
+rewrite retyped ("void *buf;  /* ... */" to "struct safe_dma_buf *buf;")
+has its trailing comment put back at the original comment's column, or
+one tab after the code where that no longer fits.  Everything else is left
 as spatch wrote it, so on correct output it changes nothing, and running
 it twice changes nothing.
 """
@@ -28,6 +31,7 @@ import sys
 OPEN = re.compile(r'^(\s*)(scoped_guard|scoped_cond_guard)\s*\(.*\)\s*\{\s*$')
 
 
+TRAIL = re.compile(r'^(\s+\S[^/]*;)(\s+)(/\*.*\*/)\s*$')
 DECL = re.compile(r'^(\s*)(\S.*__free\(\w+\)) = (\w+\(.*)$')
 
 
@@ -197,6 +201,23 @@ def fix(orig, new):
 				continue
 		out[i] = first + '\n' + second
 		drop.update(range(i + 1, j))
+	# a declaration the rule retyped keeps its comment's column where it
+	# still fits, else the comment follows one tab after it (spatch
+	# keeps the old padding, which then overshoots)
+	cols = {}
+	for line in olines:
+		m = TRAIL.match(line)
+		if m:
+			cols.setdefault(m.group(3), width(m.group(1) + m.group(2)))
+	for i, line in enumerate(nlines):
+		m = TRAIL.match(out[i])
+		if not m or i in match or i in drop or m.group(3) not in cols:
+			continue
+		code, col = m.group(1), cols[m.group(3)]
+		pad = '\t'
+		while col % 8 == 0 and width(code + pad) < col:
+			pad += '\t'
+		out[i] = code + pad + m.group(3)
 	# a statement spatch deleted can leave its indentation behind: a
 	# line of blanks that is not in the original goes
 	for i, line in enumerate(nlines):

@@ -27,6 +27,7 @@ x86_64_defconfig) are prepared once under $SAFE_CACHE/cocci/build.
 
 import argparse
 import concurrent.futures
+import difflib
 import hashlib
 import json
 import os
@@ -49,9 +50,9 @@ CACHE = os.environ.get('SAFE_CACHE') or os.path.join(
 RULES = ['lock_guard', 'free_ptr', 'dma_buf']
 # what a file must contain for a rule to be worth running on it
 RULE_CANDIDATE = {
-	'lock_guard': re.compile(
-		r'\b(mutex_lock|spin_lock(_irq|_irqsave|_bh)?|raw_spin_lock(_irq|_irqsave|_bh)?|'
-		r'down_read|down_write|rcu_read_lock)\s*\('),
+	# the plain and the conditional locks the planner knows
+	'lock_guard': re.compile(r'\b(%s)\s*\(' % '|'.join(
+		sorted(set(safecocci.LOCKS) | set(safecocci.COND_LOCKS)))),
 	'free_ptr': re.compile(
 		r'\b(kmalloc|kzalloc|kcalloc|kmalloc_array|kmemdup|kstrdup|kstrndup|kasprintf|'
 		r'kmalloc_node|kzalloc_node|kvmalloc|kvzalloc|kvcalloc|kvmalloc_array)\s*\('),
@@ -117,13 +118,60 @@ def macro_builtins():
 	return _macros[0]
 
 
-def rule_settings(args, report, exclude):
-	"""The -D options that set the planner up in each rule."""
+def rule_settings(args, report, exclude, rule):
+	"""The -D options that set the planner up in rule."""
 	out = ['-D', 'safe_dir=' + HERE, '-D', 'safe_profile=' + args.profile,
 	       '-D', 'safe_report=' + report, '-D', 'safe_exclude=' + exclude]
 	if args.missing:
 		out += ['-D', 'safe_missing_classes=' + args.missing]
+	if rule == 'lock_guard' and safecocci.load_profile(args.profile)['include'] == 'safe':
+		# the header its guards come from
+		out += ['-D', 'safe_include']
 	return out
+
+
+def line_map(seen, orig):
+	"""Line numbers of text seen (1-based) as lines of text orig: a line
+	the earlier rules changed maps to the first line of what they
+	replaced."""
+	ops = difflib.SequenceMatcher(None, seen.splitlines(), orig.splitlines(),
+				      autojunk=False).get_opcodes()
+
+	def where(n):
+		for tag, i1, i2, j1, _ in ops:
+			if i1 <= n - 1 < i2:
+				return j1 + 1 + (n - 1 - i1 if tag == 'equal' else 0)
+		return n
+	return where
+
+
+def original_lines(report, mark, seen, orig_root, new_root):
+	"""A rule reports the lines of each file as it saw it, after the rules
+	before it: make the lines it added to the report (from offset mark)
+	those of the original file."""
+	if not os.path.exists(report):
+		return
+	with open(report) as f:
+		f.seek(mark)
+		added = f.read().splitlines(True)
+	maps = {}
+	for i, line in enumerate(added):
+		p = line.split('\t')
+		if len(p) < 2 or p[0] == 'feat' or ':' not in p[1]:
+			continue
+		path, ln = p[1].rsplit(':', 1)
+		rel = os.path.relpath(os.path.realpath(path), os.path.realpath(new_root))
+		if rel not in seen or not ln.isdigit():
+			continue
+		if rel not in maps:
+			with open(os.path.join(orig_root, rel), errors='replace') as f:
+				maps[rel] = line_map(seen[rel], f.read())
+		p[1] = '%s:%d' % (path, maps[rel](int(ln)))
+		added[i] = '\t'.join(p)
+	with open(report, 'r+') as f:
+		f.seek(mark)
+		f.truncate()
+		f.writelines(added)
 
 
 def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
@@ -132,7 +180,6 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 		dst = os.path.join(new_root, rel)
 		os.makedirs(os.path.dirname(dst), exist_ok=True)
 		shutil.copyfile(os.path.join(orig_root, rel), dst)
-	settings = rule_settings(args, report, exclude)
 	problems = {}
 	for rule in rules:
 		before = {}
@@ -149,7 +196,10 @@ def convert(args, rels, orig_root, new_root, workdir, report, exclude, rules):
 			with open(d, 'w') as f:
 				f.write(before[rel])
 		todo = [r for r in rels if RULE_CANDIDATE[rule].search(before[r])]
-		out = spatch(rule, [os.path.join(new_root, r) for r in todo], settings, args.jobs, workdir)
+		mark = os.path.getsize(report) if os.path.exists(report) else 0
+		out = spatch(rule, [os.path.join(new_root, r) for r in todo],
+			     rule_settings(args, report, exclude, rule), args.jobs, workdir)
+		original_lines(report, mark, before, orig_root, new_root)
 		for line in out.splitlines():
 			m = re.search(r'EXN: (.*) in (\S+)$', line)
 			if m:
@@ -333,9 +383,9 @@ def error_lines(out, src):
 	return lines
 
 
-def oot_make(kdir, moddir, cc, log_path):
+def oot_make(kdir, moddir, cc, log_path, extra=()):
 	"""Build the module in moddir against kdir, W=1; (ok, warnings)."""
-	cmd = ['make', '-C', kdir, 'M=' + moddir, 'W=1', 'modules']
+	cmd = ['make', '-C', kdir, 'M=' + moddir, 'W=1'] + list(extra) + ['modules']
 	if cc == 'clang':
 		cmd.insert(1, 'LLVM=1')
 	r = run(cmd)
@@ -343,6 +393,65 @@ def oot_make(kdir, moddir, cc, log_path):
 		f.write(r.stdout)
 	warn = [re.sub(r'^\S+/', '', x) for x in r.stdout.splitlines() if re.search(r'(warning|error):', x)]
 	return r.returncode == 0, warn
+
+
+def file_has(path, text):
+	with open(path, errors='replace') as f:
+		return text in f.read()
+
+
+def uses_safe(path):
+	return file_has(path, '<linux/safe/')
+
+
+def oot_safe(kdir, cc, work):
+	"""safe.ko built against kdir with cc, for a converted out-of-tree
+	module to link against as its users do (safe.kbuild and
+	KBUILD_EXTRA_SYMBOLS); the make arguments, or None when it does not
+	build."""
+	src = os.path.join(work, 'safe-' + cc)
+	top = os.path.realpath(os.path.join(HERE, '..'))
+	run(['rsync', '-a', '--include', '/include/***', '--include', '/lib/***',
+	     '--include', '/scripts/', '--include', '/scripts/probe-features.sh',
+	     '--include', '/scripts/gen-embed.sh', '--include', '/Kbuild',
+	     '--include', '/safe.kbuild', '--exclude', '*', top + '/', src + '/'])
+	ok, _ = oot_make(kdir, src, cc, os.path.join(work, 'oot-safe-%s.log' % cc))
+	if not ok:
+		return None
+	return ['KBUILD_EXTRA_SYMBOLS=' + os.path.join(src, 'Module.symvers')]
+
+
+def add_safe_kbuild(moddir):
+	"""The converted copy includes <linux/safe/...>: its Kbuild (or
+	Makefile) includes safe.kbuild, as a module written with safe does."""
+	for name in ('Kbuild', 'Makefile'):
+		mk = os.path.join(moddir, name)
+		if os.path.exists(mk):
+			with open(mk) as f:
+				text = f.read()
+			if 'safe.kbuild' not in text:
+				with open(mk, 'w') as f:
+					f.write('include %s\n%s' % (os.path.realpath(os.path.join(HERE, '..', 'safe.kbuild')), text))
+			return
+
+
+def forget_sites(report, new_root, rels):
+	"""Drop the report's lines for files about to be converted again: the
+	new run reports each of their sites anew."""
+	if not os.path.exists(report):
+		return
+	keep = []
+	with open(report) as f:
+		lines = f.readlines()
+	for line in lines:
+		p = line.split('\t')
+		if len(p) > 1 and p[0] != 'feat' and ':' in p[1]:
+			rel = os.path.relpath(os.path.realpath(p[1].rsplit(':', 1)[0]), os.path.realpath(new_root))
+			if rel in rels:
+				continue
+		keep.append(line)
+	with open(report, 'w') as f:
+		f.writelines(keep)
 
 
 def oot_check(args, root, d, kdir, compilers, changed, status, new_root, work, report, exclude, rules):
@@ -364,9 +473,18 @@ def oot_check(args, root, d, kdir, compilers, changed, status, new_root, work, r
 			shutil.copyfile(os.path.join(new_root, rel) if rel not in status else os.path.join(root, rel),
 					os.path.join(copies['new'], rel))
 		bad = {}
+		safe = any(uses_safe(os.path.join(copies['new'], rel)) for rel in changed)
+		if safe:
+			add_safe_kbuild(os.path.join(copies['new'], d))
 		for cc in compilers:
 			ok0, w0 = oot_make(kdir, os.path.join(copies['orig'], d), cc, os.path.join(work, 'oot-orig-%s.log' % cc))
-			ok1, w1 = oot_make(kdir, os.path.join(copies['new'], d), cc, os.path.join(work, 'oot-new-%s.log' % cc))
+			margs = []
+			if safe:
+				margs = oot_safe(kdir, cc, work)
+				if margs is None:
+					log('migrate: safe.ko does not build with %s against %s: %s not checked' % (cc, kdir, cc))
+					continue
+			ok1, w1 = oot_make(kdir, os.path.join(copies['new'], d), cc, os.path.join(work, 'oot-new-%s.log' % cc), margs)
 			if not ok0:
 				log('migrate: the original does not build with %s against %s: %s not checked' % (cc, kdir, cc))
 				continue
@@ -402,6 +520,7 @@ def oot_check(args, root, d, kdir, compilers, changed, status, new_root, work, r
 					f.write('%s\t%s\t%s\n' % (rel, fn, why.replace('\t', ' ')))
 		retry = sorted(bad)
 		log('migrate: redoing %d file(s) without the functions that did not build' % len(retry))
+		forget_sites(report, new_root, retry)
 		convert(args, retry, root, new_root, work, report, exclude, rules)
 
 
@@ -422,6 +541,9 @@ def subject_for(rel, kinds):
 		what.append('owned DMA buffers')
 	return '%s: %s: use %s' % (sub, stem, ' and '.join(what) or 'cleanup helpers')
 
+
+# safe's replacements for copy_{from,to}_user() that fault differently
+USER_COPIES = ('safe_dma_copy_from_user(', 'safe_dma_copy_to_user(')
 
 SAFE_KBUILD = 'include $(srctree)/drivers/safe/safe.kbuild'
 
@@ -734,12 +856,7 @@ def main(argv):
 		if not retry:
 			break
 		log('migrate: redoing %d file(s) without the functions that did not build' % len(retry))
-		# a fresh report for these files
-		kept = [x for x in open(report)] if os.path.exists(report) else []
-		with open(report, 'w') as f:
-			for x in kept:
-				if not any(('/new/' + r + ':') in x for r in retry):
-					f.write(x)
+		forget_sites(report, new_root, retry)
 		p2 = convert(args, retry, ksrc, new_root, work, report, exclude, rules)
 		for rel in retry:
 			if rel in p2:
@@ -801,6 +918,22 @@ def main(argv):
 				lines.append('            ' + x)
 		else:
 			lines.append('%-9s %s: %s' % (v, rel, why))
+	# what the site lines cannot show
+	if accepted:
+		lines.append('note      no revocation is added: code that runs after remove() (an open')
+		lines.append('          file, a timer, work) reaches the device and its memory as before')
+	if args.oot and any(uses_safe(os.path.join(new_root, rel)) for rel in accepted):
+		mk = [os.path.join(d, x) for x in ('Kbuild', 'Makefile') if os.path.exists(os.path.join(ksrc, d, x))]
+		if mk and not any(file_has(os.path.join(ksrc, x), 'safe.kbuild') for x in mk):
+			lines.append('note      %s must include safe.kbuild and the module link against safe.ko' % mk[0])
+			lines.append('          (KBUILD_EXTRA_SYMBOLS) for the patches to build, as the build check did')
+	for rel in accepted:
+		with open(os.path.join(ksrc, rel), errors='replace') as a, \
+		     open(os.path.join(new_root, rel), errors='replace') as b:
+			was, now = a.read(), b.read()
+		if any(now.count(x) > was.count(x) for x in USER_COPIES):
+			lines.append('note      %s: safe_dma_copy_{from,to}_user() copy with page faults' % rel)
+			lines.append('          disabled: a user buffer that is not resident fails with -EFAULT')
 	conv = [s for s in sites if s['verdict'] != 'skip']
 	skip = [s for s in sites if s['verdict'] == 'skip']
 	lines.append('')

@@ -315,18 +315,24 @@ def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
 		if not cf.parse(f):
 			return False, 'cannot parse %s(): %s' % (f.name, f.error), []
 		typed = set()
+		other = set()	# of another structure type: their fields are others'
 		for nm, dstmt in list(f.locals.items()):
 			txt = [x.t for x in toks[dstmt.t0:dstmt.t1]]
 			if txt[:2] == ['struct', sn]:
 				typed.add(nm)
+			elif txt[:1] == ['struct'] and len(txt) > 1:
+				other.add(nm)
 		hdr = [x.t for x in toks[f.h0:f.b0]]
 		for i in range(len(hdr) - 3):
-			if hdr[i] == 'struct' and hdr[i + 1] == sn and hdr[i + 2] == '*':
-				typed.add(hdr[i + 3])
+			if hdr[i] == 'struct' and hdr[i + 2] == '*' and hdr[i + 3] not in ('*', 'const'):
+				(typed if hdr[i + 1] == sn else other).add(hdr[i + 3])
+		other -= typed
 		window = dma_window(cf, f, cpu, hnd, allocs)
 		for k in range(f.b0, f.b1):
 			x = toks[k]
 			if x.k != 'id' or x.t not in (cpu, hnd) or toks[k - 1].t not in ('->', '.'):
+				continue
+			if toks[k - 2].k == 'id' and toks[k - 2].t in other and toks[k - 3].t not in ('->', '.'):
 				continue
 			if toks[k - 1].t == '.' or toks[k - 2].k != 'id' or toks[k - 2].t not in typed or toks[k - 3].t in ('->', '.'):
 				return False, 'a use of ->%s in %s() not through a struct %s pointer' % (x.t, f.name, sn), []
@@ -372,6 +378,12 @@ def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
 				if toks[k - 3].t in ('(', ',') and toks[k + 1].t in (')', ','):
 					edits.append((x, 'dcpu', None))
 					continue
+			ok, what = shared_use(cf, f, k, spec)
+			if ok:
+				edits.append(what)
+				continue
+			if what:
+				return False, '%s in %s() (line %d)' % (what, f.name, x.line), []
 			return False, 'the CPU uses the buffer in %s() where the device may already have its address (line %d): convert to the accessors by hand' % (f.name, x.line), []
 	edits.append((ctok, 'dfield', None))
 	edits.append((h_f[2], 'dhfield', None))
@@ -380,6 +392,159 @@ def dma_field_edits(cf, sn, cpu, hnd, cpu_f, h_f, allocs):
 		if not any(kind == 'derr' and f.b0 < t.i < f.b1 for t, kind, _ in edits):
 			return False, 'no "if (!...)" check right after the allocation in %s()' % f.name, []
 	return True, '', edits
+
+
+# CPU uses of a buffer the device may hold, and their replacement in safe's
+# API: the function, which of its arguments is the buffer, and the edit
+# kind.  copy_{from,to}_user() return the bytes not copied;
+# safe_dma_copy_{from,to}_user() return the bytes copied or an errno, so a
+# test of the old result becomes a comparison with the length.
+SHARED_CALLS = {
+	'copy_from_user': (0, 'dcopy_from'),
+	'copy_to_user': (1, 'dcopy_to'),
+	'memset': (0, 'dmemset'),
+}
+BYTE_TYPES = (['void'], ['u8'], ['__u8'], ['uint8_t'], ['char'], ['unsigned', 'char'],
+	      ['signed', 'char'])
+SIGNED_WORDS = set(['int', 'long', 'short', 'ssize_t', 's8', 's16', 's32', 's64', '__s32',
+		    '__s64', 'loff_t', 'off_t', 'char'])
+UNSIGNED_WORDS = set(['unsigned', 'size_t', 'u8', 'u16', 'u32', 'u64', '__u8', '__u16',
+		      '__u32', '__u64', 'uint8_t', 'uint16_t', 'uint32_t', 'uint64_t', 'dma_addr_t',
+		      'resource_size_t'])
+# the places where the value of an expression can only be a truth value,
+# or is not combined with anything binding tighter than ==
+LOW_BEFORE = ('||', '&&', '(', 'return', '=', ',', '?', ':')
+LOW_AFTER = ('||', '&&', ')', ';', ',', '?', ':')
+
+
+def pure_expr(cf, a, b):
+	"""Can tokens a..b be evaluated twice with the same result and no
+	side effect?  Names, constants, member accesses, arithmetic, sizeof
+	and ARRAY_SIZE()."""
+	toks = cf.toks
+	if b < a:
+		return False
+	for j in range(a, b + 1):
+		x = toks[j]
+		if x.k in ('num', 'chr'):
+			continue
+		if x.k == 'id':
+			if j + 1 <= b and toks[j + 1].t == '(' and x.t not in ('sizeof', 'ARRAY_SIZE'):
+				return False
+			continue
+		if x.t in ('.', '->', '*', '+', '-', '/', '%', '<<', '>>', '&', '|', '(', ')', '[', ']'):
+			continue
+		return False
+	return True
+
+
+def one_term(cf, a, b):
+	"""Is tokens a..b one operand of a binary "+": nothing outside
+	brackets that binds as loosely as "+" or more?"""
+	toks = cf.toks
+	depth = 0
+	for j in range(a, b + 1):
+		t = toks[j].t
+		if t in ('(', '['):
+			depth += 1
+		elif t in (')', ']'):
+			depth -= 1
+		elif depth == 0 and t in ('+', '-', '<<', '>>', '&', '|', '^'):
+			return False
+	return True
+
+
+def signed_length(cf, f, a, b):
+	"""Is the length tokens a..b one variable of a signed type?  A
+	negative length converted to size_t is refused with -ERANGE, which a
+	comparison with the length itself could then take for success."""
+	toks = cf.toks
+	if a != b or toks[a].k != 'id':
+		return False
+	name = toks[a].t
+	words = None
+	if name in f.locals:
+		d = f.locals[name]
+		words = [x.t for x in toks[d.t0:d.t1 + 1]]
+	else:
+		hdr = toks[f.h0:f.b0]
+		for i, x in enumerate(hdr):
+			if x.t == name and i + 1 < len(hdr) and hdr[i + 1].t in (',', ')'):
+				j = i
+				while j > 0 and hdr[j - 1].t not in (',', '('):
+					j -= 1
+				words = [y.t for y in hdr[j:i]]
+	if words is None:
+		return False
+	if any(w in UNSIGNED_WORDS for w in words):
+		return False
+	return any(w in SIGNED_WORDS for w in words)
+
+
+def shared_use(cf, f, k, spec):
+	"""A use of the CPU pointer field (token k, in "E->fld") where the
+	device may hold the buffer, that safe's API can take over:
+	copy_from_user(E->fld, ...) and copy_to_user(..., E->fld, ...) whose
+	result is only tested, memset(E->fld, ...) as a statement, each also
+	at "E->fld + offset" for a byte pointer.  (True, edit) or (False,
+	why not, or '' for a use of another kind)."""
+	toks = cf.toks
+	c = enclosing_call(cf, k)
+	if c is None or toks[c].t not in SHARED_CALLS:
+		return False, ''
+	fn = toks[c].t
+	barg, kind = SHARED_CALLS[fn]
+	try:
+		e = Parser(toks, c, len(toks) - 1).match_close(c + 1)
+	except ParseError:
+		return False, ''
+	args = split_args(toks, c + 2, e - 1)
+	if len(args) != 3 or not args[barg][0] <= k <= args[barg][1]:
+		return False, ''
+	a0, a1 = args[barg]
+	if a0 != k - 2:
+		return False, ''
+	if a1 != k:
+		# E->fld + offset, bytes only
+		if toks[k + 1].t != '+' or not pure_expr(cf, k + 2, a1):
+			return False, ''
+		if not one_term(cf, k + 2, a1):
+			# "E->fld + a + b" is "(E->fld + a) + b"
+			return False, 'an offset of more than one term into the buffer'
+		if [w for w in spec[:-2] if w not in ('const', 'volatile')] not in BYTE_TYPES:
+			return False, 'an offset into a buffer of %s' % ' '.join(spec[:-2])
+		kind += '_off'
+	if fn == 'memset':
+		before = toks[c - 1].t
+		if toks[e + 1].t != ';' or before not in (';', '{', '}', ':', 'else', ')'):
+			return False, 'the value of memset() on the buffer is used'
+		if before == ')':
+			# the body of an if, while or for; not a cast
+			d, o = 0, c - 1
+			while o > f.b0:
+				d += {')': 1, '(': -1}.get(toks[o].t, 0)
+				if d == 0:
+					break
+				o -= 1
+			if toks[o - 1].t not in ('if', 'while', 'for'):
+				return False, 'memset() on the buffer after a cast'
+		return True, (toks[c], kind, None)
+	l0, l1 = args[2]
+	if not pure_expr(cf, l0, l1):
+		return False, 'the length of %s() is not a plain expression to compare the result with' % fn
+	if signed_length(cf, f, l0, l1):
+		return False, 'the length of %s() is a signed variable' % fn
+	neg = toks[c - 1].t == '!'
+	b = c - 1 if neg else c
+	prev, nxt = toks[b - 1].t, toks[e + 1].t
+	if prev not in LOW_BEFORE or nxt not in LOW_AFTER:
+		return False, 'the result of %s() is used in an expression' % fn
+	cond = prev == '(' and toks[b - 2].t in ('if', 'while', 'unlikely', 'likely') and nxt == ')'
+	if prev == '(' and not cond and nxt not in ('||', '&&', '?'):
+		return False, 'the result of %s() is passed on' % fn
+	if not neg and not (cond or prev in ('||', '&&') or nxt in ('||', '&&', '?')):
+		return False, 'the number of bytes %s() did not copy is used' % fn
+	return True, (toks[c], kind + ('_not' if neg else ''), None)
 
 
 def in_sizeof(toks, k, lo):

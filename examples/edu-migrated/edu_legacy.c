@@ -18,15 +18,15 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <linux/cleanup.h>
+#include <linux/safe/guard.h>
+#include <linux/safe/dma.h>
 #include "edu_hw.h"
 #include "edu_ioctl.h"
 
 struct edu_dev {
 	struct pci_dev *pdev;
 	void __iomem *bar;
-	void *buf;			/* DMA-coherent bounce buffer */
-	dma_addr_t buf_dma;
+	struct safe_dma_buf *buf;	/* DMA-coherent bounce buffer */
 	struct mutex lock;		/* one device operation at a time */
 	wait_queue_head_t wq;
 	u32 irq_status;			/* accumulated by the IRQ handler */
@@ -68,9 +68,9 @@ static int edu_dma(struct edu_dev *edu, size_t len, bool to_ram)
 {
 	u32 cmd = EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0);
 
-	iowrite32(to_ram ? EDU_DEV_BUF : lower_32_bits(edu->buf_dma),
+	iowrite32(to_ram ? EDU_DEV_BUF : lower_32_bits(safe_dma_handle(edu->buf)),
 		  edu->bar + EDU_REG_DMA_SRC);
-	iowrite32(to_ram ? lower_32_bits(edu->buf_dma) : EDU_DEV_BUF,
+	iowrite32(to_ram ? lower_32_bits(safe_dma_handle(edu->buf)) : EDU_DEV_BUF,
 		  edu->bar + EDU_REG_DMA_DST);
 	iowrite32(len, edu->bar + EDU_REG_DMA_COUNT);
 	iowrite32(cmd, edu->bar + EDU_REG_DMA_CMD);
@@ -91,7 +91,7 @@ static ssize_t edu_write(struct file *f, const char __user *ubuf, size_t len,
 	if (len > EDU_XFER_MAX)
 		return -EINVAL;
 	guard(mutex)(&edu->lock);
-	if (copy_from_user(edu->buf, ubuf, len)) {
+	if (safe_dma_copy_from_user(edu->buf, 0, ubuf, len) != len) {
 		ret = -EFAULT;
 		return ret ? ret : len;
 	}
@@ -112,7 +112,7 @@ static long edu_readback(struct edu_dev *edu, unsigned long arg)
 	ret = edu_dma(edu, x.len, true);
 	if (ret)
 		return ret;
-	if (copy_to_user(u64_to_user_ptr(x.buf), edu->buf, x.len))
+	if (safe_dma_copy_to_user(edu->buf, 0, u64_to_user_ptr(x.buf), x.len) != x.len)
 		ret = -EFAULT;
 	return ret;
 }
@@ -127,16 +127,16 @@ static long edu_roundtrip(struct edu_dev *edu, unsigned long arg)
 	if (rt.len > EDU_XFER_MAX)
 		return -EINVAL;
 	guard(mutex)(&edu->lock);
-	if (copy_from_user(edu->buf, u64_to_user_ptr(rt.in), rt.len))
+	if (safe_dma_copy_from_user(edu->buf, 0, u64_to_user_ptr(rt.in), rt.len) != rt.len)
 		return -EFAULT;
 	ret = edu_dma(edu, rt.len, false);
 	if (ret)
 		return ret;
-	memset(edu->buf, 0, rt.len);
+	safe_dma_memset(edu->buf, 0, 0, rt.len);
 	ret = edu_dma(edu, rt.len, true);
 	if (ret)
 		return ret;
-	if (copy_to_user(u64_to_user_ptr(rt.out), edu->buf, rt.len))
+	if (safe_dma_copy_to_user(edu->buf, 0, u64_to_user_ptr(rt.out), rt.len) != rt.len)
 		ret = -EFAULT;
 	return ret;
 }
@@ -149,17 +149,15 @@ static long edu_factorial(struct edu_dev *edu, unsigned long arg)
 
 	if (get_user(n, up))
 		return -EFAULT;
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
-	iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
-	iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
-	ret = edu_wait_irq(edu, EDU_IRQ_FACT);
-	if (ret)
-		goto out;
-	n = ioread32(edu->bar + EDU_REG_FACTORIAL);
-	ret = put_user(n, up);
-out:
-	mutex_unlock(&edu->lock);
+	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		iowrite32(EDU_STATUS_IRQ_FACT, edu->bar + EDU_REG_STATUS);
+		iowrite32(n, edu->bar + EDU_REG_FACTORIAL);
+		ret = edu_wait_irq(edu, EDU_IRQ_FACT);
+		if (ret)
+			return ret;
+		n = ioread32(edu->bar + EDU_REG_FACTORIAL);
+		ret = put_user(n, up);
+	}
 	return ret;
 }
 
@@ -230,9 +228,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(EDU_DMA_BITS));
 	if (ret)
 		goto err_unmap;
-	edu->buf = dma_alloc_coherent(&pdev->dev, EDU_BUF_SIZE, &edu->buf_dma,
-				      GFP_KERNEL);
-	if (!edu->buf) {
+	edu->buf = safe_dma_alloc(&pdev->dev, EDU_BUF_SIZE, 1, GFP_KERNEL, 0);
+	if (IS_ERR(edu->buf)) {
 		ret = -ENOMEM;
 		goto err_unmap;
 	}
@@ -260,7 +257,7 @@ err_irq:
 err_vectors:
 	pci_free_irq_vectors(pdev);
 err_dma:
-	dma_free_coherent(&pdev->dev, EDU_BUF_SIZE, edu->buf, edu->buf_dma);
+	safe_dma_free(edu->buf);
 err_unmap:
 	pci_iounmap(pdev, edu->bar);
 err_regions:
@@ -278,7 +275,7 @@ static void edu_remove(struct pci_dev *pdev)
 	misc_deregister(&edu->misc);
 	free_irq(pci_irq_vector(pdev, 0), edu);
 	pci_free_irq_vectors(pdev);
-	dma_free_coherent(&pdev->dev, EDU_BUF_SIZE, edu->buf, edu->buf_dma);
+	safe_dma_free(edu->buf);
 	pci_iounmap(pdev, edu->bar);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
