@@ -13,34 +13,34 @@ set -uo pipefail
 
 SAFE_RESULTS=$(mktemp)
 export SAFE_RESULTS
-trap 'rm -f "$SAFE_RESULTS"' EXIT
+trap 'rm -rf "$SAFE_RESULTS" "${qemu_dir:-}"' EXIT
 t0=$(date +%s)
 
-# run_two_at_a_time "TITLE|SCRIPT ARGS..."...: run scripts/SCRIPT with its
-# arguments, at most two at once; then print each one's output under its title,
-# in the order given.
-run_two_at_a_time() {
-	local dir i item running=0
-	dir=$(mktemp -d)
-	i=0
+# The QEMU legs ("TITLE|SCRIPT ARGS..."), run in the background from the
+# kernel sources step on: a TCG guest keeps one host CPU busy and leaves
+# the other to the build steps, so one leg runs beside them, and two at a
+# time once they are done ($qemu_dir/slots).  Each leg's output is printed
+# whole at the end, in the order given (the longest first).
+qemu_legs() {
+	local i=0 item
 	for item in "$@"; do
-		if [ "$running" -ge 2 ]; then
-			wait -n
-			running=$((running - 1))
-		fi
+		while [ "$(jobs -rp | wc -l)" -ge "$(cat "$qemu_dir/slots")" ]; do
+			sleep 2
+		done
 		# shellcheck disable=SC2086 # the arguments split on purpose
-		bash "$SAFE_ROOT/scripts/"${item#*|} > "$dir/$i" 2>&1 &
-		running=$((running + 1))
+		bash "$SAFE_ROOT/scripts/"${item#*|} > "$qemu_dir/$i" 2>&1 &
 		i=$((i + 1))
 	done
 	wait
-	i=0
+}
+
+qemu_legs_report() {
+	local i=0 item
 	for item in "$@"; do
 		step "${item%%|*} (${item#*|})"
-		cat "$dir/$i" >&2
+		cat "$qemu_dir/$i" >&2
 		i=$((i + 1))
 	done
-	rm -rf "$dir"
 }
 
 want() {
@@ -87,6 +87,25 @@ for k in $SAFE_KERNELS; do
 		result FAIL "source/$k"
 	fi
 done
+
+legs=()
+if want vm; then
+	legs+=("hot-unplug torture in QEMU on debug-6.12|check-vm.sh debug-6.12")
+fi
+if want sound; then
+	legs+=("ES1370 sound driver unplugged under playback and capture|check-sound.sh $SAFE_KERNELS")
+fi
+if want vm; then
+	for k in $SAFE_KERNELS; do
+		legs+=("hot-unplug torture in QEMU on $k|check-vm.sh $k")
+	done
+fi
+if [ ${#legs[@]} -gt 0 ]; then
+	qemu_dir=$(mktemp -d)
+	echo 1 > "$qemu_dir/slots"
+	qemu_legs "${legs[@]}" &
+	qemu_pid=$!
+fi
 
 if want static; then
 	step "checkpatch --strict, kernel-doc, Context:/Return: sections"
@@ -147,24 +166,11 @@ if want cocci && [ -f "$SAFE_ROOT/scripts/check-cocci.sh" ]; then
 	bash "$SAFE_ROOT/scripts/check-cocci.sh"
 fi
 
-# The QEMU legs, two at a time: a TCG guest keeps one host CPU busy, the
-# machine has two.  Each leg's output is printed whole, in the order below
-# (the longest first).
-legs=()
-if want vm; then
-	legs+=("hot-unplug torture in QEMU on debug-6.12|check-vm.sh debug-6.12")
-fi
-if want sound; then
-	legs+=("ES1370 sound driver unplugged under playback and capture|check-sound.sh $SAFE_KERNELS")
-fi
-if want vm; then
-	for k in $SAFE_KERNELS; do
-		legs+=("hot-unplug torture in QEMU on $k|check-vm.sh $k")
-	done
-fi
 if [ ${#legs[@]} -gt 0 ]; then
-	step "QEMU legs, two at a time: ${#legs[@]}"
-	run_two_at_a_time "${legs[@]}"
+	step "QEMU legs: ${#legs[@]}, started after the kernel sources, two at a time now"
+	echo 2 > "$qemu_dir/slots"
+	wait "$qemu_pid"
+	qemu_legs_report "${legs[@]}"
 fi
 
 summary
