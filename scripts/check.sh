@@ -128,8 +128,8 @@ if want vm; then
 fi
 
 if want sound; then
-	step "ES1370 sound driver unplugged under playback and capture on Debian's linux-image"
-	bash "$SAFE_ROOT/scripts/check-sound.sh" $SAFE_KERNELS
+	step "ES1370 sound driver unplugged under playback and capture (check-sound.sh)"
+	bash "$SAFE_ROOT/scripts/check-sound.sh" $SAFE_KERNELS debug-6.12
 fi
 
 summary
