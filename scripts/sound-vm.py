@@ -100,6 +100,7 @@ def main():
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     status = 1
+    notes = []                  # the host's lines for LOG
     try:
         qmp = edu_vm.QMP(qsock, deadline)
         qmp.cmd("human-monitor-command",
@@ -144,9 +145,14 @@ def main():
                 qmp_open = qmp.poll_events()
             if unplug_t0 is not None and qmp.take_event("DEVICE_DELETED",
                                                         CARD_ID):
-                log.write("\nsound-vm: unplug took %.2f s\n"
-                          % (time.time() - unplug_t0))
+                notes.append("sound-vm: unplug took %.2f s\n"
+                             % (time.time() - unplug_t0))
                 unplug_t0 = None
+            # Between the guest's lines, not inside one.
+            if notes and not pending:
+                log.write("".join(notes))
+                log.flush()
+                notes = []
             if unplug_t0 is not None and time.time() - unplug_t0 > 120:
                 raise TimeoutError(f"device_del {CARD_ID} never completed")
             if replug_wanted and unplug_t0 is None:
@@ -164,6 +170,7 @@ def main():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.write("".join(notes))
         rest = proc.stdout.read()
         if rest:
             log.write(rest.decode(errors="replace"))
