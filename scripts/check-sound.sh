@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-sound.sh [--compare] [SERIES...] - examples/es1370, the ALSA driver
-# written with safe, hot-unplugged under load in QEMU on Debian's real
-# kernels ($SAFE_KERNELS by default), with Debian's own ALSA modules:
+# check-sound.sh [--compare] [KERNEL...] - examples/es1370, the ALSA driver
+# written with safe, hot-unplugged under load in QEMU on the VM kernels of
+# scripts/vm.sh: Debian's real kernels ($SAFE_KERNELS by default) with
+# Debian's own ALSA modules, and the debug kernel ("debug-6.12": KASAN,
+# lockdep, PROVE_RCU, DMA-API debug, kmemleak, the card's DMA translated
+# by an intel-iommu) with the ALSA core built in:
 #
 #   wav-check          scripts/wav-check.py against WAVs made to pass and
 #                      to fail (scripts/wav-check-test.py);
@@ -13,14 +16,15 @@
 #                      and a clean replay, then rmmod; every stream must
 #                      end with an error code, the unbind must not wait
 #                      for user space, a ring mapping must fault after it,
-#                      and the kernel log must stay clean;
+#                      and the kernel log must hold no report
+#                      (scripts/kernel-reports, kmemleak);
 #   tone, final-tone   scripts/wav-check.py on what QEMU recorded before
 #                      the first unplug and after the last replug.
 #
 # --compare runs the same scenario against Debian's snd-ens1370 as well,
 # without counting its outcome (STRICT=0, 3 s wait), and prints both
-# summaries side by side, with the drivers' sizes.  Guest logs, WAVs and
-# summaries are kept in $SAFE_CACHE/vm/logs/SERIES/.
+# summaries side by side, with the drivers' sizes (on Debian's kernels).
+# Guest logs, WAVs and summaries are kept in $(vm_dir)/logs/KERNEL/.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,17 +42,25 @@ cycles=${SAFE_SOUND_CYCLES:-50}
 limit=60
 status=0
 
-# sound_run SERIES BUILD NAME "ARGS" MODULE...: run the scenario; sets $log.
+# sound_run KERNEL BUILD NAME "ARGS" MODULE...: run the scenario; sets
+# $log.  Fails on a failed run or a kernel report in the guest's log.
 sound_run() {
-	local series=$1 build=$2 name=$3 args=$4
+	local kernel=$1 build=$2 name=$3 args=$4 rc bad
 	shift 4
-	log=$SAFE_CACHE/vm/logs/$series/sound-$name
+	log=$(vm_dir)/logs/$kernel/sound-$name
 	rm -f "$log".{log,wav,marks,summary}
-	sound_vm_run "$series" "$build" "$log.log" "$log.wav" "$log.marks" \
+	sound_vm_run "$kernel" "$build" "$log.log" "$log.wav" "$log.marks" \
 		es1370-hotplug "$args" "$@"
-	local rc=$?
+	rc=$?
 	python3 "$SAFE_ROOT/scripts/sound-summary.py" "$log.log" \
-		"linux-image-$series, $name" > "$log.summary"
+		"$kernel, $name" > "$log.summary"
+	bad=$(vm_log_reports "$log.log")
+	if [ -n "$bad" ]; then
+		printf '  kernel report: %s\n' "$bad" | head -n 10 >&2
+		echo "  host: kernel reports in the log: $(printf '%s\n' "$bad" | wc -l)" \
+			>> "$log.summary"
+		rc=1
+	fi
 	return $rc
 }
 
@@ -76,10 +88,8 @@ else
 fi
 
 for series in "$@"; do
-	# The VM legs do not boot 7.x images yet.
-	case $series in 7.*) result SKIP "sound/$series"; continue ;; esac
-	mkdir -p "$SAFE_CACHE/vm/logs/$series"
-	if ! build=$(vm_build "$series") || ! sound_load_build "$build"; then
+	mkdir -p "$(vm_dir)/logs/$series"
+	if ! build=$(vm_build "$series"); then
 		result FAIL "sound/$series/build"
 		status=1
 		continue
@@ -87,7 +97,7 @@ for series in "$@"; do
 
 	t0=$(date +%s)
 	sound_run "$series" "$build" es1370 "$cycles $cycles $limit es1370 1" \
-		$SOUND_CORE_MODULES safe.ko examples/es1370/es1370.ko
+		$(sound_stack "$series" core) safe.ko examples/es1370/es1370.ko
 	rc=$?
 	line=$(grep -ao '@@RESULT cycles=[0-9]* failures=[0-9]*' "$log.log" | tail -n1)
 	if [ "$rc" -eq 0 ] && [ "$line" = "@@RESULT cycles=$((2 * cycles)) failures=0" ]; then
@@ -107,14 +117,16 @@ for series in "$@"; do
 	t0=$(date +%s)
 	sound_run "$series" "$build" snd-ens1370 \
 		"$cycles $cycles $limit snd_ens1370 0 3" \
-		$SOUND_CORE_MODULES $SOUND_ENS1370_MODULES
+		$(sound_stack "$series" core) $(sound_stack "$series" ens1370)
 	python3 "$SAFE_ROOT/scripts/wav-check.py" "$log.wav" --marks "$log.marks" \
 		--start tone-start --end tone-end --min-seconds 2.5 \
 		--label "snd-ens1370 tone" >> "$log.summary"
 	say ""
-	say "Side by side on linux-image-$series ($(( $(date +%s) - t0 ))s):"
-	paste -d '|' "$SAFE_CACHE/vm/logs/$series/sound-es1370.summary" \
+	say "Side by side on $series ($(( $(date +%s) - t0 ))s):"
+	paste -d '|' "$(vm_dir)/logs/$series/sound-es1370.summary" \
 		"$log.summary" | awk -F'|' '{ printf "  %-62s| %s\n", $1, $2 }' >&2
+	# Sizes of Debian's builds: the debug kernel's carry KASAN's checks.
+	case $series in debug-*) continue ;; esac
 	mods=$(sound_modules "$series")
 	src=$("$SAFE_ROOT/scripts/kernel-src.sh" "$series") &&
 	python3 "$SAFE_ROOT/scripts/sound-size.py" \

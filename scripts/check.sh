@@ -89,11 +89,11 @@ for k in $SAFE_KERNELS; do
 done
 
 legs=()
+if want sound; then
+	legs+=("ES1370 sound driver unplugged under playback and capture|check-sound.sh $SAFE_KERNELS debug-6.12")
+fi
 if want vm; then
 	legs+=("hot-unplug torture in QEMU on debug-6.12|check-vm.sh debug-6.12")
-fi
-if want sound; then
-	legs+=("ES1370 sound driver unplugged under playback and capture|check-sound.sh $SAFE_KERNELS")
 fi
 if want vm; then
 	for k in $SAFE_KERNELS; do

@@ -66,10 +66,9 @@ say "demo: OK: safe's driver survived the unplug; the legacy one did not (failur
 . "$SAFE_ROOT/scripts/sound-vm.sh"
 say ""
 say "[sound] safe's ES1370 ALSA driver (examples/es1370): a tone, then the card unplugged while it plays"
-sound_load_build "$build" || die "building es1370-load"
 SAFE_VM_PROGRESS=1 sound_vm_run "$series" "$build" "$log/sound.log" "$log/sound.wav" \
 	"$log/sound.marks" es1370-hotplug "1 0 30 es1370 1" \
-	$SOUND_CORE_MODULES safe.ko examples/es1370/es1370.ko
+	$(sound_stack "$series" core) safe.ko examples/es1370/es1370.ko
 sound_rc=$?
 tone=$(python3 "$SAFE_ROOT/scripts/wav-check.py" "$log/sound.wav" --marks "$log/sound.marks" \
 	--start tone-start --end tone-end --min-seconds 2.5 --label "tone QEMU recorded")

@@ -61,7 +61,7 @@ def main():
     replays = re.findall(r"demo: replay \w+ \d+( FAILED)?", text)
     print(f"  replays after replug: {replays.count('')} clean of "
           f"{len(replays)}")
-    for line in re.findall(r"demo: (?:rmmod|kernel log|[^:]*cycle \d+ FAILED|"
+    for line in re.findall(r"demo: (?:rmmod|kernel log|kmemleak|[^:]*cycle \d+ FAILED|"
                            r"[^:]* stuck|\w+ cycle \d+: the card did not"
                            r"|\w+ cycle \d+: reloading).*", text):
         print(f"  {line[6:]}")

@@ -87,13 +87,13 @@ vm_log_reports() {
 	grep -Ev '^(dmesg|demo): ' "$1" | kernel_reports
 }
 
-# vm_run NAME BUILD LOG SCENARIO "ARGS" MODULE... : boot VM kernel NAME and
-# run SCENARIO.  MODULEs are paths relative to BUILD/src; they are loaded
-# in order.
-vm_run() {
-	local name=$1 build=$2 log=$3 scenario=$4 args=$5 root m t
-	shift 5
-	vm_kernel "$name" || die "no kernel image for $name"
+# vm_initramfs BUILD INITRD SCENARIO "ARGS" MODULE... : the initramfs of
+# a run of SCENARIO, with tests/vm/lib.sh, scripts/kernel-reports, the
+# load tools and the MODULEs, loaded in the order given.  A MODULE is a
+# path relative to BUILD/src, or an absolute path.
+vm_initramfs() {
+	local build=$1 initrd=$2 scenario=$3 args=$4 root m
+	shift 4
 	root=$(mktemp -d)
 	mkdir -p "$root/files"
 	cp "$SAFE_ROOT/tests/vm/lib.sh" "$root/files/lib.sh"
@@ -102,15 +102,28 @@ vm_run() {
 	echo "$args" > "$root/files/args"
 	: > "$root/files/modules"
 	for m in "$@"; do
-		cp "$build/src/$m" "$root/files/"
+		case $m in /*) ;; *) m=$build/src/$m ;; esac
+		cp "$m" "$root/files/" || { rm -rf "$root"; return 1; }
 		basename "$m" >> "$root/files/modules"
 	done
 	cp "$build"/tools/* "$root/files/"
-	make_initramfs "$root/initrd.gz" "$SAFE_ROOT/tests/vm/init" "$root"/files/*
+	make_initramfs "$initrd" "$SAFE_ROOT/tests/vm/init" "$root"/files/*
+	rm -rf "$root"
+}
+
+# vm_run NAME BUILD LOG SCENARIO "ARGS" MODULE... : boot VM kernel NAME and
+# run SCENARIO (vm_initramfs) with an edu device (scripts/edu-vm.py).
+vm_run() {
+	local name=$1 build=$2 log=$3 scenario=$4 args=$5 initrd t
+	shift 5
+	vm_kernel "$name" || die "no kernel image for $name"
+	initrd=$(mktemp)
+	vm_initramfs "$build" "$initrd" "$scenario" "$args" "$@" ||
+		{ rm -f "$initrd"; return 1; }
 	python3 "$SAFE_ROOT/scripts/edu-vm.py" --kernel "$vm_image" \
-		--initrd "$root/initrd.gz" --log "$log" --timeout "${SAFE_VM_TIMEOUT:-900}" \
+		--initrd "$initrd" --log "$log" --timeout "${SAFE_VM_TIMEOUT:-900}" \
 		"${vm_qemu[@]}" ${SAFE_VM_PROGRESS:+--progress}
 	t=$?
-	rm -rf "$root"
+	rm -f "$initrd"
 	return $t
 }
