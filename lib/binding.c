@@ -140,7 +140,8 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
  *
  * Context: the context @gfp allows.
  * Return: the binding with a reference for the caller, ERR_PTR(-ENOMEM),
- * or ERR_PTR(-ENODEV) once the device's buffers were swept at unbind.
+ * or ERR_PTR(-ENODEV) once the device's buffers were swept at unbind or
+ * while its driver is being unbound.
  */
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 {
@@ -148,6 +149,13 @@ struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 
 	/* The common case: the device has one already. */
 	devres_find(dev, safe_binding_release, safe_binding_match_get, &b);
+	/*
+	 * None found while the driver is being unbound: devres_release_all()
+	 * has taken the device's entries off its list, ours included, and a
+	 * binding added now would keep its memory past the unbind.
+	 */
+	if (!b && READ_ONCE(dev->links.status) == DL_DEV_UNBINDING)
+		return ERR_PTR(-ENODEV);
 	if (!b)
 		b = safe_binding_add(dev, gfp);
 	if (IS_ERR(b))

@@ -1154,6 +1154,79 @@ static void memory_freed_at_unbind(struct kunit *test)
 }
 
 /*
+ * An allocation while the unbind's devres release runs, after the
+ * binding's own release: the device's devres list is empty by then, and
+ * a binding created anew would keep the memory past the unbind (found by
+ * the debug kernel's hostile load: "DMA-API: device driver has pending
+ * DMA allocations while released from device").  The devres action is
+ * added before the first allocation, so it runs after the binding's
+ * release.
+ */
+struct late_alloc {
+	struct safe_dma_buf *early, *late;
+	int probe_err;
+};
+
+static struct late_alloc *late_alloc_ctx;
+
+static void late_alloc_action(void *data)
+{
+	struct device *dev = data;
+
+	late_alloc_ctx->late = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+}
+
+static int late_alloc_probe(struct platform_device *pdev)
+{
+	struct late_alloc *c = late_alloc_ctx;
+	int ret;
+
+	ret = devm_add_action_or_reset(&pdev->dev, late_alloc_action, &pdev->dev);
+	if (!ret) {
+		c->early = safe_dma_alloc(&pdev->dev, 4, 64, GFP_KERNEL, 0);
+		ret = PTR_ERR_OR_ZERO(c->early);
+	}
+	c->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver late_alloc_driver = {
+	.probe = late_alloc_probe,
+	.driver = { .name = "safe-dma-late" },
+};
+
+static void no_alloc_during_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct late_alloc *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	late_alloc_ctx = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&late_alloc_driver), 0);
+	ret = dma_test_ctx_init(test, &bound, "safe-dma-late");
+	if (ret) {
+		platform_driver_unregister(&late_alloc_driver);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+
+	device_release_driver(bound.dev);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(c->late));
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c->late), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	safe_dma_free(c->early);
+	if (!IS_ERR(c->late))
+		safe_dma_free(c->late);
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&late_alloc_driver);
+	late_alloc_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
  * A device that never had a driver: device_del() is its unbind.  The
  * pool is destroyed there too, while its sysfs file still exists.
  */
@@ -1486,6 +1559,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(pci_unbind_dma_api_check),
 	KUNIT_CASE(memory_freed_at_unbind),
 	KUNIT_CASE(memory_freed_at_device_del),
+	KUNIT_CASE(no_alloc_during_unbind),
 	KUNIT_CASE(attrs_refused),
 	KUNIT_CASE(copy_iter),
 	KUNIT_CASE(mmap_zapped_at_unbind),
