@@ -53,6 +53,20 @@ check_kernel_log() {
 	echo "demo: kernel log clean: the kernel's checkers reported nothing"
 }
 
+# wait_open PATH [TENTHS]: until some process has PATH open (a load has
+# started), at most TENTHS/10 s (default 60 s).  Sleeping a fixed time
+# instead lost the race on a slow guest: the device went before the load
+# opened it, and the load failed with ENOENT.
+wait_open() {
+	_n=${2:-600}
+	while [ "$_n" -gt 0 ]; do
+		ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q " -> $1\$" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
 # wait_exit PID TENTHS: wait for PID to exit, at most TENTHS/10 s.  Returns
 # its exit status, or 255 if it is still running: a task stuck in the
 # kernel cannot be killed, and a plain "wait" would hang the guest.
