@@ -167,6 +167,36 @@ class ParseError(Exception):
 	pass
 
 
+_PAIRS = {'(': ')', '[': ']', '{': '}'}
+
+
+def match_close(toks, i, hi=None):
+	"""toks[i] is ( [ or {: the index of its partner, up to toks[hi] (the
+	last token by default); ParseError if the brackets do not balance."""
+	stack = []
+	hi = len(toks) - 1 if hi is None else hi
+	for j in range(i, hi + 1):
+		t = toks[j].t
+		if toks[j].k != 'op':
+			continue
+		if t in _PAIRS:
+			stack.append(_PAIRS[t])
+		elif t in (')', ']', '}'):
+			if not stack or stack.pop() != t:
+				raise ParseError('unbalanced %s at %r' % (t, toks[j]))
+			if not stack:
+				return j
+	raise ParseError('unclosed')
+
+
+def close_or_none(toks, i, hi=None):
+	"""match_close(), or None where the brackets do not balance."""
+	try:
+		return match_close(toks, i, hi)
+	except ParseError:
+		return None
+
+
 class Stmt(object):
 	"""A statement: kind, token span [t0, t1], children."""
 
@@ -216,21 +246,7 @@ class Parser(object):
 
 	def match_close(self, i):
 		"""i is at ( [ or {; return the index of its partner."""
-		pairs = {'(': ')', '[': ']', '{': '}'}
-		stack = []
-		j = i
-		while j <= self.hi:
-			t = self.toks[j].t
-			if self.toks[j].k == 'op':
-				if t in pairs:
-					stack.append(pairs[t])
-				elif t in (')', ']', '}'):
-					if not stack or stack.pop() != t:
-						raise ParseError('unbalanced %s at %r' % (t, self.toks[j]))
-					if not stack:
-						return j
-			j += 1
-		raise ParseError('unclosed')
+		return match_close(self.toks, i, self.hi)
 
 	def parse_block(self, i):
 		"""i at '{'; return a block statement."""
@@ -488,16 +504,8 @@ def func_name(hdr):
 	while k < len(hdr):
 		x = hdr[k]
 		if x.t in ('__attribute__', '__attribute') and k + 1 < len(hdr) and hdr[k + 1].t == '(':
-			d = 0
-			while k < len(hdr):
-				if hdr[k].t == '(':
-					d += 1
-				elif hdr[k].t == ')':
-					d -= 1
-					if d == 0:
-						break
-				k += 1
-			k += 1
+			end = close_or_none(hdr, k + 1)
+			k = len(hdr) if end is None else end + 1
 			continue
 		if x.t == '(':
 			if k > 0 and hdr[k - 1].k == 'id' and hdr[k - 1].t not in KEYWORDS:

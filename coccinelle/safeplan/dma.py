@@ -179,17 +179,9 @@ def find_structs(cf):
 	out = {}
 	for i in range(len(toks) - 2):
 		if toks[i].t == 'struct' and toks[i + 1].k == 'id' and toks[i + 2].t == '{':
-			d = 0
-			j = i + 2
-			while j < len(toks):
-				if toks[j].t == '{':
-					d += 1
-				elif toks[j].t == '}':
-					d -= 1
-					if d == 0:
-						break
-				j += 1
-			if j < len(toks) and toks[j + 1].t in (';',) and not cf.func_at(i):
+			j = close_or_none(toks, i + 2)
+			if j is not None and j + 1 < len(toks) and toks[j + 1].t == ';' and \
+			   not cf.func_at(i):
 				out[toks[i + 1].t] = (i + 3, j - 1)
 	return out
 
@@ -244,7 +236,7 @@ def plan_dma_fields(cf, prof, plan):
 				if toks[k - 2].k == 'id' and toks[k - 3].t == '->':
 					cpu = toks[k - 2].t
 					try:
-						c = Parser(toks, k, f.b1).match_close(k + 1)
+						c = match_close(toks, k + 1, f.b1)
 					except ParseError:
 						continue
 					args = split_args(toks, k + 2, c - 1)
@@ -495,7 +487,7 @@ def shared_use(cf, f, k, spec):
 	fn = toks[c].t
 	barg, kind = SHARED_CALLS[fn]
 	try:
-		e = Parser(toks, c, len(toks) - 1).match_close(c + 1)
+		e = match_close(toks, c + 1)
 	except ParseError:
 		return False, ''
 	args = split_args(toks, c + 2, e - 1)
@@ -575,7 +567,7 @@ def in_call(cf, k, names, arg=None):
 		return False
 	if arg is None:
 		return True
-	end = Parser(cf.toks, c, len(cf.toks) - 1).match_close(c + 1)
+	end = match_close(cf.toks, c + 1)
 	args = split_args(cf.toks, c + 2, end - 1)
 	return len(args) > arg and args[arg][0] <= k <= args[arg][1] and args[arg][1] - args[arg][0] == 2
 

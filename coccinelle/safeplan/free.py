@@ -109,7 +109,7 @@ class FreePlanner(LockPlanner):
 		if s.kind == 'expr' and toks[s.t0].k == 'id' and toks[s.t0 + 1].t == '=' and \
 		   toks[s.t0 + 2].t in ALLOCS and toks[s.t0 + 3].t == '(':
 			try:
-				c = Parser(toks, s.t0, s.t1).match_close(s.t0 + 3)
+				c = match_close(toks, s.t0 + 3, s.t1)
 			except ParseError:
 				return None
 			if c == s.t1 - 1:
@@ -120,7 +120,7 @@ class FreePlanner(LockPlanner):
 				nm, tk = names[0]
 				if toks[tk.i + 1].t == '=' and toks[tk.i + 2].t in ALLOCS and toks[tk.i + 3].t == '(':
 					try:
-						c = Parser(toks, s.t0, s.t1).match_close(tk.i + 3)
+						c = match_close(toks, tk.i + 3, s.t1)
 					except ParseError:
 						return None
 					if c == s.t1 - 1:

@@ -68,10 +68,8 @@ def call_stmt(cf, s, names):
 	a = toks[s.t0]
 	if a.k != 'id' or a.t not in names or toks[s.t0 + 1].t != '(':
 		return None
-	p = Parser(toks, s.t0, s.t1)
-	try:
-		c = p.match_close(s.t0 + 1)
-	except ParseError:
+	c = close_or_none(toks, s.t0 + 1, s.t1)
+	if c is None:
 		return None
 	if c != s.t1 - 1:
 		return None
@@ -295,7 +293,7 @@ class LockPlanner(object):
 		if i1 - i0 < 3 or toks[i0].t not in COND_LOCKS or toks[i0 + 1].t != '(' or toks[i1].t != ')':
 			return None
 		try:
-			if Parser(toks, i0, i1).match_close(i0 + 1) != i1:
+			if match_close(toks, i0 + 1, i1) != i1:
 				return None
 		except ParseError:
 			return None
