@@ -10,8 +10,11 @@
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -25,6 +28,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mman.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/safe/file.h>
 #include <linux/safe/guard.h>
 #include <linux/safe/compat/hrtimer.h>
@@ -1371,6 +1375,145 @@ static void mmap_zapped_at_unbind(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * mmap() links a new mapping into the file's mapping tree only after
+ * ->mmap returned, with the process's mmap lock still held for writing.
+ * An unbind in between must not miss the mapping.  ->mmap here is not
+ * inside an access (a plain misc device: the buffer's descriptor is what
+ * keeps it safe), and after safe_dma_mmap() it holds on until the unbind
+ * is over or waits for this process's mmap lock.
+ */
+#define MMRACE_DEV_NAME	"safe-dma-mmrace"
+
+struct mmap_race {
+	struct safe_dma_buf *buf;
+	struct miscdevice misc;
+	struct device *dev;
+	struct completion mapped;
+	struct completion unbound;
+	bool unbound_in_mmap;
+	int probe_err;
+};
+
+static struct mmap_race *mmap_race;
+
+static int mmap_race_fop(struct file *f, struct vm_area_struct *vma)
+{
+	struct mmap_race *c = mmap_race;
+	unsigned long end = jiffies + 10 * HZ;
+	int ret;
+
+	ret = safe_dma_mmap(c->buf, vma);
+	if (ret)
+		return ret;
+	complete(&c->mapped);
+	while (!completion_done(&c->unbound) &&
+	       !mmap_lock_is_contended(vma->vm_mm) && time_before(jiffies, end))
+		msleep(1);
+	c->unbound_in_mmap = completion_done(&c->unbound);
+	return 0;
+}
+
+static const struct file_operations mmap_race_fops = {
+	.owner = THIS_MODULE,
+	.mmap = mmap_race_fop,
+};
+
+static void mmap_race_misc_del(void *misc)
+{
+	misc_deregister(misc);
+}
+
+static int mmap_race_probe(struct platform_device *pdev)
+{
+	struct mmap_race *c = mmap_race;
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	c->buf = safe_dma_alloc(dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
+	ret = PTR_ERR_OR_ZERO(c->buf);
+	if (!ret) {
+		*(u32 *)safe_dma_cpu_ptr(c->buf) = 0x5afe;
+		c->misc.minor = MISC_DYNAMIC_MINOR;
+		c->misc.name = MMRACE_DEV_NAME;
+		c->misc.fops = &mmap_race_fops;
+		ret = misc_register(&c->misc);
+		if (!ret)
+			ret = devm_add_action_or_reset(dev, mmap_race_misc_del,
+						       &c->misc);
+	}
+	c->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver mmap_race_driver = {
+	.probe = mmap_race_probe,
+	.driver = { .name = MMRACE_DEV_NAME },
+};
+
+static int mmap_race_unbind(void *arg)
+{
+	struct mmap_race *c = arg;
+
+	wait_for_completion(&c->mapped);
+	device_release_driver(c->dev);
+	complete_all(&c->unbound);
+	return 0;
+}
+
+static void mmap_racing_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_race *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	struct task_struct *t;
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+	u32 v = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	init_completion(&c->mapped);
+	init_completion(&c->unbound);
+	mmap_race = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_race_driver), 0);
+	if (dma_test_ctx_init(test, &bound, MMRACE_DEV_NAME)) {
+		platform_driver_unregister(&mmap_race_driver);
+		KUNIT_FAIL(test, "no device");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+	c->dev = bound.dev;
+	f = safe_test_dev_open(MMRACE_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	t = kthread_run(mmap_race_unbind, c, "safe-dma-mmrace");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+	complete(&c->mapped);	/* in case ->mmap never got there */
+	wait_for_completion(&c->unbound);
+	/* Before the fix: 1, the unbind freed the memory in the window. */
+	kunit_info(test, "unbind done while ->mmap held on: %d\n",
+		   c->unbound_in_mmap);
+	/* The memory is gone, and so is the mapping of it. */
+	if (!IS_ERR_VALUE(addr)) {
+		KUNIT_EXPECT_NE(test, copy_from_user(&v, (void __user *)addr,
+						     sizeof(v)), 0UL);
+		vm_munmap(addr, PAGE_SIZE);
+	}
+	safe_test_user_page_put(&u);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	__fput_sync(f);
+	safe_dma_free(c->buf);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&mmap_race_driver);
+	mmap_race = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
 /* A handle that was never bound refuses every access. */
 static void unbound_handle_refused(struct kunit *test)
 {
@@ -1563,6 +1706,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(attrs_refused),
 	KUNIT_CASE(copy_iter),
 	KUNIT_CASE(mmap_zapped_at_unbind),
+	KUNIT_CASE(mmap_racing_unbind),
 	/* Last: before the fix it dereferenced NULL. */
 	KUNIT_CASE(unbound_handle_refused),
 	{}
