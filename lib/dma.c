@@ -24,10 +24,12 @@
 #include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/workqueue.h>
@@ -51,6 +53,19 @@ struct safe_dma_pool {
 	size_t size;
 	struct kref ref;
 	u8 state;
+};
+
+/*
+ * An address space a buffer was mapped into.  mmap() links a new mapping
+ * into the file's mapping tree only after ->mmap returned, still holding
+ * the mmap lock for writing: a zap in between misses the mapping, whose
+ * page table entries then point at freed memory.  Before zapping, safe
+ * takes the mmap lock of every address space that mapped the buffer once,
+ * which waits for such an mmap() to finish linking.
+ */
+struct safe_dma_mapper {
+	struct list_head node;
+	struct mm_struct *mm;
 };
 
 /* The attributes a coherent allocation can honour with CPU accessors. */
@@ -146,6 +161,7 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev, size_t elem_size,
 	buf->mem = SAFE_DMA_MEM_GONE;
 	buf->binding = b;
 	INIT_LIST_HEAD(&buf->bind_node);
+	INIT_LIST_HEAD(&buf->mappers);
 	buf->dev = get_device(dev);
 	return buf;
 }
@@ -189,9 +205,21 @@ static int safe_dma_publish(struct safe_dma_buf *buf)
 	return 0;
 }
 
+/* Forget the address spaces @buf was mapped into; see safe_dma_zap(). */
+static void safe_dma_drop_mappers(struct list_head *mappers)
+{
+	struct safe_dma_mapper *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, mappers, node) {
+		mmdrop(m->mm);
+		kfree(m);
+	}
+}
+
 /* Release the descriptor; the memory is gone already. */
 static void safe_dma_put_desc(struct safe_dma_buf *buf)
 {
+	safe_dma_drop_mappers(&buf->mappers);
 	if (buf->pool)
 		kref_put(&buf->pool->ref, safe_dma_pool_release);
 	if (buf->map_inode)
@@ -229,12 +257,35 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 	wake_up_all(&b->wq);
 }
 
+/*
+ * Remove every user mapping of @buf, claimed already, so that no PTE
+ * points at its memory.  Process context, holding no mmap lock.
+ */
+static void safe_dma_zap(struct safe_dma_buf *buf)
+{
+	struct safe_binding *b = buf->binding;
+	struct safe_dma_mapper *m;
+	LIST_HEAD(mappers);
+
+	/* safe_dma_mmap() calls that checked the memory before the claim. */
+	wait_event(b->wq, !READ_ONCE(b->users));
+	scoped_guard(spinlock, &b->lock)
+		list_splice_init(&buf->mappers, &mappers);
+	/* Their mmap() may still be linking the mapping: wait for that. */
+	list_for_each_entry(m, &mappers, node) {
+		mmap_read_lock(m->mm);
+		mmap_read_unlock(m->mm);
+	}
+	safe_dma_drop_mappers(&mappers);
+	unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
+}
+
 /* Free memory this task has claimed.  Process context. */
 static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
 {
 	/* User mappings first: after this no PTE points at the memory. */
 	if (zap && buf->map_inode)
-		unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
+		safe_dma_zap(buf);
 	if (buf->pool)
 		dma_pool_free(buf->pool->pool, buf->cpu, buf->handle);
 	else
@@ -585,12 +636,20 @@ EXPORT_SYMBOL_GPL(__safe_dma_memset);
 /* Map a buffer into user space; see safe_dma_mmap(). */
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 {
+	struct safe_dma_mapper *m __free(kfree) = NULL;
+	struct mm_struct *mm = vma->vm_mm;
+	struct safe_dma_mapper *old, *tmp;
 	struct inode *inode;
+	LIST_HEAD(exited);
+	bool found = false;
 	int ret;
 
 	if (!vma->vm_file || buf->pool)
 		return -EINVAL;
 	inode = file_inode(vma->vm_file);
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
 	scoped_guard(spinlock, &buf->binding->lock) {
 		if (buf->mem != SAFE_DMA_MEM_LIVE || buf->binding->swept)
 			return -ENODEV;
@@ -600,9 +659,27 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 			buf->map_inode = igrab(inode);
 		if (!buf->map_inode)
 			return -ENODEV;
-		/* The sweep waits for us, then zaps what we mapped. */
+		/*
+		 * Keep one entry per live address space.  One whose users are
+		 * gone has no mmap() in progress and its mappings were torn
+		 * down: forget it, so that processes mapping and exiting do
+		 * not pin memory for as long as the buffer lives.
+		 */
+		list_for_each_entry_safe(old, tmp, &buf->mappers, node) {
+			if (old->mm == mm)
+				found = true;
+			else if (!atomic_read(&old->mm->mm_users))
+				list_move(&old->node, &exited);
+		}
+		if (!found) {
+			mmgrab(mm);
+			m->mm = mm;
+			list_add_tail(&no_free_ptr(m)->node, &buf->mappers);
+		}
+		/* The zap waits for us, then for our mmap lock. */
 		buf->binding->users++;
 	}
+	safe_dma_drop_mappers(&exited);
 	ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle, buf->size,
 			     buf->attrs);
 	safe_dma_unuse(buf->binding);

@@ -1409,7 +1409,7 @@ static int mmap_race_fop(struct file *f, struct vm_area_struct *vma)
 	complete(&c->mapped);
 	while (!completion_done(&c->unbound) &&
 	       !mmap_lock_is_contended(vma->vm_mm) && time_before(jiffies, end))
-		msleep(1);
+		usleep_range(500, 1000);
 	c->unbound_in_mmap = completion_done(&c->unbound);
 	return 0;
 }

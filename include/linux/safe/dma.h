@@ -111,6 +111,8 @@ struct vm_area_struct;
  * @mem: where the memory is, under the binding's lock
  * @quiesce_state: whether the quiesce callback ran, under the binding's lock
  * @map_inode: the inode of the file safe_dma_mmap() mapped it through
+ * @mappers: the address spaces safe_dma_mmap() mapped it into, under the
+ *	binding's lock; each entry pins its mm_struct with mmgrab()
  *
  * Fields are private; use the functions below.
  *
@@ -140,6 +142,7 @@ struct safe_dma_buf {
 	u8 mem;
 	u8 quiesce_state;
 	struct inode *map_inode;
+	struct list_head mappers;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -420,15 +423,18 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  * mapping may outlive the device: when the memory is freed at unbind, by
  * devres or by the revocation of the buffer's domain, safe zaps every user
  * mapping of the file's inode first, so a later touch gets SIGBUS, never
- * freed memory.  Do not free the buffer yourself while
- * it is mapped; the ->release of the file that mapped it is late enough.
- * Hands the bus address out, as safe_dma_handle() does.
+ * freed memory.  The mmap() calling this links the mapping where the zap
+ * finds it only after ->mmap returns, so safe also records the calling
+ * process's mm_struct (mmgrab(), one entry per process) and the zap takes
+ * each recorded mmap lock once before it runs.  Do not free the buffer
+ * yourself while it is mapped; the ->release of the file that mapped it
+ * is late enough.  Hands the bus address out, as safe_dma_handle() does.
  *
- * Context: process context, the driver's ->mmap.
+ * Context: process context, the driver's ->mmap (the mmap lock held).
  * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
- * -EBUSY if the buffer is mapped through another inode already; -ENODEV
- * once the memory is freed or the device is being unbound; or the error
- * of dma_mmap_attrs().
+ * -ENOMEM if the process cannot be recorded; -EBUSY if the buffer is
+ * mapped through another inode already; -ENODEV once the memory is freed
+ * or the device is being unbound; or the error of dma_mmap_attrs().
  */
 static inline int safe_dma_mmap(struct safe_dma_buf *buf,
 				struct vm_area_struct *vma)
