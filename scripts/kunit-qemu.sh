@@ -57,5 +57,5 @@ tcg_only=()
 "${tcg_only[@]}" python3 tools/testing/kunit/kunit.py exec --arch=x86_64 \
 	--build_dir="$out" --timeout=1800 \
 	--json="$out/results.json" \
-	--qemu_args='-device edu' \
+	--qemu_args='-device edu -smp 2' \
 	"$@" 'safe_dma*'

@@ -20,6 +20,7 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -1514,6 +1515,128 @@ static void mmap_racing_unbind(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * safe_revocable_bound() from atomic context racing an unbind, as an
+ * interrupt handler or a timer does: the debug check passes, then the
+ * caller uses the pointer while the other CPU unbinds.  Revocation must
+ * not release the resource before such a caller is done.  Needs two
+ * CPUs: on one, the unbind cannot run inside the caller's section.
+ */
+#define BOUND_DEV_NAME	"safe-dma-bound"
+#define BOUND_CANARY	0x5afe
+
+struct bound_race {
+	struct safe_revocable *res;
+	struct device *dev;
+	struct completion loaded;
+	u32 seen;
+	bool released;
+	bool released_inside;
+	int probe_err;
+};
+
+static struct bound_race *bound_race;
+
+static void bound_race_release(void *obj)
+{
+	kfree(obj);
+	WRITE_ONCE(bound_race->released, true);
+}
+
+static int bound_race_probe(struct platform_device *pdev)
+{
+	struct bound_race *c = bound_race;
+	struct safe_revocable_domain *d;
+	u32 *obj;
+
+	d = devm_safe_revocable_domain_create(&pdev->dev);
+	if (IS_ERR(d)) {
+		c->probe_err = PTR_ERR(d);
+		return c->probe_err;
+	}
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj) {
+		c->probe_err = -ENOMEM;
+		return c->probe_err;
+	}
+	*obj = BOUND_CANARY;
+	c->res = safe_revocable_create(d, obj, bound_race_release);
+	c->probe_err = PTR_ERR_OR_ZERO(c->res);
+	if (c->probe_err)
+		kfree(obj);
+	return c->probe_err;
+}
+
+static struct platform_driver bound_race_driver = {
+	.probe = bound_race_probe,
+	.driver = { .name = BOUND_DEV_NAME },
+};
+
+static int bound_race_reader(void *arg)
+{
+	struct bound_race *c = arg;
+	u32 *p;
+
+	unsigned long end;
+
+	preempt_disable();
+	p = safe_revocable_bound(c->res, c->dev);
+	complete(&c->loaded);
+	/*
+	 * The other CPU unbinds meanwhile: stay until the release ran, or
+	 * for 3 s if the release waits for us, as it must.
+	 */
+	end = jiffies + 3 * HZ;
+	while (!READ_ONCE(c->released) && time_before(jiffies, end))
+		cpu_relax();
+	c->released_inside = READ_ONCE(c->released);
+	c->seen = p ? READ_ONCE(*p) : 0;
+	preempt_enable();
+	return 0;
+}
+
+static void bound_atomic_caller_outlasts_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct bound_race *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	struct task_struct *t;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	init_completion(&c->loaded);
+	bound_race = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&bound_race_driver), 0);
+	if (dma_test_ctx_init(test, &bound, BOUND_DEV_NAME)) {
+		platform_driver_unregister(&bound_race_driver);
+		KUNIT_FAIL(test, "no device");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+	c->dev = bound.dev;
+
+	t = kthread_create(bound_race_reader, c, "safe-bound");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	/* Not on this CPU, so that both run at once. */
+	kthread_bind(t, cpumask_any_but(cpu_online_mask,
+					 raw_smp_processor_id()));
+	wake_up_process(t);
+	wait_for_completion(&c->loaded);
+	/* Before the fix: this released the resource under the reader. */
+	device_release_driver(bound.dev);
+	kthread_stop(t);
+	put_task_struct(t);
+	KUNIT_EXPECT_FALSE(test, c->released_inside);
+	KUNIT_EXPECT_EQ(test, c->seen, (u32)BOUND_CANARY);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&bound_race_driver);
+	bound_race = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
 /* A handle that was never bound refuses every access. */
 static void unbound_handle_refused(struct kunit *test)
 {
@@ -1707,6 +1830,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(copy_iter),
 	KUNIT_CASE(mmap_zapped_at_unbind),
 	KUNIT_CASE(mmap_racing_unbind),
+	KUNIT_CASE(bound_atomic_caller_outlasts_unbind),
 	/* Last: before the fix it dereferenced NULL. */
 	KUNIT_CASE(unbound_handle_refused),
 	{}
