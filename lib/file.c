@@ -194,11 +194,13 @@ static int safe_file_prefault_ioctl(struct file *f, unsigned int cmd,
 				    unsigned long arg, void __user *uarg)
 {
 	struct safe_file_proxy *p = safe_proxy(f);
+	int (*prefault)(unsigned int cmd, unsigned long arg);
 	size_t size = _IOC_SIZE(cmd);
 
 	if (size && _IOC_DIR(cmd) != _IOC_NONE)
 		safe_file_prefault(uarg, size, _IOC_DIR(cmd) & _IOC_READ);
-	return p->ioctl_prefault ? p->ioctl_prefault(cmd, arg) : 0;
+	prefault = READ_ONCE(p->ioctl_prefault);
+	return prefault ? prefault(cmd, arg) : 0;
 }
 
 static long safe_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
@@ -873,6 +875,31 @@ void safe_cdev_del(struct safe_cdev *sc)
 	kobject_put(&sc->holder);
 }
 EXPORT_SYMBOL_GPL(safe_cdev_del);
+
+/**
+ * safe_cdev_set_ioctl_prefault() - fault in what a cdev's ioctls reach
+ * @sc: the device, from safe_cdev_add()
+ * @prefault: the driver's hook, as &safe_miscdevice.ioctl_prefault
+ *	describes it; NULL removes it
+ *
+ * Memory an ioctl reaches through pointers inside its argument is not
+ * faulted in by safe: the driver's ioctl runs with page faults disabled,
+ * and a copy through such a pointer fails with -EFAULT when the memory is
+ * not resident.  @prefault runs before ->unlocked_ioctl and ->compat_ioctl,
+ * outside the domain, and faults that memory in.  Set it right after
+ * safe_cdev_add(), before the device node is announced (device_create()):
+ * a call that comes earlier runs without it.
+ *
+ * Context: process context.
+ * Return: nothing.
+ */
+void safe_cdev_set_ioctl_prefault(struct safe_cdev *sc,
+				  int (*prefault)(unsigned int cmd,
+						  unsigned long arg))
+{
+	WRITE_ONCE(sc->proxy->ioctl_prefault, prefault);
+}
+EXPORT_SYMBOL_GPL(safe_cdev_set_ioctl_prefault);
 
 static void safe_cdev_devm_del(void *data)
 {

@@ -1200,6 +1200,8 @@ static long t_cdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct t_cdev_priv *priv = f->private_data;
 
+	if (cmd == T_IOC_NESTED)
+		return t_fop_ioctl_nested(arg);
 	return cmd == T_IOC_ID ? priv->id : -ENOTTY;
 }
 
@@ -1285,6 +1287,67 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 
 	device_unregister(node);
 	unregister_chrdev_region(devt, 1);
+	safe_revocable_domain_put(d);
+}
+
+/*
+ * safe_cdev has the hook safe_miscdevice has: without it a copy through
+ * a pointer inside the argument, to a page never touched, fails with
+ * -EFAULT (the driver's ioctl runs with page faults disabled); with it the
+ * page is faulted in before the access.
+ */
+static void rev_cdev_ioctl_prefault_nested(struct kunit *test)
+{
+	struct safe_revocable_domain *d;
+	unsigned long untouched;
+	struct safe_cdev *sc;
+	struct device *node;
+	struct user_page u;
+	struct t_nested n;
+	struct file *f;
+	dev_t devt;
+	int hook;
+	char c;
+
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	sc = safe_cdev_add(devt, 1, &t_cdev_fops, d, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sc));
+	node = t_cdev_node(devt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(node));
+	f = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+
+	for (hook = 0; hook < 2; hook++) {
+		if (hook)
+			safe_cdev_set_ioctl_prefault(sc, t_ioctl_prefault);
+		untouched = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(untouched));
+		n = (struct t_nested){ .nested = untouched };
+		KUNIT_EXPECT_FALSE(test, copy_to_user((void __user *)u.addr,
+						      &n, sizeof(n)));
+		t_log.nested_ret = 1;
+		KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_NESTED,
+							      u.addr), 0L);
+		KUNIT_EXPECT_EQ(test, t_log.nested_ret, hook ? 0 : -EFAULT);
+		c = 0;
+		KUNIT_EXPECT_FALSE(test, copy_from_user(&c, (void __user *)untouched, 1));
+		KUNIT_EXPECT_EQ(test, c, hook ? 'x' : 0);
+		vm_munmap(untouched, PAGE_SIZE);
+	}
+	/* An error from the hook fails the call before the driver runs. */
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_ID, 1),
+			(long)-E2BIG);
+
+	safe_test_user_page_put(&u);
+	__fput_sync(f);
+	safe_cdev_del(sc);
+	device_unregister(node);
+	unregister_chrdev_region(devt, 1);
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
 	safe_revocable_domain_put(d);
 }
 
@@ -1765,6 +1828,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),
 	KUNIT_CASE(rev_fops_open_fault_injection),
 	KUNIT_CASE(rev_cdev_outlives_driver_data),
+	KUNIT_CASE(rev_cdev_ioctl_prefault_nested),
 	KUNIT_CASE(rev_cdev_add_fault_injection),
 	KUNIT_CASE(rev_domain_revoke_not_held_by_single_revoke),
 	KUNIT_CASE(rev_last_put_atomic_and_inside_access),

@@ -81,6 +81,9 @@ struct safe_cdev *safe_cdev_add(dev_t first, unsigned int count,
 				const struct file_operations *fops,
 				struct safe_revocable_domain *d, void *drvdata);
 void safe_cdev_del(struct safe_cdev *sc);
+void safe_cdev_set_ioctl_prefault(struct safe_cdev *sc,
+				  int (*prefault)(unsigned int cmd,
+						  unsigned long arg));
 struct safe_cdev *devm_safe_cdev_add(struct device *dev, dev_t first,
 				     unsigned int count,
 				     const struct file_operations *fops,
