@@ -14,12 +14,14 @@
  *
  * The documented API is the inline wrappers in <linux/safe/dma.h>.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
 #include <linux/log2.h>
@@ -258,39 +260,69 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 }
 
 /*
- * Remove every user mapping of @buf, claimed already, so that no PTE
- * points at its memory.  Process context, holding no mmap lock.
+ * How long freeing a mapped buffer waits for the mmap locks of the
+ * processes that mapped it.  A lock can be held for as long as user space
+ * likes (a read of /proc/PID/mem that faults on a stalled FUSE page, with
+ * a writer queued behind it), and unbind must not wait for that.
  */
-static void safe_dma_zap(struct safe_dma_buf *buf)
+#define SAFE_DMA_LINK_WAIT	(10 * HZ)
+
+/* Wait until @mm's mmap lock is free once, or until @deadline. */
+static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
+				    unsigned long deadline)
 {
+	/* No task uses it: no mmap() can be under way there. */
+	if (!atomic_read(&mm->mm_users))
+		return true;
+	while (!mmap_read_trylock(mm)) {
+		if (time_after(jiffies, deadline))
+			return false;
+		msleep(20);
+	}
+	mmap_read_unlock(mm);
+	return true;
+}
+
+/*
+ * Remove every user mapping of @buf, claimed already, so that no PTE
+ * points at its memory.  False: a mapping may still be on its way into
+ * the file's tree, out of the zap's reach, and the memory must not be
+ * freed.  Process context, holding no mmap lock.
+ */
+static bool safe_dma_zap(struct safe_dma_buf *buf)
+{
+	unsigned long deadline = jiffies + SAFE_DMA_LINK_WAIT;
 	struct safe_binding *b = buf->binding;
 	struct safe_dma_mapper *m;
 	LIST_HEAD(mappers);
+	bool linked = true;
 
 	/* safe_dma_mmap() calls that checked the memory before the claim. */
 	wait_event(b->wq, !READ_ONCE(b->users));
 	scoped_guard(spinlock, &b->lock)
 		list_splice_init(&buf->mappers, &mappers);
 	/* Their mmap() may still be linking the mapping: wait for that. */
-	list_for_each_entry(m, &mappers, node) {
-		mmap_read_lock(m->mm);
-		mmap_read_unlock(m->mm);
-	}
+	list_for_each_entry(m, &mappers, node)
+		linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
 	safe_dma_drop_mappers(&mappers);
 	unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
+	return linked;
 }
 
 /* Free memory this task has claimed.  Process context. */
 static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
 {
 	/* User mappings first: after this no PTE points at the memory. */
-	if (zap && buf->map_inode)
-		safe_dma_zap(buf);
-	if (buf->pool)
+	if (zap && buf->map_inode && !safe_dma_zap(buf)) {
+		/* Better lost than mapped into user space once freed. */
+		dev_warn(buf->dev, "safe_dma: %zu bytes of DMA memory not freed: a process that mapped them held its mmap lock for %ds\n",
+			 buf->size, SAFE_DMA_LINK_WAIT / HZ);
+	} else if (buf->pool) {
 		dma_pool_free(buf->pool->pool, buf->cpu, buf->handle);
-	else
+	} else {
 		dma_free_attrs(buf->dev, buf->size, buf->cpu, buf->handle,
 			       buf->attrs);
+	}
 	buf->cpu = NULL;
 	safe_dma_unclaim(buf->binding, &buf->mem);
 }
