@@ -267,14 +267,19 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
  */
 #define SAFE_DMA_LINK_WAIT	(10 * HZ)
 
-/* Wait until @mm's mmap lock is free once, or until @deadline. */
+/*
+ * Wait until @mm's mmap lock is free once, or until @deadline.  A trylock,
+ * not a sleeping lock: nobody can be left waiting for the lock.
+ */
 static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
 				    unsigned long deadline)
 {
-	/* No task uses it: no mmap() can be under way there. */
-	if (!atomic_read(&mm->mm_users))
-		return true;
+	/* Ours would never be free: a bug, say so (lockdep builds). */
+	lockdep_assert_not_held(&mm->mmap_lock);
 	while (!mmap_read_trylock(mm)) {
+		/* No task uses it: no mmap() can be under way there. */
+		if (!atomic_read(&mm->mm_users))
+			return true;
 		if (time_after(jiffies, deadline))
 			return false;
 		msleep(20);
@@ -297,16 +302,53 @@ static bool safe_dma_zap(struct safe_dma_buf *buf)
 	LIST_HEAD(mappers);
 	bool linked = true;
 
-	/* safe_dma_mmap() calls that checked the memory before the claim. */
-	wait_event(b->wq, !READ_ONCE(b->users));
+	/*
+	 * The memory is claimed, so no safe_dma_mmap() adds an entry now.
+	 * One that checked the memory before the claim added its entry
+	 * then, and its mmap() holds that mmap lock until the mapping is
+	 * linked: waiting for the lock waits for both.
+	 */
 	scoped_guard(spinlock, &b->lock)
 		list_splice_init(&buf->mappers, &mappers);
-	/* Their mmap() may still be linking the mapping: wait for that. */
 	list_for_each_entry(m, &mappers, node)
 		linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
 	safe_dma_drop_mappers(&mappers);
 	unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
 	return linked;
+}
+
+/*
+ * DMA memory safe would not free (see safe_dma_zap()), with its device,
+ * which stays pinned: DMA-API debug's record of the allocation points at
+ * it.  Listed so that the memory and the device are accounted for, and
+ * kmemleak sees them referenced.
+ */
+struct safe_dma_lost {
+	struct list_head node;
+	struct device *dev;
+	void *cpu;
+	dma_addr_t handle;
+	size_t size;
+};
+
+static LIST_HEAD(safe_dma_lost_list);
+static DEFINE_SPINLOCK(safe_dma_lost_lock);
+
+static void safe_dma_lose(struct safe_dma_buf *buf)
+{
+	struct safe_dma_lost *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	dev_warn(buf->dev, "safe_dma: %zu bytes of DMA memory not freed: a process that mapped them held its mmap lock for %ds\n",
+		 buf->size, SAFE_DMA_LINK_WAIT / HZ);
+	get_device(buf->dev);
+	if (!l)
+		return;
+	l->dev = buf->dev;
+	l->cpu = buf->cpu;
+	l->handle = buf->handle;
+	l->size = buf->size;
+	guard(spinlock)(&safe_dma_lost_lock);
+	list_add_tail(&l->node, &safe_dma_lost_list);
 }
 
 /* Free memory this task has claimed.  Process context. */
@@ -315,8 +357,7 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
 	/* User mappings first: after this no PTE points at the memory. */
 	if (zap && buf->map_inode && !safe_dma_zap(buf)) {
 		/* Better lost than mapped into user space once freed. */
-		dev_warn(buf->dev, "safe_dma: %zu bytes of DMA memory not freed: a process that mapped them held its mmap lock for %ds\n",
-			 buf->size, SAFE_DMA_LINK_WAIT / HZ);
+		safe_dma_lose(buf);
 	} else if (buf->pool) {
 		dma_pool_free(buf->pool->pool, buf->cpu, buf->handle);
 	} else {

@@ -1377,7 +1377,9 @@ static void mmap_zapped_at_unbind(struct kunit *test)
  * An unbind in between must not miss the mapping.  ->mmap here is not
  * inside an access (a plain misc device: the buffer's descriptor is what
  * keeps it safe), and after safe_dma_mmap() it holds on, with the mmap
- * lock, until the unbind is over or for ->hold_ms.
+ * lock: until the unbind has reached the devres action registered right
+ * after the buffer (the binding's sweep comes next) and then ->settle_ms
+ * more, or until the unbind is over, or for ->hold_ms at most.
  */
 #define MMRACE_DEV_NAME	"safe-dma-mmrace"
 
@@ -1388,6 +1390,10 @@ struct mmap_race {
 	struct completion mapped;
 	struct completion unbound;
 	unsigned int hold_ms;
+	unsigned int settle_ms;
+	bool unbinding;
+	/* What ->mmap saw before it returned. */
+	bool unbinding_in_mmap;
 	bool unbound_in_mmap;
 	int probe_err;
 };
@@ -1398,14 +1404,21 @@ static int mmap_race_fop(struct file *f, struct vm_area_struct *vma)
 {
 	struct mmap_race *c = mmap_race;
 	unsigned long end = jiffies + msecs_to_jiffies(c->hold_ms);
+	unsigned long settled = 0;
 	int ret;
 
 	ret = safe_dma_mmap(c->buf, vma);
 	if (ret)
 		return ret;
 	complete(&c->mapped);
-	while (!completion_done(&c->unbound) && time_before(jiffies, end))
+	while (!completion_done(&c->unbound) && time_before(jiffies, end)) {
+		if (!settled && READ_ONCE(c->unbinding))
+			settled = jiffies + msecs_to_jiffies(c->settle_ms);
+		if (settled && time_after(jiffies, settled))
+			break;
 		usleep_range(500, 1000);
+	}
+	c->unbinding_in_mmap = READ_ONCE(c->unbinding);
 	c->unbound_in_mmap = completion_done(&c->unbound);
 	return 0;
 }
@@ -1420,6 +1433,14 @@ static void mmap_race_misc_del(void *misc)
 	misc_deregister(misc);
 }
 
+/* Runs at unbind right before the binding's sweep frees the buffer. */
+static void mmap_race_unbinding(void *arg)
+{
+	struct mmap_race *c = arg;
+
+	WRITE_ONCE(c->unbinding, true);
+}
+
 static int mmap_race_probe(struct platform_device *pdev)
 {
 	struct mmap_race *c = mmap_race;
@@ -1428,6 +1449,8 @@ static int mmap_race_probe(struct platform_device *pdev)
 
 	c->buf = safe_dma_alloc(dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
 	ret = PTR_ERR_OR_ZERO(c->buf);
+	if (!ret)
+		ret = devm_add_action_or_reset(dev, mmap_race_unbinding, c);
 	if (!ret) {
 		*(u32 *)safe_dma_cpu_ptr(c->buf) = 0x5afe;
 		c->misc.minor = MISC_DYNAMIC_MINOR;
@@ -1457,34 +1480,39 @@ static int mmap_race_unbind(void *arg)
 	return 0;
 }
 
+struct mmap_race_result {
+	bool unbinding_in_mmap;
+	bool unbound_in_mmap;
+	bool faulted;		/* the mapping faulted after the unbind */
+	u32 v;			/* else what it read */
+};
+
 /*
  * Map the buffer of a fresh device while another thread unbinds it, with
- * ->mmap holding on for @hold_ms.  Returns whether the unbind was over
- * before ->mmap returned, and in *@v what the mapping reads after the
- * unbind, or 0 if it faults.
+ * ->mmap holding on as struct mmap_race says, then read the mapping.
  */
-static bool mmap_race_run(struct kunit *test, unsigned int hold_ms, u32 *v)
+static void mmap_race_run(struct kunit *test, unsigned int hold_ms,
+			  unsigned int settle_ms, struct mmap_race_result *r)
 {
-	struct dma_test_ctx *ctx = test->priv;
 	struct mmap_race *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct dma_test_ctx bound;
 	struct task_struct *t;
 	struct user_page u;
 	unsigned long addr;
-	bool unbound_in_mmap;
 	struct file *f;
 
-	*v = 0;
+	*r = (struct mmap_race_result){ .faulted = true };
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	init_completion(&c->mapped);
 	init_completion(&c->unbound);
 	c->hold_ms = hold_ms;
+	c->settle_ms = settle_ms;
 	mmap_race = c;
 	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_race_driver), 0);
 	if (dma_test_ctx_init(test, &bound, MMRACE_DEV_NAME)) {
 		platform_driver_unregister(&mmap_race_driver);
 		KUNIT_FAIL(test, "no device");
-		return false;
+		return;
 	}
 	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
 	c->dev = bound.dev;
@@ -1498,10 +1526,11 @@ static bool mmap_race_run(struct kunit *test, unsigned int hold_ms, u32 *v)
 	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
 	complete(&c->mapped);	/* in case ->mmap never got there */
 	wait_for_completion(&c->unbound);
-	unbound_in_mmap = c->unbound_in_mmap;
+	r->unbinding_in_mmap = c->unbinding_in_mmap;
+	r->unbound_in_mmap = c->unbound_in_mmap;
 	if (!IS_ERR_VALUE(addr)) {
-		if (copy_from_user(v, (void __user *)addr, sizeof(*v)))
-			*v = 0;
+		r->faulted = copy_from_user(&r->v, (void __user *)addr,
+					    sizeof(r->v));
 		vm_munmap(addr, PAGE_SIZE);
 	}
 	safe_test_user_page_put(&u);
@@ -1511,7 +1540,6 @@ static bool mmap_race_run(struct kunit *test, unsigned int hold_ms, u32 *v)
 	dma_test_ctx_exit(&bound);
 	platform_driver_unregister(&mmap_race_driver);
 	mmap_race = NULL;
-	return unbound_in_mmap;
 }
 
 /*
@@ -1522,11 +1550,14 @@ static bool mmap_race_run(struct kunit *test, unsigned int hold_ms, u32 *v)
 static void mmap_racing_unbind(struct kunit *test)
 {
 	struct dma_test_ctx *ctx = test->priv;
-	u32 v;
+	struct mmap_race_result r;
 
-	KUNIT_EXPECT_FALSE(test, mmap_race_run(test, 3000, &v));
+	mmap_race_run(test, 10000, 500, &r);
+	/* The race happened: the unbind reached the buffer inside ->mmap. */
+	KUNIT_EXPECT_TRUE(test, r.unbinding_in_mmap);
+	KUNIT_EXPECT_FALSE(test, r.unbound_in_mmap);
 	/* The memory is gone, and so is the mapping of it. */
-	KUNIT_EXPECT_EQ(test, v, 0U);
+	KUNIT_EXPECT_TRUE(test, r.faulted);
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
 	dma_test_expect_clean(test, ctx);
 }
@@ -1534,23 +1565,23 @@ static void mmap_racing_unbind(struct kunit *test)
 /*
  * A process that holds its mmap lock for longer than safe waits (10 s)
  * cannot hold the unbind: it ends, warns, and keeps the memory allocated
- * rather than free it under a mapping it could not zap.  The DMA-API
- * debug report of that allocation at unbind is expected.
+ * rather than free it under a mapping it could not zap.
  */
 static void mmap_lock_holder_cannot_hold_unbind(struct kunit *test)
 {
 	struct dma_test_ctx *ctx = test->priv;
-	long errors;
-	u32 v;
+	struct mmap_race_result r;
 
 	dma_test_expect_report_begin();
-	KUNIT_EXPECT_TRUE(test, mmap_race_run(test, 30000, &v));
+	mmap_race_run(test, 30000, 30000, &r);
 	dma_test_expect_report_end();
+	KUNIT_EXPECT_TRUE(test, r.unbound_in_mmap);
 	/* Linked after the zap: still mapped, to memory never freed. */
-	KUNIT_EXPECT_EQ(test, v, 0x5afeU);
+	KUNIT_EXPECT_FALSE(test, r.faulted);
+	KUNIT_EXPECT_EQ(test, r.v, 0x5afeU);
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
-	errors = dma_test_debugfs_long(DMA_ERROR_COUNT) - ctx->errors0;
-	KUNIT_EXPECT_LE(test, errors, 1L);
+	KUNIT_EXPECT_EQ(test, dma_test_debugfs_long(DMA_ERROR_COUNT),
+			ctx->errors0);
 }
 
 /*
@@ -1568,8 +1599,10 @@ struct bound_race {
 	struct device *dev;
 	struct completion loaded;
 	u32 seen;
+	struct safe_revocable_domain *domain;
 	bool released;
 	bool released_inside;
+	bool revoking_seen;
 	int probe_err;
 };
 
@@ -1592,6 +1625,7 @@ static int bound_race_probe(struct platform_device *pdev)
 		c->probe_err = PTR_ERR(d);
 		return c->probe_err;
 	}
+	c->domain = d;
 	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj) {
 		c->probe_err = -ENOMEM;
@@ -1613,9 +1647,8 @@ static struct platform_driver bound_race_driver = {
 static int bound_race_reader(void *arg)
 {
 	struct bound_race *c = arg;
-	u32 *p;
-
 	unsigned long end;
+	u32 *p;
 
 	preempt_disable();
 	p = safe_revocable_bound(c->res, c->dev);
@@ -1628,6 +1661,7 @@ static int bound_race_reader(void *arg)
 	while (!READ_ONCE(c->released) && time_before(jiffies, end))
 		cpu_relax();
 	c->released_inside = READ_ONCE(c->released);
+	c->revoking_seen = safe_revocable_domain_dead(c->domain);
 	c->seen = p ? READ_ONCE(*p) : 0;
 	preempt_enable();
 	return 0;
@@ -1666,6 +1700,8 @@ static void bound_atomic_caller_outlasts_unbind(struct kunit *test)
 	device_release_driver(bound.dev);
 	kthread_stop(t);
 	put_task_struct(t);
+	/* The race happened: the revocation began inside the section. */
+	KUNIT_EXPECT_TRUE(test, c->revoking_seen);
 	KUNIT_EXPECT_FALSE(test, c->released_inside);
 	KUNIT_EXPECT_EQ(test, c->seen, (u32)BOUND_CANARY);
 
