@@ -91,7 +91,8 @@ sound_vm_run() {
 		$(for m in "$@"; do
 			case $m in *.ko) echo "$m" ;; *) echo "$mods/$m.ko" ;; esac
 		done) || { rm -f "$initrd"; return 1; }
-	python3 "$SAFE_ROOT/scripts/sound-vm.py" --kernel "$vm_image" \
+	vm_boot_retry "$log" python3 "$SAFE_ROOT/scripts/sound-vm.py" \
+		--kernel "$vm_image" \
 		--initrd "$initrd" --log "$log" --wav "$wav" \
 		--marks "$marks" --timeout "${SAFE_VM_TIMEOUT:-1800}" \
 		"${vm_qemu[@]}" ${SAFE_VM_PROGRESS:+--progress}

@@ -113,6 +113,27 @@ vm_initramfs() {
 
 # vm_run NAME BUILD LOG SCENARIO "ARGS" MODULE... : boot VM kernel NAME and
 # run SCENARIO (vm_initramfs) with an edu device (scripts/edu-vm.py).
+# vm_boot_retry LOG CMD...: run CMD, a guest runner that writes LOG, and
+# once more if the guest's kernel died before /init started (no "vm: init
+# at" line: nothing of safe's had run).  Debian's kernels now and then die
+# that early under TCG with two vCPUs ("Oops: int3" in code the kernel is
+# patching at boot, seen on 6.12 and 7.3): QEMU's or the kernel's, not a
+# result.  The first log is kept, and the retry is reported.
+vm_boot_retry() {
+	local log=$1 t
+	shift
+	"$@"
+	t=$?
+	if ! grep -q 'vm: init at' "$log" 2> /dev/null &&
+	   grep -qE 'Kernel panic|Oops' "$log" 2> /dev/null; then
+		mv "$log" "$log.boot1"
+		say "  guest kernel died before /init ($(grep -m1 -oE 'Oops: [a-z0-9]+|Kernel panic' "$log.boot1")): booting again; first log $log.boot1"
+		"$@"
+		t=$?
+	fi
+	return $t
+}
+
 vm_run() {
 	local name=$1 build=$2 log=$3 scenario=$4 args=$5 initrd t
 	shift 5
@@ -120,7 +141,7 @@ vm_run() {
 	initrd=$(mktemp)
 	vm_initramfs "$build" "$initrd" "$scenario" "$args" "$@" ||
 		{ rm -f "$initrd"; return 1; }
-	python3 "$SAFE_ROOT/scripts/edu-vm.py" --kernel "$vm_image" \
+	vm_boot_retry "$log" python3 "$SAFE_ROOT/scripts/edu-vm.py" --kernel "$vm_image" \
 		--initrd "$initrd" --log "$log" --timeout "${SAFE_VM_TIMEOUT:-900}" \
 		"${vm_qemu[@]}" ${SAFE_VM_PROGRESS:+--progress}
 	t=$?
