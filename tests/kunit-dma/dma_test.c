@@ -1385,6 +1385,9 @@ static void mmap_zapped_at_unbind(struct kunit *test)
 
 struct mmap_race {
 	struct safe_dma_buf *buf;
+	/* A second buffer, mapped at page offset 1 and not held (@extra). */
+	struct safe_dma_buf *buf2;
+	bool extra;
 	struct miscdevice misc;
 	struct device *dev;
 	struct completion mapped;
@@ -1396,6 +1399,7 @@ struct mmap_race {
 	bool unbinding_in_mmap;
 	bool unbound_in_mmap;
 	int probe_err;
+	unsigned long unbind_jiffies;	/* how long the unbind took */
 };
 
 static struct mmap_race *mmap_race;
@@ -1407,6 +1411,10 @@ static int mmap_race_fop(struct file *f, struct vm_area_struct *vma)
 	unsigned long settled = 0;
 	int ret;
 
+	if (vma->vm_pgoff == 1 && c->buf2) {
+		vma->vm_pgoff = 0;
+		return safe_dma_mmap(c->buf2, vma);
+	}
 	ret = safe_dma_mmap(c->buf, vma);
 	if (ret)
 		return ret;
@@ -1449,6 +1457,13 @@ static int mmap_race_probe(struct platform_device *pdev)
 
 	c->buf = safe_dma_alloc(dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
 	ret = PTR_ERR_OR_ZERO(c->buf);
+	if (!ret && c->extra) {
+		/* Allocated later, so the sweep frees it first. */
+		c->buf2 = safe_dma_alloc(dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
+		ret = PTR_ERR_OR_ZERO(c->buf2);
+		if (ret)
+			c->buf2 = NULL;
+	}
 	if (!ret)
 		ret = devm_add_action_or_reset(dev, mmap_race_unbinding, c);
 	if (!ret) {
@@ -1474,8 +1489,12 @@ static int mmap_race_unbind(void *arg)
 {
 	struct mmap_race *c = arg;
 
+	unsigned long start;
+
 	wait_for_completion(&c->mapped);
+	start = jiffies;
 	device_release_driver(c->dev);
+	c->unbind_jiffies = jiffies - start;
 	complete_all(&c->unbound);
 	return 0;
 }
@@ -1485,6 +1504,7 @@ struct mmap_race_result {
 	bool unbound_in_mmap;
 	bool faulted;		/* the mapping faulted after the unbind */
 	u32 v;			/* else what it read */
+	unsigned int unbind_ms;
 };
 
 /*
@@ -1492,17 +1512,19 @@ struct mmap_race_result {
  * ->mmap holding on as struct mmap_race says, then read the mapping.
  */
 static void mmap_race_run(struct kunit *test, unsigned int hold_ms,
-			  unsigned int settle_ms, struct mmap_race_result *r)
+			  unsigned int settle_ms, bool extra,
+			  struct mmap_race_result *r)
 {
 	struct mmap_race *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct dma_test_ctx bound;
 	struct task_struct *t;
+	unsigned long addr, addr2 = -ENOMEM;
 	struct user_page u;
-	unsigned long addr;
 	struct file *f;
 
 	*r = (struct mmap_race_result){ .faulted = true };
 	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->extra = extra;
 	init_completion(&c->mapped);
 	init_completion(&c->unbound);
 	c->hold_ms = hold_ms;
@@ -1519,6 +1541,12 @@ static void mmap_race_run(struct kunit *test, unsigned int hold_ms,
 	f = safe_test_dev_open(MMRACE_DEV_NAME, O_RDWR);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	if (extra) {
+		/* Linked before the race: its zap needs the same mmap lock. */
+		addr2 = vm_mmap(f, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
+				PAGE_SIZE);
+		KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr2));
+	}
 	t = kthread_run(mmap_race_unbind, c, "safe-dma-mmrace");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 
@@ -1528,6 +1556,9 @@ static void mmap_race_run(struct kunit *test, unsigned int hold_ms,
 	wait_for_completion(&c->unbound);
 	r->unbinding_in_mmap = c->unbinding_in_mmap;
 	r->unbound_in_mmap = c->unbound_in_mmap;
+	r->unbind_ms = jiffies_to_msecs(c->unbind_jiffies);
+	if (!IS_ERR_VALUE(addr2))
+		vm_munmap(addr2, PAGE_SIZE);
 	if (!IS_ERR_VALUE(addr)) {
 		r->faulted = copy_from_user(&r->v, (void __user *)addr,
 					    sizeof(r->v));
@@ -1536,6 +1567,7 @@ static void mmap_race_run(struct kunit *test, unsigned int hold_ms,
 	safe_test_user_page_put(&u);
 	__fput_sync(f);
 	safe_dma_free(c->buf);
+	safe_dma_free(c->buf2);
 
 	dma_test_ctx_exit(&bound);
 	platform_driver_unregister(&mmap_race_driver);
@@ -1552,7 +1584,7 @@ static void mmap_racing_unbind(struct kunit *test)
 	struct dma_test_ctx *ctx = test->priv;
 	struct mmap_race_result r;
 
-	mmap_race_run(test, 10000, 500, &r);
+	mmap_race_run(test, 10000, 500, false, &r);
 	/* The race happened: the unbind reached the buffer inside ->mmap. */
 	KUNIT_EXPECT_TRUE(test, r.unbinding_in_mmap);
 	KUNIT_EXPECT_FALSE(test, r.unbound_in_mmap);
@@ -1573,7 +1605,7 @@ static void mmap_lock_holder_cannot_hold_unbind(struct kunit *test)
 	struct mmap_race_result r;
 
 	dma_test_expect_report_begin();
-	mmap_race_run(test, 30000, 30000, &r);
+	mmap_race_run(test, 30000, 30000, false, &r);
 	dma_test_expect_report_end();
 	KUNIT_EXPECT_TRUE(test, r.unbound_in_mmap);
 	/* Linked after the zap: still mapped, to memory never freed. */
@@ -1582,6 +1614,27 @@ static void mmap_lock_holder_cannot_hold_unbind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 1L);
 	KUNIT_EXPECT_EQ(test, dma_test_debugfs_long(DMA_ERROR_COUNT),
 			ctx->errors0);
+}
+
+/*
+ * The 10 s are per device, not per buffer: with two buffers mapped by the
+ * process that holds its mmap lock, the unbind still ends after one wait.
+ * Before the fix each buffer waited in turn (20 s here, N x 10 s for N).
+ */
+static void mmap_lock_holder_waits_once_per_device(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_race_result r;
+
+	dma_test_expect_report_begin();
+	mmap_race_run(test, 30000, 30000, true, &r);
+	dma_test_expect_report_end();
+	KUNIT_EXPECT_TRUE(test, r.unbound_in_mmap);
+	KUNIT_EXPECT_GE(test, r.unbind_ms, 10000U);
+	KUNIT_EXPECT_LT(test, r.unbind_ms, 15000U);
+	/* Neither buffer was freed under its mapping. */
+	KUNIT_EXPECT_FALSE(test, r.faulted);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 2L);
 }
 
 /*
@@ -1905,6 +1958,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(mmap_zapped_at_unbind),
 	KUNIT_CASE_SLOW(mmap_racing_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_cannot_hold_unbind),
+	KUNIT_CASE_SLOW(mmap_lock_holder_waits_once_per_device),
 	KUNIT_CASE(bound_atomic_caller_outlasts_unbind),
 	/* Last: before the fix it dereferenced NULL. */
 	KUNIT_CASE(unbound_handle_refused),
