@@ -263,9 +263,35 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
  * How long freeing a mapped buffer waits for the mmap locks of the
  * processes that mapped it.  A lock can be held for as long as user space
  * likes (a read of /proc/PID/mem that faults on a stalled FUSE page, with
- * a writer queued behind it), and unbind must not wait for that.
+ * a writer queued behind it), and unbind must not wait for that.  The
+ * bound is per device, not per buffer: see safe_dma_zap_deadline().
  */
 #define SAFE_DMA_LINK_WAIT	(10 * HZ)
+
+/*
+ * When a zap of @b's buffers stops waiting for mmap locks.  Once a wait
+ * has run out, the zaps of the next SAFE_DMA_LINK_WAIT try each lock once:
+ * otherwise an unbind would wait again for every buffer the same stalled
+ * process mapped, N times 10 s.
+ */
+static unsigned long safe_dma_zap_deadline(struct safe_binding *b)
+{
+	unsigned long now = jiffies;
+
+	guard(spinlock)(&b->lock);
+	if (b->zap_hurry && time_before(now, b->zap_hurry_until))
+		return now;
+	b->zap_hurry = false;
+	return now + SAFE_DMA_LINK_WAIT;
+}
+
+/* A zap's wait ran out: the next ones on @b hurry. */
+static void safe_dma_zap_timed_out(struct safe_binding *b)
+{
+	guard(spinlock)(&b->lock);
+	b->zap_hurry = true;
+	b->zap_hurry_until = jiffies + SAFE_DMA_LINK_WAIT;
+}
 
 /*
  * Wait until @mm's mmap lock is free once, or until @deadline.  A trylock,
@@ -280,7 +306,7 @@ static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
 		/* No task uses it: no mmap() can be under way there. */
 		if (!atomic_read(&mm->mm_users))
 			return true;
-		if (time_after(jiffies, deadline))
+		if (time_after_eq(jiffies, deadline))
 			return false;
 		msleep(20);
 	}
@@ -296,8 +322,8 @@ static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
  */
 static bool safe_dma_zap(struct safe_dma_buf *buf)
 {
-	unsigned long deadline = jiffies + SAFE_DMA_LINK_WAIT;
 	struct safe_binding *b = buf->binding;
+	unsigned long deadline = safe_dma_zap_deadline(b);
 	struct safe_dma_mapper *m;
 	LIST_HEAD(mappers);
 	bool linked = true;
@@ -313,6 +339,8 @@ static bool safe_dma_zap(struct safe_dma_buf *buf)
 	list_for_each_entry(m, &mappers, node)
 		linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
 	safe_dma_drop_mappers(&mappers);
+	if (!linked)
+		safe_dma_zap_timed_out(b);
 	unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
 	return linked;
 }

@@ -40,6 +40,9 @@ void safe_lib_exit(void);
  * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
  * @swept: the buffers were swept at unbind; new allocations fail
  * @dead: the devres entry was released; the device is unbound or deleted
+ * @zap_hurry: a wait for an mmap lock ran out (dma.c); until
+ *	@zap_hurry_until, zaps try each lock once instead of waiting again
+ * @zap_hurry_until: see @zap_hurry
  *
  * Invariant: DMA memory of @dev is freed before the devres entry's release
  * returns, which is before the driver core tears down @dev's DMA state
@@ -57,6 +60,8 @@ struct safe_binding {
 	wait_queue_head_t wq;
 	bool swept;
 	bool dead;
+	bool zap_hurry;
+	unsigned long zap_hurry_until;
 };
 
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp);

@@ -426,8 +426,8 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  * freed memory.  The mmap() calling this links the mapping where the zap
  * finds it only after ->mmap returns, so safe also records the calling
  * process's mm_struct (mmgrab(), one entry per process) and the zap waits
- * until each recorded mmap lock is free, for 10 s at most; past that the
- * memory is kept allocated, with a warning.  Do not free the buffer
+ * until each recorded mmap lock is free, for 10 s at most per device; past
+ * that the memory is kept allocated, with a warning.  Do not free the buffer
  * yourself while it is mapped; the ->release of the file that mapped it
  * is late enough.  Hands the bus address out, as safe_dma_handle() does.
  *
