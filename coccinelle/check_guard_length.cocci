@@ -6,82 +6,80 @@
 /// discourages guard() in functions longer than 20 lines.
 ///
 /// The length is the number of lines between the function's opening and
-/// closing braces.  The limit is 20; -D guard_max_lines=N changes it
-/// (make migrate passes a profile's check_guard_lines that way).  Every
-/// guard() of such a function is reported.
+/// closing braces.  The limit is 20; -D guard_max_lines=N changes it.
+/// Every guard() of such a function is reported.
 //
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
-// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
-// coccinelle/safe_macros.h)
+// Requires: 1.1.1
 // Keywords: guard, scoped_guard, netdev
+//
+// spatch must know the cleanup.h iterators and attributes: pass
+// --macro-file-builtins with spatch's standard.h followed by safe's
+// coccinelle/safe_macros.h (drivers/safe/scripts/cocci-macros.sh prints
+// such a file), in SPFLAGS for make coccicheck.
 
 virtual context
 virtual org
 virtual report
 
+// The limit: -D guard_max_lines=N, 20 without it.
 @initialize:python@
 @@
-import os, sys
-
-DEFAULT_MAX_LINES = 20
-_limit = [None]
-_lines = {}
-
-def limit(v):
-	if _limit[0] is None:
-		_limit[0] = int(v) if v else DEFAULT_MAX_LINES
-	return _limit[0]
-
-def too_long(p):
-	n = body_lines(p)
-	return n is not None and n > limit(None)
-
-def message(p):
-	return "guard() in %s(), a function of %d lines (over %d): prefer scoped_guard()" % (
-		p[0].current_element, body_lines(p), limit(None))
-
-def body_lines(p):
-	"""Lines between the braces of the function around p, or None."""
-	l = p[0]
-	if l.file not in _lines:
-		try:
-			with open(l.file, errors='replace') as f:
-				_lines[l.file] = f.read().split('\n')
-		except OSError:
-			_lines[l.file] = None
-	text = _lines[l.file]
-	first, last = int(l.current_element_line), int(l.current_element_line_end)
-	if text is None or first >= last:
-		return None
-	for n in range(first, last + 1):
-		if '{' in text[n - 1]:
-			return last - n - 1
-	return None
+max_lines = 20
 
 @script:python@
-v << virtual.guard_max_lines = "";
+v << virtual.guard_max_lines = "20";
 @@
-limit(v)
+max_lines = int(v)
 
-@g@
-position p : script:python() { too_long(p) };
+// Each function: its name and the positions of its braces.
+@body@
+identifier f;
+position pb, pe;
 @@
-guard@p(...)(...);
+f(...) {@pb ... }@pe
 
-@ctx depends on context@
-position g.p;
+// One whose body is longer than the limit.  SmPL has no arithmetic on
+// positions: comparing the distance between the braces with the limit is
+// left to a script constraint (a constraint can only read metavariables
+// bound by an earlier rule, hence the second match of the function).
+@big@
+identifier body.f;
+position body.pb, body.pe;
+position p : script:python(pb, pe) {
+	int(pe[0].line) - int(pb[0].line) - 1 > max_lines
+};
 @@
-* guard@p(...)(...);
+f@p(...) {@pb ... }@pe
+
+// Every guard() of such a function.
+@g exists@
+identifier body.f;
+position body.pb, body.pe, big.p;
+position pg;
+@@
+f@p(...) {@pb
+... when any
+* guard@pg(...)(...);
+... when any
+}@pe
 
 @script:python depends on org@
-p << g.p;
+f << body.f;
+pb << body.pb;
+pe << body.pe;
+p << g.pg;
 @@
-coccilib.org.print_todo(p[0], message(p))
+coccilib.org.print_todo(p[0], "guard() in %s(), a function of %d lines (over %d): prefer scoped_guard()"
+	% (f, int(pe[0].line) - int(pb[0].line) - 1, max_lines))
 
 @script:python depends on report@
-p << g.p;
+f << body.f;
+pb << body.pb;
+pe << body.pe;
+p << g.pg;
 @@
-coccilib.report.print_report(p[0], message(p))
+coccilib.report.print_report(p[0], "guard() in %s(), a function of %d lines (over %d): prefer scoped_guard()"
+	% (f, int(pe[0].line) - int(pb[0].line) - 1, max_lines))
