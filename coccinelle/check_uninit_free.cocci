@@ -10,10 +10,13 @@
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
-// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
-// coccinelle/safe_macros.h)
+// Requires: 1.1.1
 // Keywords: __free, __cleanup, cleanup
+//
+// spatch must know the cleanup.h iterators and attributes: pass
+// --macro-file-builtins with spatch's standard.h followed by safe's
+// coccinelle/safe_macros.h (drivers/safe/scripts/cocci-macros.sh prints
+// such a file), in SPFLAGS for make coccicheck.
 
 virtual context
 virtual org
