@@ -20,172 +20,218 @@
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
-// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
-// coccinelle/safe_macros.h)
+// Requires: 1.1.1
 // Keywords: scoped_guard, scoped_cond_guard, break, continue
+//
+// spatch must know the cleanup.h iterators and attributes: pass
+// --macro-file-builtins with spatch's standard.h followed by safe's
+// coccinelle/safe_macros.h (drivers/safe/scripts/cocci-macros.sh prints
+// such a file), in SPFLAGS for make coccicheck.  The macro file declares
+// the scoped guards as iterators, which is what they are to spatch's
+// control flow: a break or continue in one goes to the guard's end.
 
 virtual context
 virtual org
 virtual report
 
-@initialize:python@
-@@
-SCOPED = ('scoped_guard', 'scoped_cond_guard', 'scoped_class',
-	'safe_scoped_guard', 'safe_locked_scope', 'safe_seqlock_read')
-
-# file -> {start: (kind, name, end)}: loops, switches, scoped guards
-spans = {}
-# file -> {start: iterator name}
-iters = {}
-# (file, line, column) -> message
-found = {}
-# file -> set of guard starts whose exit is the enclosing statement's
-benign = {}
-
-def _pos(l):
-	return (int(l.line), int(l.column))
-
-def _end(l):
-	return (int(l.line_end), int(l.column_end))
-
-def _kind(p, s):
-	w = s.split(None, 1)[0] if s.strip() else ''
-	if w in ('for', 'while', 'do'):
-		return ('loop', w)
-	if w == 'switch':
-		return ('switch', w)
-	name = iters.get(p.file, {}).get(_pos(p))
-	if name is None:
-		return None
-	if name in SCOPED:
-		return ('scoped', name)
-	return ('loop', name)
-
-def leaves_guard_only(p, what):
-	l = p[0]
-	at = _pos(l)
-	around = [(s, k, n) for s, (k, n, e) in spans.get(l.file, {}).items()
-		  if s < at < e and (k != 'switch' or what == 'break')]
-	if not around:
-		return False
-	around.sort()
-	s, k, n = around[-1]
-	if k != 'scoped':
-		return False
-	if s in benign.get(l.file, ()):
-		return False
-	outer = [x for x in around[:-1] if x[1] in ('loop', 'switch')]
-	if not outer:
-		return False
-	os_, ok, on = outer[-1]
-	if ok == 'switch':
-		on = 'switch'
-	elif on in ('for', 'while', 'do'):
-		on = on + ' loop'
-	else:
-		on = on + '() loop'
-	found[(l.file, at[0], at[1])] = (
-		'%s in %s() at line %d leaves only the scope of the guard, not the %s at line %d'
-		% (what, n, s[0], on, os_[0]))
-	return True
-
-def is_break(p):
-	return leaves_guard_only(p, 'break')
-
-def is_continue(p):
-	return leaves_guard_only(p, 'continue')
-
-def msg(p):
-	l = p[0]
-	return found[(l.file, int(l.line), int(l.column))]
-
-@tail@
-iterator name scoped_guard, scoped_cond_guard, scoped_class;
+// Guards whose exit is the enclosing statement's: followed right away by
+// the switch's or loop's break, or ending a loop body.  Only scoped_guard(),
+// the shape the 7.3 conversions from "goto unlock" have.
+@benign@
+iterator name scoped_guard;
+iterator I;
 position p;
 statement S;
-expression E1, E2, E3;
-iterator I;
 @@
 (
 scoped_guard@p(...) S
 break;
 |
-for (E1;E2;E3) { ... scoped_guard@p(...) S }
+for (...;...;...) { ... scoped_guard@p(...) S }
 |
-while (E1) { ... scoped_guard@p(...) S }
+while (...) { ... scoped_guard@p(...) S }
 |
 I(...) { ... scoped_guard@p(...) S }
 )
 
-@script:python@
-p << tail.p;
-@@
-benign.setdefault(p[0].file, set()).add(_pos(p[0]))
-
-@it@
-iterator I;
-statement S;
+// A break or continue whose target, in spatch's control flow, is the
+// guard itself: one in a loop or switch nested in the guard's body jumps
+// elsewhere, so the path from it does not reach the guard's closing brace.
+@brk exists@
+iterator G =~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position pg != benign.p;
 position p;
 @@
-I@p(...) S
+G@pg(...) {
+... when any
+break@p;
+... when any
+}
 
-@script:python@
-p << it.p;
-I << it.I;
-@@
-iters.setdefault(p[0].file, {})[_pos(p[0])] = I
-
-@st@
-statement S;
+@cont exists@
+iterator G =~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position pg != benign.p;
 position p;
 @@
-S@p
+G@pg(...) {
+... when any
+continue@p;
+... when any
+}
 
-@script:python@
-p << st.p;
-S << st.S;
-@@
-k = _kind(p[0], S)
-if k:
-	spans.setdefault(p[0].file, {})[_pos(p[0])] = (k[0], k[1], _end(p[0]))
-
-@ctx depends on context@
-position pb : script:python() { is_break(pb) };
-position pc : script:python() { is_continue(pc) };
-@@
-(
-* break@pb;
-|
-* continue@pc;
-)
-
-@bad depends on org || report@
-position pb : script:python() { is_break(pb) };
-position pc : script:python() { is_continue(pc) };
+// ... and the guard is inside a loop or, for break, a switch, at any
+// depth (a guard in between is no loop of the user's).  A switch body is
+// matched from its case labels: SmPL has no nest over a switch's cases.
+@bbad exists@
+iterator H, I !~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position brk.pg;
+position qg;
+statement S;
+expression E;
 @@
 (
-break@pb;
+for (...;...;...) { <+... H@pg@qg(...) S ...+> }
 |
-continue@pc;
+for (...;...;...) H@pg@qg(...) S
+|
+while (...) { <+... H@pg@qg(...) S ...+> }
+|
+while (...) H@pg@qg(...) S
+|
+I(...) { <+... H@pg@qg(...) S ...+> }
+|
+I(...) H@pg@qg(...) S
+|
+switch (E) { case ...: ... H@pg@qg(...) S ... }
+|
+switch (E) { default: ... H@pg@qg(...) S ... }
 )
 
-@script:python depends on org@
-p << bad.pb;
+@cbad exists@
+iterator H, I !~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position cont.pg;
+position qg;
+statement S;
 @@
-coccilib.org.print_todo(p[0], msg(p))
+(
+for (...;...;...) { <+... H@pg@qg(...) S ...+> }
+|
+for (...;...;...) H@pg@qg(...) S
+|
+while (...) { <+... H@pg@qg(...) S ...+> }
+|
+while (...) H@pg@qg(...) S
+|
+I(...) { <+... H@pg@qg(...) S ...+> }
+|
+I(...) H@pg@qg(...) S
+)
+
+// spatch 1.1.1 does not support do-while in patterns ("not supported"):
+// a guard in a do-while loop is found by control flow instead, as one
+// that control reaches again after leaving it, neither through a goto
+// nor through the head of another scoped guard (itself a loop to
+// spatch).  A guard in a guard in a do-while is therefore not found.
+@bdo exists@
+iterator H, G =~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position brk.pg;
+position qg != bbad.qg;
+statement S, S2;
+identifier l;
+@@
+H@pg@qg(...) S
+... when != G(...) S2
+    when != goto l;
+H@pg(...) S
+
+@cdo exists@
+iterator H, G =~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
+position cont.pg;
+position qg != cbad.qg;
+statement S, S2;
+identifier l;
+@@
+H@pg@qg(...) S
+... when != G(...) S2
+    when != goto l;
+H@pg(...) S
+
+@depends on context@
+position brk.p, bbad.qg;
+iterator H;
+@@
+H@qg(...) { <+...
+* break@p;
+...+> }
+
+@depends on context@
+position brk.p, bdo.qg;
+iterator H;
+@@
+H@qg(...) { <+...
+* break@p;
+...+> }
+
+@depends on context@
+position cont.p, cbad.qg;
+iterator H;
+@@
+H@qg(...) { <+...
+* continue@p;
+...+> }
+
+@depends on context@
+position cont.p, cdo.qg;
+iterator H;
+@@
+H@qg(...) { <+...
+* continue@p;
+...+> }
 
 @script:python depends on org@
-p << bad.pc;
+p << brk.p;
+pg << bbad.qg;
 @@
-coccilib.org.print_todo(p[0], msg(p))
+coccilib.org.print_todo(p[0], "break leaves only the scoped guard at line %s, not the loop or switch around it" % pg[0].line)
+
+@script:python depends on org@
+p << brk.p;
+pg << bdo.qg;
+@@
+coccilib.org.print_todo(p[0], "break leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+
+@script:python depends on org@
+p << cont.p;
+pg << cbad.qg;
+@@
+coccilib.org.print_todo(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+
+@script:python depends on org@
+p << cont.p;
+pg << cdo.qg;
+@@
+coccilib.org.print_todo(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
 
 @script:python depends on report@
-p << bad.pb;
+p << brk.p;
+pg << bbad.qg;
 @@
-coccilib.report.print_report(p[0], msg(p))
+coccilib.report.print_report(p[0], "break leaves only the scoped guard at line %s, not the loop or switch around it" % pg[0].line)
 
 @script:python depends on report@
-p << bad.pc;
+p << brk.p;
+pg << bdo.qg;
 @@
-coccilib.report.print_report(p[0], msg(p))
+coccilib.report.print_report(p[0], "break leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+
+@script:python depends on report@
+p << cont.p;
+pg << cbad.qg;
+@@
+coccilib.report.print_report(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+
+@script:python depends on report@
+p << cont.p;
+pg << cdo.qg;
+@@
+coccilib.report.print_report(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
