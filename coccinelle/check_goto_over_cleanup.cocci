@@ -14,150 +14,254 @@
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
-// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
-// coccinelle/safe_macros.h)
+// Requires: 1.1.1
 // Keywords: goto, guard, CLASS, __free, cleanup
+//
+// spatch must know the cleanup.h iterators and attributes: pass
+// --macro-file-builtins with spatch's standard.h followed by safe's
+// coccinelle/safe_macros.h (drivers/safe/scripts/cocci-macros.sh prints
+// such a file), in SPFLAGS for make coccicheck.
+//
+// How it decides.  The dots of a "{ ... }" pattern follow control flow
+// but stay inside that block: they descend into nested blocks, never
+// leave it.  So "{ ... D ... X ... }" on the innermost block around a
+// declaration D says that X comes after D in D's scope.  The innermost
+// block is the one around D with no block around D inside it; rules that
+// "depends on !" another rule with the same inherited metavariables hold
+// where that rule failed for those values (a per-match negation).
 
 virtual context
 virtual org
 virtual report
 
-@initialize:python@
-@@
-# (file, function) -> [(start, what)] cleanup declarations
-decls = {}
-# (file, function) -> {label: start}
-labels = {}
-# (file, function) -> [(start, end)] blocks
-blocks = {}
-# (file, line, column) -> message
-found = {}
-
-def _pos(l):
-	return (int(l.line), int(l.column))
-
-def _fn(l):
-	return (l.file, l.current_element)
-
-def _fnspan(l):
-	return ((int(l.current_element_line), int(l.current_element_column)),
-		(int(l.current_element_line_end), int(l.current_element_column_end)))
-
-def add_decl(p, what):
-	l = p[0]
-	decls.setdefault(_fn(l), []).append((_pos(l), what))
-
-def add_stmt(p, s):
-	l = p[0]
-	t = s.split()
-	if t and t[0] == '{':
-		blocks.setdefault(_fn(l), []).append(
-			(_pos(l), (int(l.line_end), int(l.column_end))))
-	elif len(t) > 1 and t[1] == ':' and t[0] != 'default':
-		labels.setdefault(_fn(l), {}).setdefault(t[0], _pos(l))
-
-def scope_end(l, at):
-	"""End of the innermost block around at in the function of l."""
-	around = [b for b in blocks.get(_fn(l), []) if b[0] < at < b[1]]
-	if around:
-		return max(around)[1]
-	return _fnspan(l)[1]
-
-def bypasses(p, lbl):
-	l = p[0]
-	g = _pos(l)
-	to = labels.get(_fn(l), {}).get(lbl)
-	if to is None:
-		return False
-	over = []
-	for d, what in decls.get(_fn(l), []):
-		end = scope_end(l, d)
-		if d < to < end and not (d < g < end):
-			over.append('%s at line %d' % (what, d[0]))
-	if not over:
-		return False
-	found[(l.file,) + g] = ('goto %s jumps past %s into its scope: the cleanup would run uninitialized'
-				% (lbl, ', '.join(over)))
-	return True
-
-def msg(p):
-	l = p[0]
-	return found[(l.file,) + _pos(l)]
-
-@gd@
-position p;
-@@
-guard@p(...)(...);
-
-@script:python@
-p << gd.p;
-@@
-add_decl(p, 'guard()')
-
-@cls@
-position p;
-@@
-CLASS@p(...)(...);
-
-@script:python@
-p << cls.p;
-@@
-add_decl(p, 'CLASS()')
-
-@fr@
+// Every declaration whose scope ends with a cleanup.
+@decl@
+position pd;
 type T;
 identifier x;
 expression E;
-position p;
 attribute name __free, __cleanup;
 @@
 (
-T x@p __free(...) = E;
+guard@pd(...)(...);
 |
-T x@p __free(...);
+CLASS@pd(...)(...);
 |
-T x@p __cleanup(...) = E;
+T x@pd __free(...) = E;
 |
-T x@p __cleanup(...);
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
 )
 
-@script:python@
-p << fr.p;
-x << fr.x;
+// Every block around one, at any depth ...
+@dblk exists@
+position decl.pd;
+position pb;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
 @@
-add_decl(p, 'variable ' + x)
+{@pb
+... when any
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+... when any
+}
 
-@st@
-statement S;
-position p;
+// ... the blocks around it that have another block around it inside
+// (the position on the inner brace keeps spatch's isomorphisms from
+// matching "{ ... D ... }" to D without braces) ...
+@outer exists@
+position dblk.pb, decl.pd;
+position pi;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
 @@
-S@p
+{@pb
+... when any
+{@pi
+... when any
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+... when any
+}
+... when any
+}
 
-@script:python@
-p << st.p;
-S << st.S;
+// ... and so the innermost one, its scope (marked mi).
+@inner depends on !outer exists@
+position dblk.pb, decl.pd;
+position mi;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
 @@
-add_stmt(p, S)
+{@pb@mi
+... when any
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+... when any
+}
 
-@ctx depends on context@
+// Labels after the declaration in its scope.
+@lab exists@
+position dblk.pb, decl.pd, inner.mi;
 identifier l;
-position p : script:python(l) { bypasses(p, l) };
+position pl;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
 @@
-* goto@p l;
+{@pb@mi
+... when any
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+... when any
+l@pl:
+... when any
+}
 
-@bad depends on org || report@
-identifier l;
-position p : script:python(l) { bypasses(p, l) };
+// Every goto to such a label (control reaches the label from it, so it
+// is in the same function).
+@gto exists@
+identifier lab.l;
+position lab.pl;
+position pg;
 @@
-goto@p l;
+goto@pg l;
+... when any
+l@pl:
+
+// Gotos to it from inside the scope, after the declaration: these do not
+// bypass it.
+@gin exists@
+position dblk.pb, decl.pd, inner.mi, gto.pg;
+identifier lab.l;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
+@@
+{@pb@mi
+... when any
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+... when any
+goto@pg l;
+... when any
+}
+
+// The others jump into the scope past the declaration: from before it or
+// from outside its block.  (The disjunction only names every inherited
+// metavariable, which a per-match "depends on !gin" needs.)
+@bad depends on !gin@
+position dblk.pb, decl.pd, inner.mi, gto.pg;
+identifier lab.l;
+position q;
+type T;
+identifier x;
+expression E;
+attribute name __free, __cleanup;
+@@
+(
+{@pb@mi ... }
+|
+(
+guard@pd(...)(...);
+|
+CLASS@pd(...)(...);
+|
+T x@pd __free(...) = E;
+|
+T x@pd __free(...);
+|
+T x@pd __cleanup(...) = E;
+|
+T x@pd __cleanup(...);
+)
+|
+goto@pg@q l;
+)
+
+@depends on context@
+position bad.q;
+identifier lab.l;
+@@
+* goto@q l;
 
 @script:python depends on org@
-p << bad.p;
+p << bad.q;
+l << lab.l;
+pd << decl.pd;
 @@
-coccilib.org.print_todo(p[0], msg(p))
+coccilib.org.print_todo(p[0], "goto %s jumps past the cleanup declared at line %s into its scope: the cleanup would run uninitialized" % (l, pd[0].line))
 
 @script:python depends on report@
-p << bad.p;
+p << bad.q;
+l << lab.l;
+pd << decl.pd;
 @@
-coccilib.report.print_report(p[0], msg(p))
+coccilib.report.print_report(p[0], "goto %s jumps past the cleanup declared at line %s into its scope: the cleanup would run uninitialized" % (l, pd[0].line))
