@@ -6,24 +6,40 @@
 /// dmam_free_coherent() of a dma_alloc_coherent() one.
 ///
 /// The allocation is found by the CPU pointer: the same expression
-/// (priv->ring), or else the same field through another pointer (p->ring
-/// where probe wrote priv->ring, comparing the other arguments with priv
-/// read as p).  A pointer held in a plain local variable is matched only
-/// in the same function.  A free is reported only when no allocation of
-/// its pointer agrees with it.  What cannot be compared is taken to agree:
-/// a device through a pointer (dev, priv->dev) rather than &x->dev, a size
-/// or handle in a plain local variable, a size in a field where the other
-/// side is not one, a handle the file copies into the field the free
-/// passes (pool->phys = pool->hw_addr).  struct safe_dma_buf (<linux/safe/dma.h>) records all
-/// three, so the free cannot differ.
+/// (priv->ring; a plain identifier only in the same function), or else,
+/// when the file has no allocation of that expression, the same field
+/// through another pointer to the same struct type (p->ring where probe
+/// wrote priv->ring).  Only differences the code shows are reported:
+///  - managed against unmanaged;
+///  - the device of a struct net_device (never the one to map DMA for)
+///    on one side only; other devices may be reached many ways;
+///  - two different macros as sizes (RSQSIZE, TSQSIZE);
+///  - sizes or handles in different fields reached from the same
+///    variable (rctx->residue.size against rctx->blk_size), a handle
+///    not being copied into the other field anywhere in the file
+///    (pool->phys = pool->hw_addr);
+///  - sizes or handles in different local variables of the function.
+/// struct safe_dma_buf (<linux/safe/dma.h>) records all three, so its
+/// free cannot differ.
 //
 // Confidence: Moderate
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
-// drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
-// coccinelle/safe_macros.h)
+// Requires: 1.1.1
 // Keywords: dma_alloc_coherent, dma_free_coherent, dmam_alloc_coherent
+//
+// spatch must know the cleanup.h iterators and attributes: pass
+// --macro-file-builtins with spatch's standard.h followed by safe's
+// coccinelle/safe_macros.h (drivers/safe/scripts/cocci-macros.sh prints
+// such a file), in SPFLAGS for make coccicheck.
+//
+// How it decides.  Rules that inherit metavariables of earlier rules run
+// once per earlier match and keep its bindings, so a rule inheriting the
+// allocation of a pair (pe.pa) and the free (fr.pf) sees that pair only.
+// "depends on !R", R inheriting only metavariables the rule inherits too,
+// holds where R failed for those values: a negation per pair.  Every rule
+// that finds a difference marks the free with its position m; the
+// context rule stars the frees marked by any of them.
 
 virtual context
 virtual org
@@ -31,318 +47,519 @@ virtual report
 
 @initialize:python@
 @@
-import re
+mode = 'report'
 
-# file -> [alloc]; alloc = dict(fn, line, kind, cpu, dev, size, handle, ndev)
-allocs = {}
-# file -> set of CPU pointers (canon) and fields also set from elsewhere
-stored = {}
-# file -> set of (lhs, rhs): "lhs = rhs;" copies one path into another
-copies = {}
-# positions whose device argument is &N->dev, N a struct net_device *
-netdev_dev = set()
-# (file, line, column) -> message
-found = {}
+def tidy(e):
+	# spatch prints "& p -> dev"; the messages say "&p->dev"
+	return e.replace(' -> ', '->').replace(' . ', '.').replace('& ', '&')
 
-VAR = re.compile(r'^[a-z_][a-z0-9_]*$')
-MACRO = re.compile(r'^[A-Z_][A-Z0-9_]*$')
+def out(p, free, cpu, alloc, pa, what):
+	msg = '%s() of %s differs from %s() at line %s: %s' % (
+		free, tidy(cpu), alloc, pa[0].line, tidy(what))
+	if mode == 'org':
+		coccilib.org.print_todo(p[0], msg)
+	else:
+		coccilib.report.print_report(p[0], msg)
 
-SIZEOF = {}
-for _n, _ts in ((1, "u8 s8 __u8 char"), (2, "u16 s16 __u16 __le16 __be16 short"),
-		(4, "u32 s32 __u32 __le32 __be32 int"),
-		(8, "u64 s64 __u64 __le64 __be64")):
-	for _t in _ts.split():
-		SIZEOF[_t] = _n
-CASTS = re.compile(r'\(\s*(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*'
-		   r'[A-Za-z_]\w*(?:\s*\*)*\s*\)\s*(?=[A-Za-z_(&])')
-PAREN = re.compile(r'(?<![\w\]\)])\(((?:\w|\.|->|\[\w*\])+)\)')
-PATH = re.compile(r'^[A-Za-z_]\w*(?:(?:->|\.)\w+|\[\w+\])+$')
+@script:python depends on org@
+@@
+mode = 'org'
 
-def norm(e):
-	"""e without spaces, casts, sizeof of basic types, redundant parentheses."""
-	e = CASTS.sub('', e)
-	e = re.sub(r'\s+', '', e)
-	e = re.sub(r'sizeof\((\w+)\)', lambda m: str(SIZEOF[m.group(1)])
-		   if m.group(1) in SIZEOF else m.group(0), e)
-	old = None
-	while old != e:
-		old = e
-		e = PAREN.sub(r'\1', e)
-	if e.startswith('(') and e.endswith(')'):
-		depth = 0
-		for i, c in enumerate(e):
-			depth += c == '('
-			depth -= c == ')'
-			if depth == 0 and i < len(e) - 1:
-				break
-		else:
-			e = e[1:-1]
-	return e
+// ---------------------------------------------------------------------
+// Frees (fm: managed, fu: unmanaged), their CPU pointer without a cast
+// ---------------------------------------------------------------------
 
-def value(e):
-	"""The number e is, when it is arithmetic on literals."""
-	if not re.match(r'^[\d+\-*/<>()]+$', e):
-		return None
-	try:
-		return int(eval(e.replace('/', '//'), {'__builtins__': {}}))
-	except Exception:
-		return None
+@fr@
+identifier free = {dma_free_coherent, dmam_free_coherent};
+expression D2, S2, C2, H2;
+type T;
+position pf;
+@@
+free@pf(D2, S2, \( (T)C2 \| C2 \), H2)
 
-def split_field(e):
-	"""priv->tx.ring -> ('priv->tx', 'ring'); None if not a field."""
-	depth = 0
-	for i in range(len(e) - 1, 0, -1):
-		c = e[i]
-		if c in ')]':
-			depth += 1
-		elif c in '([':
-			depth -= 1
-		elif depth == 0 and c == '.':
-			return e[:i], e[i + 1:]
-		elif depth == 0 and c == '>' and e[i - 1] == '-':
-			return e[:i - 1], e[i + 1:]
-	return None
+@frm@
+position fr.pf;
+position fm;
+@@
+dmam_free_coherent@pf@fm(...)
 
-def rebase(e, base, to):
-	if base == to:
-		return e
-	return re.sub(r'(?<![\w>.])' + re.escape(base) + r'(?![\w\[])', to, e)
+@fru@
+position fr.pf;
+position fu;
+@@
+dma_free_coherent@pf@fu(...)
 
-KEYWORDS = set(("sizeof struct union enum const volatile unsigned signed int "
-	"char short long void bool u8 u16 u32 u64 s8 s16 s32 s64 __le16 __le32 "
-	"__le64 __be16 __be32 __be64 size_t dma_addr_t phys_addr_t").split())
-
-def canon(e):
-	return e.replace('->', '.')
-
-def roots(e):
-	"""The variables e depends on: identifiers that are not members,
-	calls, macros (upper case), types or keywords."""
-	t = re.findall(r'->|[A-Za-z_]\w*|\S', e)
-	out = set()
-	for i, x in enumerate(t):
-		if not re.match(r'[A-Za-z_]', x) or x in KEYWORDS or MACRO.match(x):
-			continue
-		if i and t[i - 1] in ('->', '.', 'struct', 'union', 'enum'):
-			continue
-		if i + 1 < len(t) and t[i + 1] == '(':
-			continue
-		out.add(x)
-	return out
-
-def same_value(a, b, same_fn):
-	"""True, False, or None when the text cannot tell."""
-	if canon(a) == canon(b):
-		return True
-	va, vb = value(a), value(b)
-	if va is not None and vb is not None:
-		return va == vb
-	if VAR.match(a) and VAR.match(b):
-		# two local variables: comparable only in one function
-		return False if same_fn else None
-	# different variables (size vs priv->size) may hold the same value
-	ra = roots(a)
-	if ra != roots(b):
-		return None
-	# with variables in them, only two member paths are told apart
-	# (priv->tx_size, priv->rx_size), not priv->n * sizeof(x), priv->size
-	if ra and not (PATH.match(a) and PATH.match(b)):
-		return None
-	return False
-
-def _key(p):
-	l = p[0]
-	return (l.file, int(l.line), int(l.column))
-
-def add_netdev(p):
-	netdev_dev.add(_key(p))
-
-def add_alloc(p, kind, cpu, dev, size, handle):
-	l = p[0]
-	allocs.setdefault(l.file, []).append(dict(
-		fn=l.current_element, line=int(l.line), kind=kind, cpu=norm(cpu),
-		dev=norm(dev), size=norm(size), handle=norm(handle),
-		ndev=_key(p) in netdev_dev))
-
-def copied(file, a, b):
-	"""Does the file copy path a into path b or b into a?"""
-	c = copies.get(file, set())
-	a, b = canon(a), canon(b)
-	return (a, b) in c or (b, a) in c
-
-def compare(a, f, fn, base_a, base_f, file):
-	"""What differs between alloc a and the free f, a list of strings."""
-	same_fn = a['fn'] == fn
-	diffs = []
-	managed_a = a['kind'].startswith('dmam_')
-	managed_f = f['kind'].startswith('dmam_')
-	if managed_a and not managed_f:
-		diffs.append('the buffer is from %s(), which devres frees again' % a['kind'])
-	elif managed_f and not managed_a:
-		diffs.append('the buffer is from %s(), not devres-managed' % a['kind'])
-	# only the struct device of a net_device is told apart: it is never
-	# the one to map DMA for; other devices may be reached many ways
-	dev = rebase(a['dev'], base_a, base_f)
-	if canon(dev) != canon(f['dev']) and a['ndev'] != f['ndev']:
-		diffs.append('device %s%s, allocated with %s%s' % (
-			f['dev'], ' (a net_device)' if f['ndev'] else '',
-			a['dev'], ' (a net_device)' if a['ndev'] else ''))
-	size = rebase(a['size'], base_a, base_f)
-	if same_value(size, f['size'], same_fn) is False:
-		diffs.append('size %s, allocated with %s' % (f['size'], a['size']))
-	h = a['handle']
-	if h.startswith('&'):
-		h = norm(rebase(h[1:], base_a, base_f))
-		if same_value(h, f['handle'], same_fn) is False and \
-		   not copied(file, h, f['handle']):
-			diffs.append('handle %s, allocated into %s' % (f['handle'], a['handle'][1:]))
-	return diffs
-
-def check(p, kind, dev, size, cpu, handle):
-	l = p[0]
-	f = dict(kind=kind, dev=norm(dev), size=norm(size), cpu=norm(cpu),
-		 handle=norm(handle), ndev=_key(p) in netdev_dev)
-	fn = l.current_element
-	st = stored.get(l.file, set())
-	if canon(f['cpu']) in st:
-		return False
-	# an allocation after the free in the same function is a new buffer
-	# (free the old one, allocate a bigger one)
-	mine = [a for a in allocs.get(l.file, [])
-		if a['fn'] != fn or a['line'] < int(l.line)]
-	local = VAR.match(f['cpu'])
-	cands = [(a, '', '') for a in mine if canon(a['cpu']) == canon(f['cpu']) and
-		 (not local or a['fn'] == fn)]
-	if not cands:
-		sf = split_field(f['cpu'])
-		if sf is None or '.' + canon(sf[1]) in st:
-			return False
-		for a in mine:
-			sa = split_field(a['cpu'])
-			if sa and sa[1] == sf[1]:
-				cands.append((a, sa[0], sf[0]))
-	best = None
-	for a, ba, bf in cands:
-		d = compare(a, f, fn, ba, bf, l.file)
-		if not d:
-			return False
-		if best is None or len(d) < len(best[1]):
-			best = (a, d)
-	if best is None:
-		return False
-	a, d = best
-	found[(l.file, int(l.line), int(l.column))] = '%s() of %s differs from %s() at line %d: %s' % (
-		kind, f['cpu'], a['kind'], a['line'], '; '.join(d))
-	return True
-
-def add_store(p, e, v):
-	v = norm(v)
-	if PATH.match(v) and PATH.match(norm(e)):
-		copies.setdefault(p[0].file, set()).add((canon(norm(e)), canon(v)))
-	if v in ('NULL', '0') or re.match(r'^dmam?_(z?alloc)_coherent\(', v):
-		return
-	e = canon(norm(e))
-	st = stored.setdefault(p[0].file, set())
-	st.add(e)
-	sf = split_field(e)
-	if sf:
-		st.add('.' + sf[1])
-
-def msg(p):
-	return found[_key(p)]
-
-@nd@
-identifier fn = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent,
-	dma_free_coherent, dmam_free_coherent};
+// Calls whose device is the struct device of a struct net_device.
+@frnd@
+identifier fn;
 struct net_device *N;
 position p;
 @@
 fn@p(&N->dev, ...)
 
-@script:python@
-p << nd.p;
+// Frees whose CPU pointer is a plain identifier.
+@isid@
+position fr.pf;
+identifier fn, x;
+expression E1, E2, E3;
+type T;
 @@
-add_netdev(p)
+fn@pf(E1, E2, \( (T)x \| x \), E3)
 
-@al@
-identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
-expression E, D, S, H, G;
-position p;
-@@
-E = alloc@p(D, S, H, G)
+// ---------------------------------------------------------------------
+// Pairs
+// ---------------------------------------------------------------------
 
-@script:python@
-p << al.p;
-alloc << al.alloc;
-E << al.E;
-D << al.D;
-S << al.S;
-H << al.H;
-@@
-add_alloc(p, alloc, E, D, S, H)
-
-@ald@
+// An allocation of the same expression ("T *p = alloc(...)" matches too,
+// by spatch's isomorphism from assignments to initialized declarations).
+@pe@
+expression fr.C2;
 identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
 expression D, S, H, G;
-identifier x;
+position pa;
+@@
+C2 = alloc@pa(D, S, H, G)
+
+// The allocation is in the function of the free, before it.
+@samefn exists@
+position fr.pf, pe.pa;
+expression fr.C2;
+identifier alloc, fn, x;
 type T;
-position p;
+position sf;
 @@
-T x = alloc@p(D, S, H, G);
+(
+C2 = alloc@pa(...);
+|
+T x = alloc@pa(...);
+)
+... when any
+fn@pf@sf(...);
 
-@script:python@
-p << ald.p;
-alloc << ald.alloc;
-x << ald.x;
-D << ald.D;
-S << ald.S;
-H << ald.H;
+// A plain identifier is paired only in its function.
+@pok depends on samefn || !isid@
+position fr.pf, pe.pa;
+expression fr.C2;
+identifier alloc;
+position pp;
 @@
-add_alloc(p, alloc, x, D, S, H)
+C2 = alloc@pa@pp(...)
 
-@asg@
-expression E, V;
-position p;
+// Frees with an allocation of the same expression ...
+@exact depends on pe@
+position pe.pa, fr.pf;
+identifier fn;
+position ex;
 @@
-E@p = V
+fn@pf@ex(...)
 
-@script:python@
-p << asg.p;
-E << asg.E;
-V << asg.V;
+// ... and the others, whose pointer is a field through a pointer to a
+// struct type (p->ring) ...
+@frf@
+position fr.pf;
+identifier fn, fld;
+type T, TB;
+TB *EF;
+expression E1, E2, E3;
+position m != exact.ex;
 @@
-add_store(p, E, V)
+fn@pf@m(E1, E2, \( (T)EF->fld \| EF->fld \), E3)
 
-@fr@
-identifier free = {dma_free_coherent, dmam_free_coherent};
-expression D, S, C, H;
-position p;
+// ... paired with an allocation of that field through another pointer
+// to the same struct type (priv->ring).
+@pr@
+position frf.m;
+type frf.TB;
+identifier frf.fld;
+TB *EA;
+identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
+expression D, S, H, G;
+position pa;
 @@
-free@p(D, S, C, H)
+EA->fld = alloc@pa(D, S, H, G)
 
-@script:python@
-p << fr.p;
-free << fr.free;
-D << fr.D;
-S << fr.S;
-C << fr.C;
-H << fr.H;
-@@
-if not check(p, free, D, S, C, H):
-	cocci.include_match(False)
+// ---------------------------------------------------------------------
+// Differences for a pair of the same expression
+// ---------------------------------------------------------------------
 
-@ctx depends on context@
-identifier fr.free;
-position fr.p;
+// Managed allocation, unmanaged free, and the reverse.
+@e_am@
+position pok.pp;
+position am;
 @@
-* free@p(...)
+dmam_alloc_coherent@pp@am(...)
 
-@script:python depends on org@
-p << fr.p;
+@e_au@
+position pok.pp;
+position au;
 @@
-coccilib.org.print_todo(p[0], msg(p))
+\( dma_alloc_coherent@pp@au \| dma_zalloc_coherent@pp@au \)(...)
 
-@script:python depends on report@
-p << fr.p;
+@e_mg1 depends on e_am@
+position e_am.am, fru.fu;
+position m;
 @@
-coccilib.report.print_report(p[0], msg(p))
+dma_free_coherent@fu@m(...)
+
+@e_mg2 depends on e_au@
+position e_au.au, frm.fm;
+identifier alloc;
+position m;
+@@
+dmam_free_coherent@fm@m(...)
+
+// The device of a net_device on one side only.
+@e_an@
+position pok.pp;
+struct net_device *N;
+identifier alloc;
+position an;
+@@
+alloc@pp@an(&N->dev, ...)
+
+@e_ao@
+position pok.pp;
+identifier alloc;
+position ao != frnd.p;
+@@
+alloc@pp@ao(...)
+
+@e_nd1 depends on e_an@
+position e_an.an, fr.pf;
+identifier fn, alloc;
+position m != frnd.p;
+@@
+fn@pf@m(...)
+
+@e_nd2 depends on e_ao@
+position e_ao.ao, fr.pf;
+identifier fn, alloc;
+struct net_device *N;
+position m;
+@@
+fn@pf@m(&N->dev, ...)
+
+// Two different macros as sizes.
+@e_szm@
+position pok.pp;
+identifier alloc;
+identifier M1 =~ "^[A-Z][A-Z0-9_]*$";
+expression D, H, G;
+@@
+alloc@pp(D, M1, H, G)
+
+@e_szm_same@
+identifier e_szm.M1;
+position fr.pf;
+identifier fn;
+expression E1, E3, E4;
+@@
+fn@pf(E1, M1, E3, E4)
+
+@e_szm_diff depends on e_szm && !e_szm_same@
+identifier e_szm.M1;
+position fr.pf;
+identifier fn, alloc;
+identifier M2 =~ "^[A-Z][A-Z0-9_]*$";
+expression E1, E3, E4;
+position m;
+@@
+fn@pf@m(E1, M2, E3, E4)
+
+// Sizes in different fields reached from the same variable r.
+@e_szf@
+position pok.pp;
+identifier alloc, r, f1;
+expression D, H, G;
+@@
+alloc@pp(D, \( <+... r ...+>->f1 \| <+... r ...+>.f1 \), H, G)
+
+@e_szf_same@
+identifier e_szf.f1;
+position fr.pf;
+identifier fn;
+expression E, E1, E3, E4;
+@@
+fn@pf(E1, \( E->f1 \| E.f1 \), E3, E4)
+
+@e_szf_diff depends on e_szf && !e_szf_same@
+identifier e_szf.r, e_szf.f1;
+position fr.pf;
+identifier fn, f2, alloc;
+expression E1, E3, E4;
+position m;
+@@
+fn@pf@m(E1, \( <+... r ...+>->f2 \| <+... r ...+>.f2 \), E3, E4)
+
+// Sizes in different local variables of the function of both.
+@e_szl@
+position pok.pp;
+identifier alloc;
+identifier s1 =~ "^[a-z_][a-z0-9_]*$";
+expression D, H, G;
+@@
+alloc@pp(D, s1, H, G)
+
+@e_szl_same@
+identifier e_szl.s1;
+position fr.pf;
+identifier fn;
+expression E1, E3, E4;
+@@
+fn@pf(E1, s1, E3, E4)
+
+@e_szl_diff depends on e_szl && samefn && !e_szl_same@
+identifier e_szl.s1;
+position fr.pf, samefn.sf;
+identifier fn, alloc;
+identifier s2 =~ "^[a-z_][a-z0-9_]*$";
+expression E1, E3, E4;
+position m;
+@@
+fn@sf@m(E1, s2, E3, E4)
+
+// Handles in different fields reached from the same variable r, neither
+// copied into the other anywhere in the file.
+@e_hf@
+position pok.pp;
+identifier alloc, r, h1;
+expression D, S, G;
+@@
+alloc@pp(D, S, &\( <+... r ...+>->h1 \| <+... r ...+>.h1 \), G)
+
+@e_hf_same@
+identifier e_hf.h1;
+position fr.pf;
+identifier fn;
+expression E, E1, E2, E3;
+@@
+fn@pf(E1, E2, E3, \( E->h1 \| E.h1 \))
+
+@e_hf_other depends on e_hf && !e_hf_same@
+identifier e_hf.r, e_hf.h1;
+position fr.pf;
+identifier fn, h2;
+expression E1, E2, E3;
+position m0;
+@@
+fn@pf@m0(E1, E2, E3, \( <+... r ...+>->h2 \| <+... r ...+>.h2 \))
+
+@e_hf_copied@
+identifier e_hf.h1, e_hf_other.h2;
+expression X, Y;
+@@
+(
+\( X->h2 \| X.h2 \) = \( Y->h1 \| Y.h1 \)
+|
+\( X->h1 \| X.h1 \) = \( Y->h2 \| Y.h2 \)
+)
+
+@e_hf_diff depends on e_hf_other && !e_hf_copied@
+identifier e_hf.h1, e_hf_other.h2;
+position e_hf_other.m0;
+identifier fn;
+position m;
+@@
+fn@m0@m(...)
+
+// Handles in different local variables of the function of both.
+@e_hl@
+position pok.pp;
+identifier alloc, h1;
+expression D, S, G;
+@@
+alloc@pp(D, S, &h1, G)
+
+@e_hl_same@
+identifier e_hl.h1;
+position fr.pf;
+identifier fn;
+expression E1, E2, E3;
+@@
+fn@pf(E1, E2, E3, h1)
+
+@e_hl_diff depends on e_hl && samefn && !e_hl_same@
+identifier e_hl.h1;
+position fr.pf, samefn.sf;
+identifier fn, h2, alloc;
+expression E1, E2, E3;
+position m;
+@@
+fn@sf@m(E1, E2, E3, h2)
+
+// ---------------------------------------------------------------------
+// Differences for a pair through another pointer (no rebasing of
+// expressions: only the kinds, devices and macro sizes are compared)
+// ---------------------------------------------------------------------
+
+@r_am@
+position pr.pa;
+position am;
+@@
+dmam_alloc_coherent@pa@am(...)
+
+@r_au@
+position pr.pa;
+position au;
+@@
+\( dma_alloc_coherent@pa@au \| dma_zalloc_coherent@pa@au \)(...)
+
+@r_mg1 depends on r_am@
+position r_am.am, fru.fu;
+position m;
+@@
+dma_free_coherent@fu@m(...)
+
+@r_mg2 depends on r_au@
+position r_au.au, frm.fm;
+identifier alloc;
+position m;
+@@
+dmam_free_coherent@fm@m(...)
+
+@r_an@
+position pr.pa;
+struct net_device *N;
+identifier alloc;
+position an;
+@@
+alloc@pa@an(&N->dev, ...)
+
+@r_ao@
+position pr.pa;
+identifier alloc;
+position ao != frnd.p;
+@@
+alloc@pa@ao(...)
+
+@r_nd1 depends on r_an@
+position r_an.an, fr.pf;
+identifier fn, alloc;
+position m != frnd.p;
+@@
+fn@pf@m(...)
+
+@r_nd2 depends on r_ao@
+position r_ao.ao, fr.pf;
+identifier fn, alloc;
+struct net_device *N;
+position m;
+@@
+fn@pf@m(&N->dev, ...)
+
+@r_szm@
+position pr.pa;
+identifier alloc;
+identifier M1 =~ "^[A-Z][A-Z0-9_]*$";
+expression D, H, G;
+@@
+alloc@pa(D, M1, H, G)
+
+@r_szm_same@
+identifier r_szm.M1;
+position fr.pf;
+identifier fn;
+expression E1, E3, E4;
+@@
+fn@pf(E1, M1, E3, E4)
+
+@r_szm_diff depends on r_szm && !r_szm_same@
+identifier r_szm.M1;
+position fr.pf;
+identifier fn, alloc;
+identifier M2 =~ "^[A-Z][A-Z0-9_]*$";
+expression E1, E3, E4;
+position m;
+@@
+fn@pf@m(E1, M2, E3, E4)
+
+// ---------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------
+
+// Frees no rule marked, and so the marked ones.
+@ok depends on context@
+position fr.pf;
+identifier fn;
+position q != {e_mg1.m, e_mg2.m, e_nd1.m, e_nd2.m, e_szm_diff.m,
+	e_szf_diff.m, e_szl_diff.m, e_hf_diff.m, e_hl_diff.m, r_mg1.m,
+	r_mg2.m, r_nd1.m, r_nd2.m, r_szm_diff.m};
+@@
+fn@pf@q(...)
+
+@depends on context@
+position fr.pf;
+identifier fn;
+position p != ok.q;
+@@
+* fn@pf@p(...)
+
+@script:python depends on org || report@
+p << e_mg1.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc;
+@@
+out(p, f, c, a, pa, "the buffer is from dmam_alloc_coherent(), which devres frees again")
+
+@script:python depends on org || report@
+p << e_mg2.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc;
+@@
+out(p, f, c, a, pa, "the buffer is from %s(), not devres-managed" % a)
+
+@script:python depends on org || report@
+p << e_nd1.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; d << fr.D2; ad << pe.D;
+@@
+out(p, f, c, a, pa, "device %s, allocated with %s (a net_device)" % (d, ad))
+
+@script:python depends on org || report@
+p << e_nd2.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; d << fr.D2; ad << pe.D;
+@@
+out(p, f, c, a, pa, "device %s (a net_device), allocated with %s" % (d, ad))
+
+@script:python depends on org || report@
+p << e_szm_diff.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; s << fr.S2; al << pe.S;
+@@
+out(p, f, c, a, pa, "size %s, allocated with %s" % (s, al))
+
+@script:python depends on org || report@
+p << e_szf_diff.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; s << fr.S2; al << pe.S;
+@@
+out(p, f, c, a, pa, "size %s, allocated with %s" % (s, al))
+
+@script:python depends on org || report@
+p << e_szl_diff.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; s << fr.S2; al << pe.S;
+@@
+out(p, f, c, a, pa, "size %s, allocated with %s" % (s, al))
+
+@script:python depends on org || report@
+p << e_hf_diff.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; h << fr.H2; ah << pe.H;
+@@
+out(p, f, c, a, pa, "handle %s, allocated into %s" % (h, ah[1:].strip()))
+
+@script:python depends on org || report@
+p << e_hl_diff.m; f << fr.free; c << fr.C2; pa << pe.pa; a << pe.alloc; h << fr.H2; ah << pe.H;
+@@
+out(p, f, c, a, pa, "handle %s, allocated into %s" % (h, ah[1:].strip()))
+
+@script:python depends on org || report@
+p << r_mg1.m; f << fr.free; c << fr.C2; pa << pr.pa; a << pr.alloc;
+@@
+out(p, f, c, a, pa, "the buffer is from dmam_alloc_coherent(), which devres frees again")
+
+@script:python depends on org || report@
+p << r_mg2.m; f << fr.free; c << fr.C2; pa << pr.pa; a << pr.alloc;
+@@
+out(p, f, c, a, pa, "the buffer is from %s(), not devres-managed" % a)
+
+@script:python depends on org || report@
+p << r_nd1.m; f << fr.free; c << fr.C2; pa << pr.pa; a << pr.alloc; d << fr.D2; ad << pr.D;
+@@
+out(p, f, c, a, pa, "device %s, allocated with %s (a net_device)" % (d, ad))
+
+@script:python depends on org || report@
+p << r_nd2.m; f << fr.free; c << fr.C2; pa << pr.pa; a << pr.alloc; d << fr.D2; ad << pr.D;
+@@
+out(p, f, c, a, pa, "device %s (a net_device), allocated with %s" % (d, ad))
+
+@script:python depends on org || report@
+p << r_szm_diff.m; f << fr.free; c << fr.C2; pa << pr.pa; a << pr.alloc; s << fr.S2; al << pr.S;
+@@
+out(p, f, c, a, pa, "size %s, allocated with %s" % (s, al))
