@@ -191,47 +191,55 @@ H@qg(...) { <+...
 @script:python depends on org@
 p << brk.p;
 pg << bbad.qg;
+g << bbad.H;
 @@
-coccilib.org.print_todo(p[0], "break leaves only the scoped guard at line %s, not the loop or switch around it" % pg[0].line)
+coccilib.org.print_todo(p[0], "break in %s() at line %s leaves only the scope of the guard, not the loop or switch around it" % (g, pg[0].line))
 
 @script:python depends on org@
 p << brk.p;
 pg << bdo.qg;
+g << bdo.H;
 @@
-coccilib.org.print_todo(p[0], "break leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.org.print_todo(p[0], "break in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
 
 @script:python depends on org@
 p << cont.p;
 pg << cbad.qg;
+g << cbad.H;
 @@
-coccilib.org.print_todo(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.org.print_todo(p[0], "continue in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
 
 @script:python depends on org@
 p << cont.p;
 pg << cdo.qg;
+g << cdo.H;
 @@
-coccilib.org.print_todo(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.org.print_todo(p[0], "continue in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
 
 @script:python depends on report@
 p << brk.p;
 pg << bbad.qg;
+g << bbad.H;
 @@
-coccilib.report.print_report(p[0], "break leaves only the scoped guard at line %s, not the loop or switch around it" % pg[0].line)
+coccilib.report.print_report(p[0], "break in %s() at line %s leaves only the scope of the guard, not the loop or switch around it" % (g, pg[0].line))
 
 @script:python depends on report@
 p << brk.p;
 pg << bdo.qg;
+g << bdo.H;
 @@
-coccilib.report.print_report(p[0], "break leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.report.print_report(p[0], "break in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
 
 @script:python depends on report@
 p << cont.p;
 pg << cbad.qg;
+g << cbad.H;
 @@
-coccilib.report.print_report(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.report.print_report(p[0], "continue in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
 
 @script:python depends on report@
 p << cont.p;
 pg << cdo.qg;
+g << cdo.H;
 @@
-coccilib.report.print_report(p[0], "continue leaves only the scoped guard at line %s, not the loop around it" % pg[0].line)
+coccilib.report.print_report(p[0], "continue in %s() at line %s leaves only the scope of the guard, not the loop around it" % (g, pg[0].line))
