@@ -54,9 +54,11 @@ while (...) { ... scoped_guard@p(...) S }
 I(...) { ... scoped_guard@p(...) S }
 )
 
-// A break or continue whose target, in spatch's control flow, is the
-// guard itself: one in a loop or switch nested in the guard's body jumps
-// elsewhere, so the path from it does not reach the guard's closing brace.
+// A break or continue whose target is the guard itself.  spatch matches
+// break and continue by their target in its control flow: in
+// "G(...) { ... break; ... }" only a break that leaves G matches, not one
+// of a loop or switch nested in G's body (the macro file makes G an
+// iterator, a loop to spatch).
 @brk exists@
 iterator G =~ "^(scoped_guard|scoped_cond_guard|scoped_class|safe_scoped_guard|safe_locked_scope|safe_seqlock_read)$";
 position pg != benign.p;
