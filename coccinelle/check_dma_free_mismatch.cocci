@@ -50,7 +50,7 @@ virtual report
 mode = 'report'
 
 def tidy(e):
-	# spatch prints "& p -> dev"; the messages say "&p->dev"
+	# expressions come as "& p -> dev"; the messages say "&p->dev"
 	return e.replace(' -> ', '->').replace(' . ', '.').replace('& ', '&')
 
 def out(p, free, cpu, alloc, pa, what):
@@ -106,13 +106,30 @@ type T;
 @@
 fn@pf(E1, E2, \( (T)x \| x \), E3)
 
+// Values that do not make a pointer another buffer: NULL, 0 and the
+// allocations themselves ...
+@notstore@
+expression L;
+identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
+position q;
+@@
+L@q = \( NULL \| 0 \| alloc(...) \)
+
+// ... so a pointer assigned anything else also points elsewhere: its
+// frees are not compared (priv->ring = priv->mem + off).
+@stored@
+expression fr.C2, E;
+position q != notstore.q;
+@@
+C2@q = E
+
 // ---------------------------------------------------------------------
 // Pairs
 // ---------------------------------------------------------------------
 
 // An allocation of the same expression ("T *p = alloc(...)" matches too,
 // by spatch's isomorphism from assignments to initialized declarations).
-@pe@
+@pe depends on !stored@
 expression fr.C2;
 identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
 expression D, S, H, G;
@@ -165,9 +182,25 @@ position m != exact.ex;
 @@
 fn@pf@m(E1, E2, \( (T)EF->fld \| EF->fld \), E3)
 
+@fnotstore@
+identifier frf.fld;
+expression X;
+identifier alloc = {dma_alloc_coherent, dmam_alloc_coherent, dma_zalloc_coherent};
+position q;
+@@
+\( X->fld@q \| X.fld@q \) = \( NULL \| 0 \| alloc(...) \)
+
+@fstored@
+identifier frf.fld;
+expression X, E;
+position q != fnotstore.q;
+@@
+\( X->fld@q \| X.fld@q \) = E
+
 // ... paired with an allocation of that field through another pointer
-// to the same struct type (priv->ring).
-@pr@
+// to the same struct type (priv->ring), unless the field is assigned
+// anything else anywhere.
+@pr depends on !fstored@
 position frf.m;
 type frf.TB;
 identifier frf.fld;
