@@ -19,6 +19,8 @@
 ///    not being copied into the other field anywhere in the file
 ///    (pool->phys = pool->hw_addr);
 ///  - sizes or handles in different local variables of the function.
+/// The frees of a pointer the file also assigns something other than NULL,
+/// 0 or an allocation (part of another buffer) are not compared.
 /// struct safe_dma_buf (<linux/safe/dma.h>) records all three, so its
 /// free cannot differ.
 //
