@@ -35,7 +35,8 @@
 // Confidence: High
 // Copyright: (C) 2025 The safe authors.
 // Options: --no-includes --include-headers
-// Requires: SPFLAGS="--macro-file-builtins FILE", FILE from
+// Requires: 1.1.1
+// Macro hints: SPFLAGS="--macro-file-builtins FILE", FILE from
 // drivers/safe/scripts/cocci-macros.sh (spatch's standard.h and
 // coccinelle/safe_macros.h)
 // Keywords: guard, scoped_guard, cleanup
