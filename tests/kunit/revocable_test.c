@@ -827,6 +827,253 @@ static void rev_quiesce_reaches_resources_in_teardown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, released, 2);
 }
 
+/* --- single revocations against the domain's ------------------------- */
+
+/*
+ * A single revocation of A is in A's quiesce step when the domain is
+ * revoked, and B's quiesce reaches A through safe_revocable_teardown().
+ * The domain's callbacks must wait for A's revocation (R3): B then finds
+ * A released (NULL), never A while A's own release frees it.
+ */
+struct t_inflight {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *a;
+	struct completion in_a, go, single_done, domain_done;
+	long seen;
+	int released;
+	bool a_quiesced;
+	bool b_saw_a_quiesced;
+};
+
+static struct t_inflight *t_inflight;
+
+static void t_inflight_a_quiesce(void *ptr)
+{
+	complete(&t_inflight->in_a);
+	wait_for_completion_timeout(&t_inflight->go, HZ);
+	WRITE_ONCE(t_inflight->a_quiesced, true);
+}
+
+static void t_inflight_b_quiesce(void *ptr)
+{
+	struct t_inflight *t = t_inflight;
+	struct t_res *p = safe_revocable_teardown(t->a);
+
+	t->b_saw_a_quiesced = READ_ONCE(t->a_quiesced);
+	complete(&t->go);
+	msleep(50);	/* A's release runs now, if it still can */
+	t->seen = p ? (long)READ_ONCE(p->magic) : -1;
+}
+
+static int t_inflight_single(void *arg)
+{
+	struct t_inflight *t = arg;
+
+	safe_revocable_revoke(t->a);
+	complete(&t->single_done);
+	return 0;
+}
+
+static int t_inflight_domain(void *arg)
+{
+	struct t_inflight *t = arg;
+
+	safe_revocable_domain_revoke(t->d);
+	complete(&t->domain_done);
+	return 0;
+}
+
+static void rev_domain_revoke_waits_single_revocations(struct kunit *test)
+{
+	/* Leaked on failure: the threads may still use it. */
+	struct t_inflight *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct safe_revocable *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_inflight = t;
+	init_completion(&t->in_a);
+	init_completion(&t->go);
+	init_completion(&t->single_done);
+	init_completion(&t->domain_done);
+	t->d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->d));
+	t->a = safe_revocable_create_quiesced(t->d, t_res_new(test, 1, &t->released),
+					      t_inflight_a_quiesce, t_res_release);
+	b = safe_revocable_create_quiesced(t->d, t_res_new(test, 2, &t->released),
+					   t_inflight_b_quiesce, t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->a) || IS_ERR(b));
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_inflight_single, t,
+						    "safe-inflight-1")));
+	wait_for_completion(&t->in_a);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_inflight_domain, t,
+						    "safe-inflight-d")));
+	if (!wait_for_completion_timeout(&t->domain_done, 10 * HZ) ||
+	    !wait_for_completion_timeout(&t->single_done, 5 * HZ)) {
+		KUNIT_FAIL(test, "a revocation did not finish");
+		return;
+	}
+	/* A's quiesce and release came first; B found A released. */
+	KUNIT_EXPECT_TRUE(test, t->b_saw_a_quiesced);
+	KUNIT_EXPECT_EQ(test, t->seen, -1L);
+	KUNIT_EXPECT_EQ(test, t->released, 2);
+	safe_revocable_domain_put(t->d);
+	safe_revocable_flush();
+	kfree(t);
+}
+
+/*
+ * A callback run by safe_revocable_revoke() revokes its own domain or its
+ * own resource, alone or while another task revokes the domain.  The
+ * domain's revocation waits for the single one, so the callback must not
+ * wait for the domain's: nothing may hang.
+ */
+enum { T_SELF_DOMAIN, T_SELF_RES, T_RACE_DOMAIN, T_RACE_SIBLING };
+
+struct t_selfrev {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r, *sibling;
+	struct completion done, domain_done;
+	int mode;
+	int ret, inner_ret;
+	int released;
+};
+
+static struct t_selfrev *t_selfrev;
+
+static void t_selfrev_release(void *ptr)
+{
+	struct t_selfrev *s = t_selfrev;
+	int i;
+
+	switch (s->mode) {
+	case T_SELF_DOMAIN:
+		s->inner_ret = safe_revocable_domain_revoke(s->d);
+		break;
+	case T_SELF_RES:
+		s->inner_ret = safe_revocable_revoke(s->r);
+		break;
+	default:
+		/* Let the domain's revocation start; it then waits for us. */
+		for (i = 0; i < 50 && !safe_revocable_domain_dead(s->d); i++)
+			msleep(20);
+		msleep(50);
+		s->inner_ret = s->mode == T_RACE_DOMAIN ?
+			safe_revocable_domain_revoke(s->d) :
+			safe_revocable_revoke(s->sibling);
+		break;
+	}
+	t_res_release(ptr);
+}
+
+static int t_selfrev_single(void *arg)
+{
+	struct t_selfrev *s = arg;
+
+	s->ret = safe_revocable_revoke(s->r);
+	complete(&s->done);
+	return 0;
+}
+
+static int t_selfrev_domain(void *arg)
+{
+	struct t_selfrev *s = arg;
+
+	safe_revocable_domain_revoke(s->d);
+	complete(&s->domain_done);
+	return 0;
+}
+
+/* Run one @mode; NULL if it hung (then everything is leaked). */
+static struct t_selfrev *t_selfrev_run(struct kunit *test, int mode)
+{
+	struct t_selfrev *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	bool race = mode == T_RACE_DOMAIN || mode == T_RACE_SIBLING;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	t_selfrev = s;
+	s->mode = mode;
+	init_completion(&s->done);
+	init_completion(&s->domain_done);
+	s->d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->d));
+	s->sibling = safe_revocable_create(s->d, t_res_new(test, 1, &s->released),
+					   t_res_release);
+	s->r = safe_revocable_create(s->d, t_res_new(test, 2, &s->released),
+				     t_selfrev_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->sibling) || IS_ERR(s->r));
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_selfrev_single, s,
+						    "safe-selfrev-1")));
+	if (race) {
+		/* The single revocation owns @r first. */
+		for (i = 0; i < 50 && !READ_ONCE(s->r->revoked); i++)
+			msleep(20);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_selfrev_domain, s,
+							    "safe-selfrev-d")));
+	}
+	if (!wait_for_completion_timeout(&s->done, 5 * HZ) ||
+	    (race && !wait_for_completion_timeout(&s->domain_done, 5 * HZ))) {
+		KUNIT_FAIL(test, "mode %d: the revocation hung", mode);
+		return NULL;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, s->ret, 0, "mode %d", mode);
+	return s;
+}
+
+static void t_selfrev_done(struct t_selfrev *s)
+{
+	safe_revocable_domain_put(s->d);
+	safe_revocable_flush();
+	kfree(s);
+}
+
+static void rev_single_revoke_callback_revokes_domain(struct kunit *test)
+{
+	struct t_selfrev *s;
+
+	/* Its own domain: marked dead at once, finished once we return. */
+	s = t_selfrev_run(test, T_SELF_DOMAIN);
+	if (s) {
+		KUNIT_EXPECT_EQ(test, s->inner_ret, -EINPROGRESS);
+		KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(s->d));
+		safe_revocable_flush();
+		KUNIT_EXPECT_EQ(test, s->released, 2);
+		KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(s->d), 0);
+		t_selfrev_done(s);
+	}
+
+	/* Its own resource: revoking again does nothing. */
+	s = t_selfrev_run(test, T_SELF_RES);
+	if (s) {
+		KUNIT_EXPECT_EQ(test, s->inner_ret, 0);
+		KUNIT_EXPECT_EQ(test, s->released, 1);
+		t_selfrev_done(s);
+	}
+}
+
+static void rev_single_revoke_callback_races_domain_revoke(struct kunit *test)
+{
+	struct t_selfrev *s;
+
+	/* The domain's revocation in progress waits for this callback. */
+	s = t_selfrev_run(test, T_RACE_DOMAIN);
+	if (s) {
+		KUNIT_EXPECT_EQ(test, s->inner_ret, -EINPROGRESS);
+		KUNIT_EXPECT_EQ(test, s->released, 2);
+		t_selfrev_done(s);
+	}
+
+	/* A sibling that revocation owns: left to it, not waited for. */
+	s = t_selfrev_run(test, T_RACE_SIBLING);
+	if (s) {
+		KUNIT_EXPECT_EQ(test, s->inner_ret, 0);
+		KUNIT_EXPECT_EQ(test, s->released, 2);
+		t_selfrev_done(s);
+	}
+}
+
 /* --- a real device: devres order, bound path, file operations ----------- */
 
 #define T_DEV_NAME	"safe-rev-test"
@@ -1839,6 +2086,9 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_ioctl_prefault_nested),
 	KUNIT_CASE(rev_fops_every_member_forwarded),
 	KUNIT_CASE(rev_parent_child_teardown),
+	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
+	KUNIT_CASE(rev_single_revoke_callback_revokes_domain),
+	KUNIT_CASE(rev_single_revoke_callback_races_domain_revoke),
 	{}
 };
 
