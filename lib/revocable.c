@@ -52,6 +52,23 @@ static bool safe_revocable_in_teardown(struct safe_revocable_domain *d)
 }
 
 static void safe_revocable_domain_free_work(struct work_struct *work);
+static void safe_revocable_teardown_work(struct work_struct *work);
+
+/*
+ * Work on safe_wq pins the module that runs it, so that unloading it
+ * (see safe_lib_exit()) waits for the work to return.
+ */
+static void safe_revocable_queue_work(struct work_struct *work)
+{
+	__module_get(THIS_MODULE);
+	queue_work(safe_wq, work);
+}
+
+/* The last thing a work item of ours does. */
+static void safe_revocable_work_done(void)
+{
+	module_put(THIS_MODULE);
+}
 
 /* Create a domain; see safe_revocable_domain_create(). */
 struct safe_revocable_domain *
@@ -89,6 +106,7 @@ __safe_revocable_domain_create(struct device *dev, const char *name,
 	init_waitqueue_head(&d->revoke_wq);
 	INIT_LIST_HEAD(&d->binding_node);
 	INIT_WORK(&d->free_work, safe_revocable_domain_free_work);
+	INIT_WORK(&d->teardown_work, safe_revocable_teardown_work);
 	d->dev = get_device(dev);
 	d->binding = b;
 	if (b) {
@@ -125,8 +143,7 @@ static void safe_revocable_domain_free_work(struct work_struct *work)
 	safe_binding_put(d->binding);
 	put_device(d->dev);
 	kfree(d);
-	/* Taken when the work was queued; see safe_lib_exit(). */
-	module_put(THIS_MODULE);
+	safe_revocable_work_done();
 }
 
 static void safe_revocable_domain_last_put(struct kref *ref)
@@ -134,8 +151,7 @@ static void safe_revocable_domain_last_put(struct kref *ref)
 	struct safe_revocable_domain *d =
 		container_of(ref, struct safe_revocable_domain, ref);
 
-	__module_get(THIS_MODULE);
-	queue_work(safe_wq, &d->free_work);
+	safe_revocable_queue_work(&d->free_work);
 }
 
 /**
@@ -314,6 +330,22 @@ static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
 		d->grace_periods++;
 }
 
+/*
+ * Is the current task running a single revocation in @d?  Its callbacks
+ * must not wait for another revocation of @d: the domain's waits for
+ * them, and two single ones could wait for each other.
+ */
+static bool safe_revocable_revoking(struct safe_revocable_domain *d)
+{
+	struct safe_revocable *r;
+
+	lockdep_assert_held(&d->lock);
+	list_for_each_entry(r, &d->resources, node)
+		if (r->revoker == current)
+			return true;
+	return false;
+}
+
 /**
  * safe_revocable_revoke() - revoke one resource
  * @r: the resource
@@ -326,6 +358,11 @@ static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
  * resources only where no access sleeps for long, or revoke the domain,
  * which wakes them first.
  *
+ * From a quiesce or release callback of the same domain it never waits
+ * for another revocation: a resource that one is revoking (the callback's
+ * own, or a sibling that the domain's revocation owns and that waits for
+ * the callback) is released by it, after the callback returns.
+ *
  * Context: process context; may sleep.  Not from inside an access to the
  * same domain: that is detected (with lockdep) and refused.
  * Return: 0, or -EDEADLK when called from inside an access.
@@ -333,7 +370,7 @@ static void safe_revocable_wait_readers(struct safe_revocable_domain *d)
 int safe_revocable_revoke(struct safe_revocable *r)
 {
 	struct safe_revocable_domain *d = r->domain;
-	bool mine;
+	bool mine, owned;
 
 	if (!safe_revocable_may_revoke(d))
 		return -EDEADLK;
@@ -343,9 +380,15 @@ int safe_revocable_revoke(struct safe_revocable *r)
 
 	scoped_guard(spinlock, &d->lock) {
 		mine = safe_revocable_unpublish(r);
-		if (mine)
+		if (mine) {
+			r->revoker = current;
 			d->busy++;
+		}
+		/* Our callback's revocation, or one waiting for it, owns @r. */
+		owned = !mine && safe_revocable_revoking(d);
 	}
+	if (owned)
+		return 0;
 	if (!mine) {
 		wait_event(d->revoke_wq, READ_ONCE(r->released));
 		return 0;
@@ -354,52 +397,35 @@ int safe_revocable_revoke(struct safe_revocable *r)
 	safe_revocable_wait_readers(d);
 	safe_revocable_quiesce(r);
 	safe_revocable_release(r);
-	scoped_guard(spinlock, &d->lock)
+	scoped_guard(spinlock, &d->lock) {
+		r->revoker = NULL;
 		d->busy--;
+	}
 	wake_up_all(&d->revoke_wq);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_revoke);
 
 /*
- * Revoke the whole domain.  Marking it dead and waking its sleepers come
- * first and take nothing but the spinlock, so a revocation of a single
- * resource in progress (which waits for those sleepers) cannot hold this
- * one up.  With @sweep (unbind), the device's DMA buffers that their
- * owners have not freed are quiesced and freed in the teardown too.
+ * The teardown proper, once the domain is dead and its sleepers woken.
+ * Single revocations that started before it run their callbacks first:
+ * R3 holds across them, and a quiesce callback here that reaches their
+ * resource finds it released, never half way.  Their grace periods end,
+ * since the sleepers are woken and no access can start.
  */
-static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
-					  bool sweep)
+static void safe_revocable_finish(struct safe_revocable_domain *d,
+				  bool sweep)
 {
 	struct safe_revocable *r;
-	bool first;
 
-	if (!safe_revocable_may_revoke(d))
-		return -EDEADLK;
-	if (safe_revocable_in_teardown(d))
-		return 0;
-
-	scoped_guard(spinlock, &d->lock) {
-		first = !d->dead;
-		WRITE_ONCE(d->dead, true);
-		if (first)
-			list_for_each_entry(r, &d->resources, node)
-				r->by_domain = safe_revocable_unpublish(r);
-	}
-	if (!first) {
-		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
-		return 0;
-	}
-
-	/* Sleepers inside accesses must leave them, or we wait forever. */
-	wake_up_all(&d->wq);
 	safe_revocable_wait_readers(d);
+	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 
 	/*
-	 * No access is left and none can start.  The list is stable: the
-	 * domain is dead, so nothing is added.  Quiesce everything before
-	 * releasing anything, so quiesce callbacks still find every resource
-	 * through safe_revocable_teardown().
+	 * No access or revocation is left and none can start.  The list is
+	 * stable: the domain is dead, so nothing is added.  Quiesce
+	 * everything before releasing anything, so quiesce callbacks still
+	 * find every resource through safe_revocable_teardown().
 	 */
 	WRITE_ONCE(d->teardown, current);
 	list_for_each_entry_reverse(r, &d->resources, node)
@@ -412,11 +438,71 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 			safe_revocable_release(r);
 	WRITE_ONCE(d->teardown, NULL);
 
-	/* Single-resource revocations that started before us. */
-	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 	safe_binding_forget_domain(d);
 	WRITE_ONCE(d->revoked, true);
 	wake_up_all(&d->revoke_wq);
+}
+
+/* A teardown that could not run where it was asked for; see below. */
+static void safe_revocable_teardown_work(struct work_struct *work)
+{
+	struct safe_revocable_domain *d =
+		container_of(work, struct safe_revocable_domain, teardown_work);
+
+	safe_revocable_finish(d, d->sweep);
+	safe_revocable_domain_put(d);
+	safe_revocable_work_done();
+}
+
+/*
+ * Revoke the whole domain.  Marking it dead and waking its sleepers come
+ * first and take nothing but the spinlock, so a revocation of a single
+ * resource in progress (which waits for those sleepers) cannot hold this
+ * one up.  With @sweep (unbind), the device's DMA buffers that their
+ * owners have not freed are quiesced and freed in the teardown too.
+ */
+static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
+					  bool sweep)
+{
+	struct safe_revocable *r;
+	bool first, revoking;
+
+	if (!safe_revocable_may_revoke(d))
+		return -EDEADLK;
+	if (safe_revocable_in_teardown(d))
+		return 0;
+
+	scoped_guard(spinlock, &d->lock) {
+		first = !d->dead;
+		WRITE_ONCE(d->dead, true);
+		if (first)
+			list_for_each_entry(r, &d->resources, node)
+				r->by_domain = safe_revocable_unpublish(r);
+		revoking = safe_revocable_revoking(d);
+	}
+	/* Sleepers inside accesses must leave them, or we wait forever. */
+	if (first)
+		wake_up_all(&d->wq);
+
+	/*
+	 * A callback of a single revocation in @d: the teardown waits for
+	 * that revocation, so it cannot run, or be waited for, here.  No
+	 * access can start any more; the rest runs on safe_wq, or in the
+	 * teardown already under way, once the callback has returned.
+	 */
+	if (revoking) {
+		if (first) {
+			d->sweep = sweep;
+			kref_get(&d->ref);
+			safe_revocable_queue_work(&d->teardown_work);
+		}
+		return -EINPROGRESS;
+	}
+	if (!first) {
+		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
+		return 0;
+	}
+	safe_revocable_finish(d, sweep);
 	return 0;
 }
 
@@ -426,15 +512,24 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  *
  * Marks the domain dead (new accesses and new resources fail), wakes
  * sleepers on its wait queue, waits one SRCU grace period for the
- * accesses in flight, then runs the quiesce callbacks and then the release
- * callbacks of all resources, each in reverse order of creation.
- * Revoking again does nothing; a concurrent caller returns once the first
- * one has finished.
+ * accesses in flight and for single-resource revocations in progress to
+ * finish, then runs the quiesce callbacks and then the release callbacks
+ * of all resources, each in reverse order of creation.  Revoking again
+ * does nothing; a concurrent caller returns once the first one has
+ * finished.
+ *
+ * From a callback that the domain's revocation runs it does nothing.
+ * From a callback that safe_revocable_revoke() runs on one of @d's
+ * resources it cannot wait (the domain's revocation waits for that
+ * callback): it marks @d dead, so no access can start, and returns; the
+ * rest follows once the callback has returned, on safe's workqueue
+ * (safe_revocable_flush() waits for it) or in the revocation already
+ * under way.
  *
  * Context: process context; may sleep.  Not from inside an access to @d:
- * that is detected (with lockdep) and refused.  From one of @d's own
- * callbacks it does nothing.
- * Return: 0, or -EDEADLK when called from inside an access.
+ * that is detected (with lockdep) and refused.
+ * Return: 0; -EDEADLK when called from inside an access (nothing done);
+ * -EINPROGRESS from a callback of a single-resource revocation of @d.
  */
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 {
@@ -464,7 +559,7 @@ void *safe_revocable_teardown(struct safe_revocable *r)
 	if (WARN_ONCE(!safe_revocable_in_teardown(d),
 		      "safe: %s() outside the domain's teardown\n", __func__))
 		return NULL;
-	/* Only this task writes ->old while the teardown runs. */
+	/* Single revocations are over: only this task writes ->old now. */
 	return r->old;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_teardown);

@@ -51,7 +51,8 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * struct safe_revocable_domain - one SRCU read side for many resources
  * @srcu: the read side every access enters
  * @ref: kref; the domain and its resources live until the last put
- * @lock: protects @resources, @dead, @busy and each resource's flags
+ * @lock: protects @resources, @dead, @busy and each resource's flags and
+ *	revoker
  * @resources: the &struct safe_revocable objects, in creation order
  * @wq: wait queue for sleeps inside accesses; woken before revocation waits
  * @revoke_wq: where concurrent revokers wait for each other
@@ -60,8 +61,10 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @binding_node: entry in the binding's list of domains
  * @teardown: the task running the domain's teardown callbacks, or NULL
  * @free_work: the last put frees the domain from here
+ * @teardown_work: a teardown that could not run where it was started
  * @busy: single-resource revocations in progress
  * @dead: set once domain revocation starts; new accesses fail
+ * @sweep: @teardown_work sweeps the device's DMA buffers (unbind)
  * @revoked: set once domain revocation has finished
  * @grace_periods: SRCU grace periods revocation has waited for (test hook)
  *
@@ -84,8 +87,10 @@ struct safe_revocable_domain {
 	struct list_head binding_node;
 	struct task_struct *teardown;
 	struct work_struct free_work;
+	struct work_struct teardown_work;
 	unsigned int busy;
 	bool dead;
+	bool sweep;
 	bool revoked;
 	unsigned long grace_periods;
 };
@@ -98,6 +103,7 @@ struct safe_revocable_domain {
  *	release callback of the domain, or NULL
  * @release: called once with the resource after readers drained, or NULL
  * @old: the resource between unpublishing and release
+ * @revoker: the task running its revocation alone, while it runs
  * @node: entry in the domain's list
  * @revoked: set under the domain lock when revocation starts
  * @released: set once the release callback has run
@@ -112,6 +118,7 @@ struct safe_revocable {
 	void (*quiesce)(void *ptr);
 	void (*release)(void *ptr);
 	void *old;
+	struct task_struct *revoker;
 	struct list_head node;
 	bool revoked;
 	bool released;
