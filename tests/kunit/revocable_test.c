@@ -1074,6 +1074,43 @@ static void rev_single_revoke_callback_races_domain_revoke(struct kunit *test)
 	}
 }
 
+/*
+ * The last put of a parent domain whose resource holds the last reference
+ * of a child domain: the child's free is queued from inside the parent's.
+ * safe_revocable_flush() must wait for both.
+ */
+static int t_chained_released;
+
+static void t_domain_put_release(void *ptr)
+{
+	safe_revocable_domain_put(ptr);
+}
+
+static void rev_flush_waits_chained_frees(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		struct safe_revocable_domain *parent, *child;
+		struct safe_revocable *r;
+
+		t_chained_released = 0;
+		parent = safe_revocable_domain_create(NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(parent));
+		child = safe_revocable_domain_create(NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+		r = safe_revocable_create(child, t_res_new(test, i, &t_chained_released),
+					  t_res_release);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+		r = safe_revocable_create(parent, child, t_domain_put_release);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+
+		safe_revocable_domain_put(parent);
+		safe_revocable_flush();
+		KUNIT_EXPECT_EQ_MSG(test, t_chained_released, 1, "round %d", i);
+	}
+}
+
 /* --- a real device: devres order, bound path, file operations ----------- */
 
 #define T_DEV_NAME	"safe-rev-test"
@@ -2089,6 +2126,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
 	KUNIT_CASE(rev_single_revoke_callback_revokes_domain),
 	KUNIT_CASE(rev_single_revoke_callback_races_domain_revoke),
+	KUNIT_CASE(rev_flush_waits_chained_frees),
 	{}
 };
 
