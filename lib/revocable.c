@@ -12,6 +12,7 @@
  * and a release callback may revoke other domains (a parent's release
  * unregistering a child device) without any lock of ours held.
  */
+#include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
@@ -55,18 +56,30 @@ static void safe_revocable_domain_free_work(struct work_struct *work);
 static void safe_revocable_teardown_work(struct work_struct *work);
 
 /*
+ * Frees and teardowns queued on safe_wq that have not finished.  A flush
+ * of the workqueue only waits for work queued before it began, and a free
+ * queues another one when a release callback drops the last reference of
+ * a second domain: safe_revocable_flush() waits for this to drop to 0.
+ */
+static atomic_t safe_revocable_pending = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(safe_revocable_pending_wq);
+
+/*
  * Work on safe_wq pins the module that runs it, so that unloading it
  * (see safe_lib_exit()) waits for the work to return.
  */
 static void safe_revocable_queue_work(struct work_struct *work)
 {
+	atomic_inc(&safe_revocable_pending);
 	__module_get(THIS_MODULE);
 	queue_work(safe_wq, work);
 }
 
-/* The last thing a work item of ours does. */
+/* The last thing a work item of ours does; what it queued is counted. */
 static void safe_revocable_work_done(void)
 {
+	if (atomic_dec_and_test(&safe_revocable_pending))
+		wake_up_all(&safe_revocable_pending_wq);
 	module_put(THIS_MODULE);
 }
 
@@ -195,15 +208,19 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
  * safe_revocable_flush() - wait for domains whose last reference is gone
  *
  * Their release callbacks have run and their memory is freed when it
- * returns.
+ * returns, and so for domains whose last reference those callbacks
+ * dropped, and for teardowns deferred to safe's workqueue.
  *
  * Context: process context; may sleep.  Not from a release callback.
  * Return: nothing.
  */
 void safe_revocable_flush(void)
 {
+	/* The library's other deferred work: DMA frees from atomic context. */
 	if (safe_wq)
 		flush_workqueue(safe_wq);
+	wait_event(safe_revocable_pending_wq,
+		   !atomic_read(&safe_revocable_pending));
 }
 EXPORT_SYMBOL_GPL(safe_revocable_flush);
 
