@@ -1678,6 +1678,112 @@ static void rev_cdev_add_fault_injection(struct kunit *test)
 
 
 /*
+ * A registration with ->fasync holds the domain only while it has users
+ * (the registration and the open files): a failed registration, and a
+ * deregistration followed by the last close, give the reference back, and
+ * a device-less domain is then freed by its creator's put (R5).
+ */
+#define T_FASYNC_NAME	"safe-rev-fasync"
+
+static struct fasync_struct *t_fasync_queue;
+
+static int t_fasync_only(int fd, struct file *f, int on)
+{
+	return fasync_helper(fd, f, on, &t_fasync_queue);
+}
+
+static const struct file_operations t_fasync_fops = {
+	.owner = THIS_MODULE,
+	.fasync = t_fasync_only,
+};
+
+static int t_fasync_released;
+
+static void rev_misc_fasync_deregister_returns_ref(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct safe_revocable_domain *d;
+	unsigned int base;
+	struct t_res *res;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	t_fasync_released = 0;
+	d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	res = t_res_new(test, 1, &t_fasync_released);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d, res, t_res_release)));
+	base = kref_read(&d->ref);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_fasync_fops;
+	sm->domain = d;
+
+	/* Register and deregister, no file. */
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	safe_misc_deregister(sm);
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+
+	/* A file with notification on outlives the registration. */
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open(T_FASYNC_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		KUNIT_FAIL(test, "open /dev/" T_FASYNC_NAME ": %ld", PTR_ERR(f));
+	} else {
+		KUNIT_EXPECT_GE(test, f->f_op->fasync(3, f, 1), 0);
+		spin_lock(&f->f_lock);
+		f->f_flags |= FASYNC;
+		spin_unlock(&f->f_lock);
+		safe_misc_deregister(sm);
+		KUNIT_EXPECT_GT(test, kref_read(&d->ref), base);
+		__fput_sync(f);
+	}
+	KUNIT_EXPECT_NULL(test, READ_ONCE(t_fasync_queue));
+	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+
+	/* The creator's put is the last: it revokes and frees the domain. */
+	safe_revocable_domain_put(d);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, t_fasync_released, 1);
+}
+
+static void rev_cdev_add_fault_injection_fasync(struct kunit *test)
+{
+	struct safe_revocable_domain *d;
+	int n, failures = 0;
+	unsigned int base;
+	dev_t devt;
+
+	if (failslab_setup(test))
+		kunit_skip(test, "needs FAILSLAB with its debugfs knobs");
+	d = t_domain(test);
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	base = kref_read(&d->ref);
+	for (n = 1; n < 64; n++) {
+		struct safe_cdev *sc;
+		bool left;
+
+		t_fail_nth(n);
+		sc = safe_cdev_add(devt, 1, &t_fasync_fops, d, NULL);
+		left = t_fail_nth_pending();
+		t_fail_nth(0);
+		if (IS_ERR(sc)) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(sc), -ENOMEM);
+			failures++;
+		} else {
+			safe_cdev_del(sc);
+		}
+		/* Whatever failed, the domain reference is given back. */
+		KUNIT_EXPECT_EQ_MSG(test, kref_read(&d->ref), base, "n %d", n);
+		if (left)
+			break;
+	}
+	KUNIT_EXPECT_GE(test, failures, 2);
+	KUNIT_EXPECT_LT(test, n, 64);
+	unregister_chrdev_region(devt, 1);
+}
+
+/*
  * ->fasync keeps the file on a list in driver data freed at unbind; the
  * final fput() turns notification off long after.  Revocation must turn
  * it off while the data is alive, and the final fput() must not reach it.
@@ -2127,6 +2233,8 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_single_revoke_callback_revokes_domain),
 	KUNIT_CASE(rev_single_revoke_callback_races_domain_revoke),
 	KUNIT_CASE(rev_flush_waits_chained_frees),
+	KUNIT_CASE(rev_misc_fasync_deregister_returns_ref),
+	KUNIT_CASE(rev_cdev_add_fault_injection_fasync),
 	{}
 };
 
