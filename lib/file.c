@@ -42,16 +42,24 @@
  * @fops: the proxy table; read-only once the registration is published
  * @inner: the driver's table
  * @ioctl_prefault: the driver's hook that faults in what an ioctl reaches
- * @domain: the domain the calls run in, with a reference held
- * @ref: kref; the registration and every open file hold one
+ * @domain: the domain the calls run in; referenced while @users is not 0
+ * @drain: the resource in @domain that turns notification off at
+ *	revocation, or NULL
+ * @users: kref; the registration and every open file hold one
+ * @ref: kref on the memory; the users (together) and @drain hold one
  * @fasync_lock: serialises ->fasync with the drain at revocation
  * @fasync_files: files whose asynchronous notification is on
+ *
+ * The domain holds the proxy through @drain, so the proxy holds the
+ * domain only while it has users: neither keeps the other alive after.
  */
 struct safe_file_proxy {
 	const struct file_operations fops;
 	const struct file_operations *inner;
 	int (*ioctl_prefault)(unsigned int cmd, unsigned long arg);
 	struct safe_revocable_domain *domain;
+	struct safe_revocable *drain;
+	struct kref users;
 	struct kref ref;
 	struct mutex fasync_lock;	/* see above */
 	struct list_head fasync_files;
@@ -83,7 +91,6 @@ static void safe_file_proxy_free(struct kref *ref)
 
 	WARN_ON(!list_empty(&p->fasync_files));
 	mutex_destroy(&p->fasync_lock);
-	safe_revocable_domain_put(p->domain);
 	kfree(p);
 }
 
@@ -91,6 +98,31 @@ static void safe_file_proxy_put(struct safe_file_proxy *p)
 {
 	if (p)
 		kref_put(&p->ref, safe_file_proxy_free);
+}
+
+/*
+ * The registration is gone and no file is open, so no call can enter the
+ * domain through @p any more: take the drain out of the domain and drop
+ * the domain.  A drain that cannot be revoked here (a callback of the
+ * domain deregisters) keeps its memory reference until the domain's
+ * revocation releases it.
+ */
+static void safe_file_proxy_unused(struct kref *users)
+{
+	struct safe_file_proxy *p = container_of(users, struct safe_file_proxy,
+						 users);
+
+	if (p->drain)
+		safe_revocable_revoke(p->drain);
+	safe_revocable_domain_put(p->domain);
+	safe_file_proxy_put(p);
+}
+
+/* Drop a user's reference.  Context: process context; may sleep. */
+static void safe_file_proxy_unuse(struct safe_file_proxy *p)
+{
+	if (p)
+		kref_put(&p->users, safe_file_proxy_unused);
 }
 
 /*
@@ -430,7 +462,7 @@ static void safe_file_unproxy(struct file *f, struct safe_file_proxy *p)
 	/* Cannot fail: an open file of ours pins this module already. */
 	__module_get(THIS_MODULE);
 	replace_fops(f, &safe_file_closed_fops);
-	safe_file_proxy_put(p);
+	safe_file_proxy_unuse(p);
 }
 
 /*
@@ -464,7 +496,7 @@ static int safe_file_open(struct inode *inode, struct file *f,
 
 	if (!try_module_get(inner->owner))
 		return -ENODEV;
-	kref_get(&p->ref);
+	kref_get(&p->users);
 	/* Drops the open-time fops (ours); p->fops holds inner->owner. */
 	replace_fops(f, &p->fops);
 
@@ -483,7 +515,7 @@ static int safe_file_open(struct inode *inode, struct file *f,
 		       inner->open);
 		if (f->f_op->release)
 			f->f_op->release(inode, f);
-		safe_file_proxy_put(p);
+		safe_file_proxy_unuse(p);
 		return -EINVAL;
 	}
 	if (ret)
@@ -645,18 +677,20 @@ safe_file_proxy_new(const struct file_operations *inner,
 	p->inner = inner;
 	p->domain = d;
 	safe_revocable_domain_get(d);
-	kref_init(&p->ref);
+	kref_init(&p->users);		/* the registration */
+	kref_init(&p->ref);		/* the users */
 	mutex_init(&p->fasync_lock);
 	INIT_LIST_HEAD(&p->fasync_files);
 
 	if (inner->fasync) {
-		kref_get(&p->ref);
+		kref_get(&p->ref);	/* the drain */
 		r = safe_revocable_create(d, p, safe_file_fasync_drain);
 		if (IS_ERR(r)) {
 			kref_put(&p->ref, safe_file_proxy_free);
-			safe_file_proxy_put(p);
+			safe_file_proxy_unuse(p);
 			return ERR_CAST(r);
 		}
+		p->drain = r;
 	}
 	return p;
 }
@@ -708,7 +742,7 @@ int safe_misc_register(struct safe_miscdevice *sm)
 	ret = misc_register(&sm->misc);
 	if (ret) {
 		sm->proxy = NULL;
-		safe_file_proxy_put(p);
+		safe_file_proxy_unuse(p);
 	}
 	return ret;
 }
@@ -727,7 +761,7 @@ EXPORT_SYMBOL_GPL(safe_misc_register);
 void safe_misc_deregister(struct safe_miscdevice *sm)
 {
 	misc_deregister(&sm->misc);
-	safe_file_proxy_put(sm->proxy);
+	safe_file_proxy_unuse(sm->proxy);
 	sm->proxy = NULL;
 }
 EXPORT_SYMBOL_GPL(safe_misc_deregister);
@@ -772,7 +806,7 @@ static void safe_cdev_free(struct kobject *kobj)
 {
 	struct safe_cdev *sc = container_of(kobj, struct safe_cdev, holder);
 
-	safe_file_proxy_put(sc->proxy);
+	safe_file_proxy_unuse(sc->proxy);
 	kfree(sc);
 }
 
@@ -835,7 +869,7 @@ struct safe_cdev *safe_cdev_add(dev_t first, unsigned int count,
 		return ERR_CAST(p);
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
 	if (!sc) {
-		safe_file_proxy_put(p);
+		safe_file_proxy_unuse(p);
 		return ERR_PTR(-ENOMEM);
 	}
 	sc->proxy = p;
