@@ -1783,6 +1783,91 @@ static void rev_cdev_add_fault_injection_fasync(struct kunit *test)
 	unregister_chrdev_region(devt, 1);
 }
 
+/* A registration on a revoked domain fails, as documented. */
+static void rev_register_on_revoked_domain(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_cdev *sc;
+	dev_t devt;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	KUNIT_ASSERT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_cdev_fops;
+	sm->domain = d;
+	ret = safe_misc_register(sm);
+	KUNIT_EXPECT_EQ(test, ret, -ENODEV);
+	if (!ret)
+		safe_misc_deregister(sm);
+
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	sc = safe_cdev_add(devt, 1, &t_cdev_fops, d, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sc), -ENODEV);
+	safe_cdev_del(sc);
+	unregister_chrdev_region(devt, 1);
+}
+
+/*
+ * Misuse that a driver's error path makes easily: unchecked ERR_PTR()s,
+ * NULLs, a deregistration of a device never registered or deregistered
+ * twice, a handle never initialised.  Each gets an errno or is ignored;
+ * none may crash.  The handle acts as revoked.
+ */
+static void rev_misuse_returns_errno(struct kunit *test)
+{
+	struct safe_revocable_domain *bad_d[] = { NULL, ERR_PTR(-ENOMEM) };
+	struct safe_revocable *bad_r[] = { NULL, ERR_PTR(-ENODEV) };
+	struct safe_cdev *bad_sc[] = { NULL, ERR_PTR(-EBUSY) };
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct device *bad_dev = ERR_PTR(-EPROBE_DEFER);
+	struct t_priv never = {};
+	int i, ran = 0, seen = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	for (i = 0; i < ARRAY_SIZE(bad_d); i++) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR(safe_revocable_create(bad_d[i], &ran, NULL)),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, PTR_ERR(safe_revocable_create_quiesced(bad_d[i], &ran,
+									     NULL, NULL)),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(bad_d[i]), -EINVAL);
+		safe_revocable_domain_get(bad_d[i]);
+		safe_revocable_domain_put(bad_d[i]);
+		KUNIT_EXPECT_EQ(test, safe_revocable_revoke(bad_r[i]), -EINVAL);
+		KUNIT_EXPECT_NULL(test, safe_revocable_teardown(bad_r[i]));
+		safe_cdev_set_ioctl_prefault(bad_sc[i], NULL);
+		safe_cdev_del(bad_sc[i]);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(safe_revocable_domain_create(bad_dev)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devm_safe_revocable_domain_create(bad_dev)),
+			-EINVAL);
+
+	/* Never registered, then deregistered twice. */
+	safe_misc_deregister(sm);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_cdev_fops;
+	sm->domain = t_domain(test);
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	safe_misc_deregister(sm);
+	safe_misc_deregister(sm);
+
+	/* A handle never initialised (.rev == NULL) acts as revoked. */
+	safe_revocable_scope(p, never.res)
+		ran++;
+	{
+		safe_revocable_guard(p, never.res);
+
+		KUNIT_EXPECT_NULL(test, p);
+	}
+	KUNIT_EXPECT_EQ(test, use_or_return(&never, &seen), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ran, 0);
+	KUNIT_EXPECT_EQ(test, seen, 0);
+}
+
 /*
  * ->fasync keeps the file on a list in driver data freed at unbind; the
  * final fput() turns notification off long after.  Revocation must turn
@@ -2235,6 +2320,8 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_flush_waits_chained_frees),
 	KUNIT_CASE(rev_misc_fasync_deregister_returns_ref),
 	KUNIT_CASE(rev_cdev_add_fault_injection_fasync),
+	KUNIT_CASE(rev_register_on_revoked_domain),
+	KUNIT_CASE(rev_misuse_returns_errno),
 	{}
 };
 
