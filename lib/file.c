@@ -657,6 +657,9 @@ safe_file_proxy_new(const struct file_operations *inner,
 
 	if (!inner || IS_ERR_OR_NULL(d))
 		return ERR_PTR(-EINVAL);
+	/* Every open would fail: no device node for that. */
+	if (safe_revocable_domain_dead(d))
+		return ERR_PTR(-ENODEV);
 	ret = safe_lib_init();
 	if (ret)
 		return ERR_PTR(ret);
@@ -753,13 +756,16 @@ EXPORT_SYMBOL_GPL(safe_misc_register);
  * @sm: the device
  *
  * Stops new opens.  Files already open keep working until the domain is
- * revoked, and fail with -ENODEV after.
+ * revoked, and fail with -ENODEV after.  A device that is not registered
+ * (never, not successfully, or deregistered already) is ignored.
  *
  * Context: process context; may sleep.
  * Return: nothing.
  */
 void safe_misc_deregister(struct safe_miscdevice *sm)
 {
+	if (!sm || !sm->proxy)
+		return;
 	misc_deregister(&sm->misc);
 	safe_file_proxy_unuse(sm->proxy);
 	sm->proxy = NULL;
@@ -902,7 +908,8 @@ EXPORT_SYMBOL_GPL(safe_cdev_add);
  */
 void safe_cdev_del(struct safe_cdev *sc)
 {
-	if (IS_ERR_OR_NULL(sc))
+	/* A second call finds @sc only while a file still holds it. */
+	if (IS_ERR_OR_NULL(sc) || READ_ONCE(sc->deleted))
 		return;
 	WRITE_ONCE(sc->deleted, true);
 	cdev_del(&sc->cdev);
@@ -912,7 +919,8 @@ EXPORT_SYMBOL_GPL(safe_cdev_del);
 
 /**
  * safe_cdev_set_ioctl_prefault() - fault in what a cdev's ioctls reach
- * @sc: the device, from safe_cdev_add()
+ * @sc: the device, from safe_cdev_add(); NULL or an error pointer is
+ *	ignored
  * @prefault: the driver's hook, as &safe_miscdevice.ioctl_prefault
  *	describes it; NULL removes it
  *
@@ -931,7 +939,8 @@ void safe_cdev_set_ioctl_prefault(struct safe_cdev *sc,
 				  int (*prefault)(unsigned int cmd,
 						  unsigned long arg))
 {
-	WRITE_ONCE(sc->proxy->ioctl_prefault, prefault);
+	if (!IS_ERR_OR_NULL(sc))
+		WRITE_ONCE(sc->proxy->ioctl_prefault, prefault);
 }
 EXPORT_SYMBOL_GPL(safe_cdev_set_ioctl_prefault);
 

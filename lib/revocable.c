@@ -95,6 +95,9 @@ __safe_revocable_domain_create(struct device *dev, const char *name,
 
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	/* An unchecked devm or lookup result. */
+	if (IS_ERR(dev))
+		return ERR_PTR(-EINVAL);
 	ret = safe_lib_init();
 	if (ret)
 		return ERR_PTR(ret);
@@ -176,17 +179,18 @@ static void safe_revocable_domain_last_put(struct kref *ref)
  * keeps the handles valid, and their accesses then simply fail.
  *
  * Context: any.
- * Return: nothing.
+ * Return: nothing.  NULL or an error pointer is ignored.
  */
 void safe_revocable_domain_get(struct safe_revocable_domain *d)
 {
-	kref_get(&d->ref);
+	if (!IS_ERR_OR_NULL(d))
+		kref_get(&d->ref);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_get);
 
 /**
  * safe_revocable_domain_put() - drop a reference to a domain
- * @d: the domain, or NULL
+ * @d: the domain; NULL or an error pointer is ignored
  *
  * The last put hands the domain to a workqueue, which revokes what is
  * still live, waits for the accesses in flight and frees the domain and
@@ -199,7 +203,7 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_get);
  */
 void safe_revocable_domain_put(struct safe_revocable_domain *d)
 {
-	if (d)
+	if (!IS_ERR_OR_NULL(d))
 		kref_put(&d->ref, safe_revocable_domain_last_put);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
@@ -231,7 +235,7 @@ __safe_revocable_create(struct safe_revocable_domain *d, void *ptr,
 {
 	struct safe_revocable *r;
 
-	if (!ptr)
+	if (IS_ERR_OR_NULL(d) || !ptr)
 		return ERR_PTR(-EINVAL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -262,8 +266,9 @@ __safe_revocable_create(struct safe_revocable_domain *d, void *ptr,
  * a reference to the domain is held.
  *
  * Context: process context; may sleep.  Not from inside an access.
- * Return: the handle; ERR_PTR(-EINVAL) for a NULL @ptr, ERR_PTR(-ENODEV)
- * once the domain is revoked, ERR_PTR(-ENOMEM).
+ * Return: the handle; ERR_PTR(-EINVAL) for a NULL @ptr or a NULL or error
+ * pointer @d, ERR_PTR(-ENODEV) once the domain is revoked,
+ * ERR_PTR(-ENOMEM).
  */
 struct safe_revocable *safe_revocable_create(struct safe_revocable_domain *d,
 					     void *ptr, void (*release)(void *ptr))
@@ -382,13 +387,17 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
  *
  * Context: process context; may sleep.  Not from inside an access to the
  * same domain: that is detected (with lockdep) and refused.
- * Return: 0, or -EDEADLK when called from inside an access.
+ * Return: 0; -EDEADLK when called from inside an access; -EINVAL for a
+ * NULL or error pointer @r.
  */
 int safe_revocable_revoke(struct safe_revocable *r)
 {
-	struct safe_revocable_domain *d = r->domain;
+	struct safe_revocable_domain *d;
 	bool mine, owned;
 
+	if (IS_ERR_OR_NULL(r))
+		return -EINVAL;
+	d = r->domain;
 	if (!safe_revocable_may_revoke(d))
 		return -EDEADLK;
 	/* A teardown callback revoking a sibling: the teardown releases it. */
@@ -546,10 +555,13 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  * Context: process context; may sleep.  Not from inside an access to @d:
  * that is detected (with lockdep) and refused.
  * Return: 0; -EDEADLK when called from inside an access (nothing done);
- * -EINPROGRESS from a callback of a single-resource revocation of @d.
+ * -EINPROGRESS from a callback of a single-resource revocation of @d;
+ * -EINVAL for a NULL or error pointer @d.
  */
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 {
+	if (IS_ERR_OR_NULL(d))
+		return -EINVAL;
 	return safe_revocable_domain_teardown(d, false);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
@@ -567,12 +579,16 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
  *
  * Context: a quiesce or release callback run by the revocation of @r's
  * domain; anywhere else it warns once and returns NULL.
- * Return: the resource, or NULL once released.
+ * Return: the resource, or NULL once released (or for a NULL or error
+ * pointer @r).
  */
 void *safe_revocable_teardown(struct safe_revocable *r)
 {
-	struct safe_revocable_domain *d = r->domain;
+	struct safe_revocable_domain *d;
 
+	if (IS_ERR_OR_NULL(r))
+		return NULL;
+	d = r->domain;
 	if (WARN_ONCE(!safe_revocable_in_teardown(d),
 		      "safe: %s() outside the domain's teardown\n", __func__))
 		return NULL;
@@ -613,7 +629,7 @@ __devm_safe_revocable_domain_create(struct device *dev, const char *name,
 	struct safe_revocable_domain *d;
 	int ret;
 
-	if (!dev)
+	if (IS_ERR_OR_NULL(dev))
 		return ERR_PTR(-EINVAL);
 	d = __safe_revocable_domain_create(dev, name, key);
 	if (IS_ERR(d))

@@ -188,7 +188,8 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  *
  * Context: process context; may sleep.  @dev, if given, is being probed
  * or is bound.
- * Return: the domain, or ERR_PTR(-ENOMEM).
+ * Return: the domain; ERR_PTR(-EINVAL) for an error pointer @dev,
+ * ERR_PTR(-ENOMEM).
  */
 #define safe_revocable_domain_create(dev)				\
 	({								\
@@ -211,7 +212,8 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  * teardown, see Documentation/lifetime.rst.
  *
  * Context: process context, typically probe(); may sleep.
- * Return: the domain, or an ERR_PTR().
+ * Return: the domain, or an ERR_PTR(): -EINVAL for a NULL or error
+ * pointer @dev.
  */
 #define devm_safe_revocable_domain_create(dev)				\
 	({								\
@@ -282,6 +284,8 @@ static inline bool safe_revocable_domain_enter(struct safe_revocable_domain *d,
  * Until safe_revocable_end(), the returned resource cannot be released:
  * revocation waits.  The section may sleep and may nest other accesses.
  * Always end the access, whatever the result; the scoped forms below do.
+ * A handle never initialised (@r NULL: probe failed before creating it,
+ * and an interrupt or a file operation runs anyway) acts as revoked.
  *
  * Context: any context that may use SRCU readers.
  * Return: the resource, or NULL once it is revoked.
@@ -290,8 +294,13 @@ static inline void *safe_revocable_try_access(struct safe_revocable *r,
 					      struct safe_revocable_access *a)
 	__acquires_shared(safe_revocable_ctx) __no_context_analysis
 {
-	struct safe_revocable_domain *d = r->domain;
+	struct safe_revocable_domain *d;
 
+	if (unlikely(!r)) {
+		*a = (struct safe_revocable_access){};
+		return NULL;
+	}
+	d = r->domain;
 	a->domain = d;
 	a->idx = srcu_read_lock(&d->srcu);
 	a->ptr = srcu_dereference(r->ptr, &d->srcu);
@@ -308,7 +317,9 @@ static inline void *safe_revocable_try_access(struct safe_revocable *r,
 static inline void safe_revocable_end(struct safe_revocable_access *a)
 	__releases_shared(safe_revocable_ctx) __no_context_analysis
 {
-	srcu_read_unlock(&a->domain->srcu, a->idx);
+	/* No domain: an access through a handle never initialised. */
+	if (likely(a->domain))
+		srcu_read_unlock(&a->domain->srcu, a->idx);
 }
 
 /* By-value start, for the scoped forms. */
