@@ -2284,6 +2284,34 @@ static void rev_parent_child_teardown(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, debug_locks);
 }
 
+/*
+ * A driver unbinds its own device from inside an access (an ioctl that
+ * resets it through device_reprobe(), say).  Revocation cannot wait for
+ * that access, but the domain must still die at unbind (R4): no other
+ * access may start, and the rest follows once the access has ended.
+ */
+static void rev_unbind_inside_access_kills_domain(struct kunit *test)
+{
+	struct safe_revocable_access a, again;
+	struct t_bound b;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) || !debug_locks)
+		kunit_skip(test, "needs lockdep to know the task is inside an access");
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	KUNIT_EXPECT_NOT_NULL(test, safe_revocable_try_access(t_log.kept_res, &a));
+	pr_info("safe-test: expect report begin\n");
+	device_release_driver(&b.pdev->dev);
+	pr_info("safe-test: expect report end\n");
+
+	KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(t_log.kept));
+	KUNIT_EXPECT_NULL(test, safe_revocable_try_access(t_log.kept_res, &again));
+	safe_revocable_end(&again);
+	safe_revocable_end(&a);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, t_log.released, 1);
+	t_unbind_all(&b);
+}
+
 static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_access_then_revoke),
 	KUNIT_CASE(rev_scoped_forms),
@@ -2322,6 +2350,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_cdev_add_fault_injection_fasync),
 	KUNIT_CASE(rev_register_on_revoked_domain),
 	KUNIT_CASE(rev_misuse_returns_errno),
+	KUNIT_CASE(rev_unbind_inside_access_kills_domain),
 	{}
 };
 
