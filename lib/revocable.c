@@ -490,10 +490,18 @@ static void safe_revocable_teardown_work(struct work_struct *work)
 static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 					  bool sweep)
 {
+	bool refused = !safe_revocable_may_revoke(d);
 	struct safe_revocable *r;
 	bool first, revoking;
 
-	if (!safe_revocable_may_revoke(d))
+	/*
+	 * From inside an access we cannot wait for it.  At unbind (the devm
+	 * release, or the binding's) the domain still dies, so that no
+	 * other task starts an access after unbind; elsewhere nothing is
+	 * done.
+	 */
+	if (refused && !sweep &&
+	    !(d->binding && READ_ONCE(d->binding->dead)))
 		return -EDEADLK;
 	if (safe_revocable_in_teardown(d))
 		return 0;
@@ -511,18 +519,20 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 		wake_up_all(&d->wq);
 
 	/*
-	 * A callback of a single revocation in @d: the teardown waits for
-	 * that revocation, so it cannot run, or be waited for, here.  No
-	 * access can start any more; the rest runs on safe_wq, or in the
-	 * teardown already under way, once the callback has returned.
+	 * A callback of a single revocation in @d, or an unbind inside an
+	 * access: the teardown waits for that revocation or access, so it
+	 * cannot run, or be waited for, here.  No access can start any more;
+	 * the rest runs on safe_wq, or in the teardown already under way,
+	 * once they are over.  The binding's release sweeps the buffers of
+	 * an unbind.
 	 */
-	if (revoking) {
+	if (revoking || refused) {
 		if (first) {
-			d->sweep = sweep;
+			d->sweep = sweep && !refused;
 			kref_get(&d->ref);
 			safe_revocable_queue_work(&d->teardown_work);
 		}
-		return -EINPROGRESS;
+		return refused ? -EDEADLK : -EINPROGRESS;
 	}
 	if (!first) {
 		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
@@ -553,8 +563,11 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  * under way.
  *
  * Context: process context; may sleep.  Not from inside an access to @d:
- * that is detected (with lockdep) and refused.
- * Return: 0; -EDEADLK when called from inside an access (nothing done);
+ * that is detected (with lockdep) and refused.  When @d's device is being
+ * unbound, a refusal still marks @d dead, and the rest follows on safe's
+ * workqueue once the access has ended.
+ * Return: 0; -EDEADLK when called from inside an access (nothing done but
+ * that);
  * -EINPROGRESS from a callback of a single-resource revocation of @d;
  * -EINVAL for a NULL or error pointer @d.
  */
