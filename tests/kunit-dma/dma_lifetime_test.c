@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the lifetime rules of owned DMA buffers at the edges of
+ * a device's life: when safe treats the device as leaving (unbind, a
+ * failed probe, device_del()) and when it must not (a devres group
+ * released while the device stays), which binding an operation on an
+ * existing object uses, and what may be attached to which domain.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/safe/dma.h>
+#include <linux/safe/revocable.h>
+#include "dma_test.h"
+
+static int lt_init(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG)) {
+		kunit_err(test, "needs CONFIG_DMA_API_DEBUG");
+		return -EINVAL;
+	}
+	ret = dma_test_ctx_init(test, ctx, "safe-dma-lt");
+	if (ret)
+		return ret;
+	test->priv = ctx;
+	return 0;
+}
+
+static void lt_exit(struct kunit *test)
+{
+	dma_test_ctx_exit(test->priv);
+}
+
+static void lt_count(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* -------------------------------------------------------------------- */
+/* An existing pool's allocations use the pool's binding                 */
+/* -------------------------------------------------------------------- */
+
+/*
+ * A pool allocation while device_del() releases the device's binding: a
+ * domain's release callback holds the release up.  The pool belongs to
+ * the binding being released; the allocation must not be counted on that
+ * binding and published on another one (the release then waited forever
+ * for the count to drop).
+ */
+struct pool_del {
+	struct platform_device *pdev;
+	struct completion in_release, go, done;
+};
+
+static void pool_del_release(void *arg)
+{
+	struct pool_del *p = arg;
+
+	complete(&p->in_release);
+	wait_for_completion(&p->go);
+}
+
+static int pool_del_fn(void *arg)
+{
+	struct pool_del *p = arg;
+
+	platform_device_del(p->pdev);
+	complete(&p->done);
+	return 0;
+}
+
+static void pool_alloc_during_device_del(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d;
+	struct safe_dma_buf *buf, *b;
+	struct safe_dma_pool *pool;
+	struct dma_test_ctx other;
+	struct task_struct *t;
+	struct pool_del *p;
+
+	/* Not freed if the device_del() hangs: its thread still uses it. */
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	init_completion(&p->in_release);
+	init_completion(&p->go);
+	init_completion(&p->done);
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-pooldel"), 0);
+	p->pdev = other.pdev;
+	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	pool = safe_dma_pool_create("safe-dma-pooldel", other.dev, 8, 4, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	d = safe_revocable_domain_create(other.dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d, p, pool_del_release)));
+
+	get_device(other.dev);
+	t = kthread_run(pool_del_fn, p, "safe-dma-pooldel");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p->in_release,
+							    10 * HZ));
+	/* The binding is being released: the pool takes nothing. */
+	b = safe_dma_pool_alloc(pool, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -ENODEV);
+	complete(&p->go);
+	if (!wait_for_completion_timeout(&p->done, 10 * HZ)) {
+		KUNIT_FAIL(test, "device_del() hung in the binding's release");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	safe_dma_free(b);
+	safe_dma_free(buf);
+	safe_dma_pool_destroy(pool);
+	safe_revocable_domain_put(d);
+	platform_device_put(other.pdev);
+	put_device(other.dev);
+	kfree(p);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* The device is leaving: unbind, failed probe, device_del()             */
+/* -------------------------------------------------------------------- */
+
+/*
+ * A probe that allocates and then fails.  The devres action registered
+ * before the allocation runs in the failed probe's devres release, after
+ * the binding's release: the device's DMA state goes right after, so
+ * nothing may be allocated for it there.
+ */
+struct late_fail {
+	struct safe_dma_buf *early, *late;
+	struct safe_revocable_domain *late_domain;
+	int probe_calls;
+};
+
+static struct late_fail *late_fail_ctx;
+
+static void late_fail_action(void *data)
+{
+	struct device *dev = data;
+
+	late_fail_ctx->late = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	late_fail_ctx->late_domain = safe_revocable_domain_create(dev);
+}
+
+static int late_fail_probe(struct platform_device *pdev)
+{
+	struct late_fail *c = late_fail_ctx;
+	int ret;
+
+	c->probe_calls++;
+	ret = devm_add_action_or_reset(&pdev->dev, late_fail_action, &pdev->dev);
+	if (ret)
+		return ret;
+	c->early = safe_dma_alloc(&pdev->dev, 4, 64, GFP_KERNEL, 0);
+	if (IS_ERR(c->early))
+		return PTR_ERR(c->early);
+	return -ENXIO;
+}
+
+static struct platform_driver late_fail_driver = {
+	.probe = late_fail_probe,
+	.driver = { .name = "safe-dma-latefail" },
+};
+
+static void no_alloc_during_failed_probe(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct late_fail *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx dev;
+	struct safe_dma_buf *again;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	late_fail_ctx = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&late_fail_driver), 0);
+	ret = dma_test_ctx_init(test, &dev, "safe-dma-latefail");
+	if (ret) {
+		platform_driver_unregister(&late_fail_driver);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	KUNIT_EXPECT_EQ(test, c->probe_calls, 1);
+	KUNIT_EXPECT_NULL(test, dev.dev->driver);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(c->early));
+	/* In the failed probe's cleanup: refused, nothing left allocated. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c->late), -ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c->late_domain), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	/* Once the probe is over the device is usable without a driver. */
+	again = safe_dma_alloc(dev.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(again));
+	safe_dma_free(again);
+
+	safe_dma_free(c->early);
+	if (!IS_ERR(c->late))
+		safe_dma_free(c->late);
+	if (!IS_ERR(c->late_domain))
+		safe_revocable_domain_put(c->late_domain);
+	dma_test_ctx_exit(&dev);
+	platform_driver_unregister(&late_fail_driver);
+	late_fail_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * After device_del() the device's DMA state is gone for good: buffers,
+ * pools and domains for it are refused, not created on a binding that
+ * nothing releases before the device is freed.
+ */
+static void no_alloc_after_device_del(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d;
+	struct safe_dma_pool *pool;
+	struct safe_dma_buf *buf;
+	struct dma_test_ctx other;
+
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-del2"), 0);
+	get_device(other.dev);
+	platform_device_del(other.pdev);
+
+	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+	pool = safe_dma_pool_create("safe-dma-del2", other.dev, 8, 4, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pool), -ENODEV);
+	d = safe_revocable_domain_create(other.dev);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(d), -ENODEV);
+
+	safe_dma_free(buf);
+	safe_dma_pool_destroy(pool);
+	if (!IS_ERR(d))
+		safe_revocable_domain_put(d);
+	safe_revocable_flush();
+	/* The last put releases what a binding made anyway would hold. */
+	platform_device_put(other.pdev);
+	put_device(other.dev);
+	dma_test_expect_clean(test, ctx);
+}
+
+/* -------------------------------------------------------------------- */
+/* ... and when it is not: a devres group released, a devm failure       */
+/* -------------------------------------------------------------------- */
+
+/*
+ * The binding's devres entry is added at the first allocation, here
+ * inside a devres group.  Releasing the group while the device stays is
+ * not an unbind: the device's buffers (one allocated after the group) and
+ * its later allocations must stay.
+ */
+static void group_release_keeps_binding(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_buf *a, *b, *c;
+	int quiesced = 0;
+	void *grp;
+
+	grp = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, grp);
+	a = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	devres_close_group(ctx->dev, grp);
+	b = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	safe_dma_set_quiesce(a, lt_count, &quiesced);
+	safe_dma_set_quiesce(b, lt_count, &quiesced);
+
+	devres_release_group(ctx->dev, grp);
+	KUNIT_EXPECT_EQ(test, quiesced, 0);
+	KUNIT_EXPECT_NOT_NULL(test, safe_dma_cpu_ptr(a));
+	KUNIT_EXPECT_NOT_NULL(test, safe_dma_cpu_ptr(b));
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 2L);
+	c = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(c));
+
+	safe_dma_free(c);
+	safe_dma_free(b);
+	safe_dma_free(a);
+	KUNIT_EXPECT_EQ(test, quiesced, 2);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * A devm domain whose devres action runs while the device stays (its
+ * group released; the same holds for devm_add_action_or_reset() failing
+ * and running it at once): the domain is revoked, but the device's other
+ * buffers are not swept and the device is not marked as unbinding.
+ */
+static void devm_domain_group_release_no_sweep(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d, *d2;
+	struct safe_dma_buf *buf, *c;
+	int quiesced = 0;
+	void *grp;
+
+	buf = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	safe_dma_set_quiesce(buf, lt_count, &quiesced);
+	grp = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, grp);
+	d = devm_safe_revocable_domain_create(ctx->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	devres_close_group(ctx->dev, grp);
+
+	devres_release_group(ctx->dev, grp);
+	KUNIT_EXPECT_EQ(test, quiesced, 0);
+	KUNIT_EXPECT_NOT_NULL(test, safe_dma_cpu_ptr(buf));
+	c = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(c));
+	d2 = safe_revocable_domain_create(ctx->dev);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(d2));
+
+	if (!IS_ERR(d2))
+		safe_revocable_domain_put(d2);
+	safe_dma_free(c);
+	safe_dma_free(buf);
+	KUNIT_EXPECT_EQ(test, quiesced, 1);
+	dma_test_expect_clean(test, ctx);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+static void lt_fail_nth(unsigned int n)
+{
+	WRITE_ONCE(current->fail_nth, n);
+}
+
+static unsigned int lt_fail_nth_left(void)
+{
+	return READ_ONCE(current->fail_nth);
+}
+#else
+static void lt_fail_nth(unsigned int n) { }
+static unsigned int lt_fail_nth_left(void) { return 1; }
+#endif
+
+/*
+ * The same with devm_add_action_or_reset() failing inside
+ * devm_safe_revocable_domain_create(), which then runs the action at
+ * once: every allocation of the create fails in turn (fault injection),
+ * and after each the device's buffer is intact and the device usable.
+ * A successful create is undone with its devres group.
+ */
+static void devm_domain_create_faults_keep_device(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d = NULL;
+	struct safe_dma_buf *buf, *c;
+	int n, quiesced = 0;
+	unsigned int left;
+	void *grp;
+
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION))
+		kunit_skip(test, "kernel built without fault injection");
+	/* GFP_KERNEL slab allocations are fault points, quietly. */
+	KUNIT_ASSERT_EQ(test, safe_test_debugfs_write("failslab/ignore-gfp-wait", "N"), 0);
+	KUNIT_ASSERT_EQ(test, safe_test_debugfs_write("failslab/verbose", "0"), 0);
+	buf = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	safe_dma_set_quiesce(buf, lt_count, &quiesced);
+
+	for (n = 1; n <= 200; n++) {
+		grp = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, grp);
+		lt_fail_nth(n);
+		d = devm_safe_revocable_domain_create(ctx->dev);
+		left = lt_fail_nth_left();
+		lt_fail_nth(0);
+		devres_close_group(ctx->dev, grp);
+		devres_release_group(ctx->dev, grp);
+		KUNIT_EXPECT_EQ_MSG(test, quiesced, 0, "fault point %d", n);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, safe_dma_cpu_ptr(buf),
+					  "fault point %d", n);
+		c = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+		KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(c), "fault point %d", n);
+		safe_dma_free(c);
+		if (left || quiesced)	/* past the last fault point, or broken */
+			break;
+	}
+	KUNIT_EXPECT_FALSE(test, IS_ERR(d));
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
+static struct kunit_case safe_dma_lifetime_cases[] = {
+	KUNIT_CASE(pool_alloc_during_device_del),
+	KUNIT_CASE(no_alloc_during_failed_probe),
+	KUNIT_CASE(no_alloc_after_device_del),
+	KUNIT_CASE(group_release_keeps_binding),
+	KUNIT_CASE(devm_domain_group_release_no_sweep),
+	KUNIT_CASE(devm_domain_create_faults_keep_device),
+	{}
+};
+
+static struct kunit_suite safe_dma_lifetime_suite = {
+	.name = "safe_dma_lifetime",
+	.init = lt_init,
+	.exit = lt_exit,
+	.test_cases = safe_dma_lifetime_cases,
+};
+
+kunit_test_suite(safe_dma_lifetime_suite);
