@@ -12,6 +12,8 @@
  * is still allocated.  Whatever is freed later releases only descriptors.
  */
 #include <linux/device.h>
+#include <linux/kernfs.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
@@ -37,23 +39,139 @@ void safe_binding_put(struct safe_binding *b)
 		kref_put(&b->ref, safe_binding_free);
 }
 
+static void safe_binding_release(struct device *dev, void *res);
+
 static bool safe_binding_no_domains(struct safe_binding *b)
 {
 	guard(spinlock)(&b->lock);
 	return list_empty(&b->domains);
 }
 
+static int safe_binding_match_dev(struct device *dev, const void *data)
+{
+	return dev == data;
+}
+
 /*
- * The devres release: at unbind, or at device_del() for a device without
- * a driver.  Domains first (their accesses end, their resources are
- * released, which frees the buffers they own), then the buffers nobody
- * freed, then the pools, all while the device's DMA state is intact.
+ * Is @dev still on its bus's list?  device_del() takes it off before it
+ * releases the device's devres entries.  -1: cannot tell, without a bus
+ * or outside task context (the bus's locks are never taken in interrupt
+ * context).
+ */
+static int safe_binding_on_bus(struct device *dev)
+{
+	struct device *found;
+
+	if (!dev->bus || !in_task())
+		return -1;
+	found = bus_find_device(dev->bus, NULL, dev, safe_binding_match_dev);
+	put_device(found);
+	return !!found;
+}
+
+/*
+ * Does @dev still have its "driver" link in sysfs?  really_probe() adds it
+ * before the probe, and takes it off before it unbinds the driver again
+ * for CONFIG_DEBUG_TEST_DRIVER_REMOVE, which leaves links.status at
+ * %DL_DEV_PROBING.  Takes kernfs's lock: process context.  Without sysfs
+ * there is nothing to ask; count the driver as there.
+ */
+static bool safe_binding_driver_linked(struct device *dev)
+{
+	struct kernfs_node *kn;
+	bool linked;
+
+	if (!IS_ENABLED(CONFIG_SYSFS) || !dev->kobj.sd)
+		return true;
+	kn = kernfs_find_and_get(dev->kobj.sd, "driver");
+	linked = kn;
+	kernfs_put(kn);
+	return linked;
+}
+
+/**
+ * safe_device_leaving() - is a device's DMA state about to go away?
+ * @dev: the device
+ * @releasing: the caller is a devres release of @dev; when it cannot be
+ *	told, assume device_del() rather than a devres group release
+ *
+ * The driver core tears down a device's DMA state (dma_range_map, IOMMU)
+ * right after it releases the device's devres entries in these places,
+ * each visible here (checked against 6.1, 6.12 and 7.3):
+ *
+ * - unbind: links.status is %DL_DEV_UNBINDING from before the devres
+ *   release until after it;
+ * - a failed probe: device_links_no_driver() sets %DL_DEV_NO_DRIVER
+ *   before device_unbind_cleanup() releases devres and clears
+ *   dev->driver, so both are seen together only there (a probe sets
+ *   %DL_DEV_PROBING before it sets dev->driver);
+ * - device_del(): the device leaves its bus before its devres release,
+ *   and sysfs (device_is_registered()) after it;
+ * - device_release(): the last reference is gone;
+ * - CONFIG_DEBUG_TEST_DRIVER_REMOVE's unbind inside really_probe(): the
+ *   status stays %DL_DEV_PROBING, but the "driver" sysfs link is gone
+ *   (asked only with @releasing, which is process context).
+ *
+ * Anything else that releases devres entries, devres_release_group() or
+ * devm_add_action_or_reset() failing, leaves the device where it was.
+ * For a device without a bus, and outside task context, the middle of
+ * device_del() cannot be told from that; @releasing decides.
+ *
+ * Context: any.
+ * Return: true while @dev is being unbound, failing its probe or being
+ * deleted, and once it is deleted.
+ */
+bool safe_device_leaving(struct device *dev, bool releasing)
+{
+	enum dl_dev_state status = READ_ONCE(dev->links.status);
+	int on_bus;
+
+	if (status == DL_DEV_UNBINDING)
+		return true;
+	if (status == DL_DEV_NO_DRIVER && READ_ONCE(dev->driver))
+		return true;
+	if (!device_is_registered(dev) || !kref_read(&dev->kobj.kref))
+		return true;
+	/* Bound or probing: a group release, or a test unbind. */
+	if (READ_ONCE(dev->driver))
+		return releasing && !safe_binding_driver_linked(dev);
+	on_bus = safe_binding_on_bus(dev);
+	return on_bus < 0 ? releasing : !on_bus;
+}
+
+/*
+ * Released while the device stays (its devres group went, say): put the
+ * binding back on the device's list, holding the same reference.
+ */
+static bool safe_binding_readd(struct device *dev, struct safe_binding *b)
+{
+	struct safe_binding **slot;
+
+	slot = devres_alloc(safe_binding_release, sizeof(*slot), GFP_KERNEL);
+	if (WARN_ONCE(!slot,
+		      "safe: %s: binding released with a devres group and not kept; the device's DMA buffers go now\n",
+		      dev_name(dev)))
+		return false;
+	*slot = b;
+	devres_add(dev, slot);
+	return true;
+}
+
+/*
+ * The devres release: at unbind, at a failed probe's cleanup, or at
+ * device_del() for a device without a driver.  Domains first (their
+ * accesses end, their resources are released, which frees the buffers
+ * they own), then the buffers nobody freed, then the pools, all while the
+ * device's DMA state is intact.  A release while the device stays (a
+ * devres group) only moves the entry to the end of the list.
  */
 static void safe_binding_release(struct device *dev, void *res)
 {
 	struct safe_binding *b = *(struct safe_binding **)res;
 	struct safe_revocable_domain *d;
 
+	if (!safe_device_leaving(dev, true) && safe_binding_readd(dev, b))
+		return;
 	scoped_guard(spinlock, &b->lock)
 		b->dead = true;
 	/*
@@ -140,8 +258,8 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
  *
  * Context: the context @gfp allows.
  * Return: the binding with a reference for the caller, ERR_PTR(-ENOMEM),
- * or ERR_PTR(-ENODEV) once the device's buffers were swept at unbind or
- * while its driver is being unbound.
+ * or ERR_PTR(-ENODEV) while the device is leaving (safe_device_leaving())
+ * and once its binding was released.
  */
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 {
@@ -150,11 +268,12 @@ struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 	/* The common case: the device has one already. */
 	devres_find(dev, safe_binding_release, safe_binding_match_get, &b);
 	/*
-	 * None found while the driver is being unbound: devres_release_all()
-	 * has taken the device's entries off its list, ours included, and a
-	 * binding added now would keep its memory past the unbind.
+	 * None found while the device is leaving: the devres release has
+	 * taken the device's entries off its list, ours included, and a
+	 * binding added now would keep its memory past the device's DMA
+	 * state.
 	 */
-	if (!b && READ_ONCE(dev->links.status) == DL_DEV_UNBINDING)
+	if (!b && safe_device_leaving(dev, false))
 		return ERR_PTR(-ENODEV);
 	if (!b)
 		b = safe_binding_add(dev, gfp);

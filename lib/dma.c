@@ -138,20 +138,23 @@ static int safe_dma_check(struct device *dev, size_t elem_size, size_t count,
 	return 0;
 }
 
-static struct safe_dma_buf *safe_dma_new(struct device *dev, size_t elem_size,
-					 size_t count, size_t size, gfp_t gfp,
+/*
+ * A descriptor on binding @b, whose reference it takes over (and drops on
+ * failure): the device's binding for a new allocation, the pool's for a
+ * pool allocation.
+ */
+static struct safe_dma_buf *safe_dma_new(struct device *dev,
+					 struct safe_binding *b,
+					 size_t elem_size, size_t count,
+					 size_t size, gfp_t gfp,
 					 unsigned long attrs)
 {
 	/* Zone modifiers are for the DMA memory; kmalloc() rejects them. */
 	struct safe_dma_buf *buf = kzalloc(sizeof(*buf), gfp & ~GFP_ZONEMASK);
-	struct safe_binding *b;
 
-	if (!buf)
+	if (!buf) {
+		safe_binding_put(b);
 		return ERR_PTR(-ENOMEM);
-	b = safe_binding_get(dev, gfp & ~GFP_ZONEMASK);
-	if (IS_ERR(b)) {
-		kfree(buf);
-		return ERR_CAST(b);
 	}
 	buf->elem_size = elem_size;
 	buf->count = count;
@@ -171,11 +174,12 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev, size_t elem_size,
 /*
  * Allocations and user mappings use the device's DMA state outside the
  * lock: the sweep at unbind waits for them before it frees anything.
+ * None starts once the binding's release has begun.
  */
 static int safe_dma_use(struct safe_binding *b)
 {
 	guard(spinlock)(&b->lock);
-	if (b->swept)
+	if (b->swept || b->dead)
 		return -ENODEV;
 	b->users++;
 	return 0;
@@ -531,6 +535,7 @@ struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
 				      size_t count, gfp_t gfp,
 				      unsigned long attrs)
 {
+	struct safe_binding *b;
 	struct safe_dma_buf *buf;
 	size_t size;
 	int ret;
@@ -543,7 +548,10 @@ struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
 		if (ret)
 			return ERR_PTR(ret);
 	}
-	buf = safe_dma_new(dev, elem_size, count, size, gfp, attrs);
+	b = safe_binding_get(dev, gfp & ~GFP_ZONEMASK);
+	if (IS_ERR(b))
+		return ERR_CAST(b);
+	buf = safe_dma_new(dev, b, elem_size, count, size, gfp, attrs);
 	if (IS_ERR(buf))
 		return buf;
 	ret = safe_dma_use(buf->binding);
@@ -752,7 +760,8 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 	if (!m)
 		return -ENOMEM;
 	scoped_guard(spinlock, &buf->binding->lock) {
-		if (buf->mem != SAFE_DMA_MEM_LIVE || buf->binding->swept)
+		if (buf->mem != SAFE_DMA_MEM_LIVE || buf->binding->swept ||
+		    buf->binding->dead)
 			return -ENODEV;
 		if (buf->map_inode && buf->map_inode != inode)
 			return -EBUSY;
@@ -830,7 +839,7 @@ struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 	p->size = size;
 	kref_init(&p->ref);
 	scoped_guard(spinlock, &b->lock) {
-		if (!b->swept) {
+		if (!b->swept && !b->dead) {
 			p->state = SAFE_DMA_MEM_LIVE;
 			list_add_tail(&p->bind_node, &b->pools);
 			return p;
@@ -852,19 +861,22 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 	struct safe_dma_buf *buf;
 	int ret;
 
-	buf = safe_dma_new(pool->dev, pool->elem_size, pool->count,
-			   pool->size, gfp, 0);
+	/* The pool's binding, not a new lookup: the pool is freed there. */
+	kref_get(&pool->binding->ref);
+	buf = safe_dma_new(pool->dev, pool->binding, pool->elem_size,
+			   pool->count, pool->size, gfp, 0);
 	if (IS_ERR(buf))
 		return buf;
 	kref_get(&pool->ref);
 	buf->pool = pool;
-	scoped_guard(spinlock, &pool->binding->lock) {
+	scoped_guard(spinlock, &buf->binding->lock) {
 		/* The pool is destroyed at unbind, after the sweep. */
-		if (pool->state != SAFE_DMA_MEM_LIVE || pool->binding->swept) {
+		if (pool->state != SAFE_DMA_MEM_LIVE || buf->binding->swept ||
+		    buf->binding->dead) {
 			ret = -ENODEV;
 			goto out;
 		}
-		pool->binding->users++;
+		buf->binding->users++;
 	}
 	buf->cpu = dma_pool_zalloc(pool->pool, gfp, &buf->handle);
 	if (!buf->cpu) {

@@ -64,6 +64,7 @@ struct safe_binding {
 	unsigned long zap_hurry_until;
 };
 
+bool safe_device_leaving(struct device *dev, bool releasing);
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp);
 void safe_binding_put(struct safe_binding *b);
 int safe_binding_add_domain(struct safe_binding *b,

@@ -626,11 +626,16 @@ unsigned long safe_revocable_domain_grace_periods(struct safe_revocable_domain *
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_grace_periods);
 
+/*
+ * The devm action: at unbind, but also when its devres group is released
+ * or devm_add_action_or_reset() fails while the device stays.  Only a
+ * device that is leaving has its other buffers swept.
+ */
 static void safe_revocable_devm_release(void *data)
 {
 	struct safe_revocable_domain *d = data;
 
-	safe_revocable_domain_teardown(d, true);
+	safe_revocable_domain_teardown(d, safe_device_leaving(d->dev, true));
 	safe_revocable_domain_put(d);
 }
 
