@@ -395,6 +395,75 @@ static void devm_domain_create_faults_keep_device(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/* -------------------------------------------------------------------- */
+/* What a domain may own                                                 */
+/* -------------------------------------------------------------------- */
+
+typedef SAFE_DMA(u32) lt_u32_h;
+typedef SAFE_DMA_REVOCABLE(SAFE_DMA(u32)) lt_u32_rev_t;
+
+/*
+ * A buffer is freed when its device leaves, whoever owns it: a domain of
+ * another device, or of none, would still hand it to accesses after
+ * that.  Such attaches are refused, and so are buffers whose memory is
+ * gone already (typed handles too).
+ */
+static void attach_foreign_or_dead_refused(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable_domain *d_none, *d_other;
+	struct safe_dma_buf *buf, *buf2, *gone;
+	struct safe_revocable *r, *r2, *r3;
+	struct dma_test_ctx x;
+	lt_u32_rev_t h;
+	lt_u32_h v = {};
+	int ran = 0;
+
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &x, "safe-dma-xdom"), 0);
+	d_none = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d_none));
+	d_other = safe_revocable_domain_create(ctx->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d_other));
+	buf = safe_dma_alloc_array(x.dev, u32, 64, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	buf2 = safe_dma_alloc_array(x.dev, u32, 64, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf2));
+	gone = safe_dma_alloc_array(x.dev, u32, 64, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gone));
+
+	r = safe_dma_attach(buf, d_other);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(r), -EINVAL);
+	r2 = safe_dma_attach(buf2, d_none);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(r2), -EINVAL);
+	h.rev = r2;
+
+	/* x goes: its memory is freed, whoever owns the descriptors. */
+	get_device(x.dev);
+	platform_device_del(x.pdev);
+	if (!IS_ERR(r2)) {
+		safe_dma_scope(w, h)
+			ran++;
+		/* Had it run, its handle pointed at no memory at all. */
+		KUNIT_EXPECT_EQ(test, ran, 0);
+	}
+	KUNIT_EXPECT_EQ(test, safe_dma_init(v, gone), -ENODEV);
+	r3 = safe_dma_attach(gone, d_none);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(r3), -ENODEV);
+
+	/* What a domain took, its last put frees; the rest is ours. */
+	if (IS_ERR(r))
+		safe_dma_free(buf);
+	if (IS_ERR(r2))
+		safe_dma_free(buf2);
+	if (IS_ERR(r3))
+		safe_dma_free(gone);
+	safe_revocable_domain_put(d_other);
+	safe_revocable_domain_put(d_none);
+	platform_device_put(x.pdev);
+	put_device(x.dev);
+	dma_test_expect_clean(test, ctx);
+}
+
 static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
@@ -402,6 +471,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(group_release_keeps_binding),
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
+	KUNIT_CASE(attach_foreign_or_dead_refused),
 	{}
 };
 
