@@ -650,13 +650,27 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 
 	if (IS_ERR_OR_NULL(buf) || IS_ERR_OR_NULL(d))
 		return ERR_PTR(-EINVAL);
-	if (buf->owner != SAFE_DMA_OWNER_CALLER)
-		return ERR_PTR(-EBUSY);
 	/*
-	 * Once the resource exists a revocation may free the buffer at any
-	 * moment, so the owner is set before and only reset on failure.
+	 * The buffer's memory goes when its device leaves, and only the
+	 * domains of that binding are revoked before: a domain of another
+	 * device, or of none, would hand out the buffer after that.  A
+	 * buffer whose memory is gone has nothing left to hand out.  Under
+	 * the binding's lock, so the sweep sees the owner.
 	 */
-	buf->owner = SAFE_DMA_OWNER_DOMAIN;
+	scoped_guard(spinlock, &buf->binding->lock) {
+		if (buf->mem != SAFE_DMA_MEM_LIVE)
+			return ERR_PTR(-ENODEV);
+		if (d->binding != buf->binding)
+			return ERR_PTR(-EINVAL);
+		if (buf->owner != SAFE_DMA_OWNER_CALLER)
+			return ERR_PTR(-EBUSY);
+		/*
+		 * Once the resource exists a revocation may free the buffer
+		 * at any moment, so the owner is set before and only reset
+		 * on failure.
+		 */
+		buf->owner = SAFE_DMA_OWNER_DOMAIN;
+	}
 	r = safe_revocable_create_quiesced(d, buf, safe_dma_revoke_quiesce,
 					   safe_dma_revoke_release);
 	if (IS_ERR(r))
@@ -676,6 +690,9 @@ int __safe_dma_fits(struct safe_dma_buf *buf, size_t elem_size, size_t n)
 	if (!buf || buf->elem_size != elem_size || buf->count < n ||
 	    (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))
 		return -EINVAL;
+	/* Freed when its device left: nothing to bind to. */
+	if (!READ_ONCE(buf->cpu))
+		return -ENODEV;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__safe_dma_fits);

@@ -322,11 +322,17 @@ static inline void safe_dma_set_quiesce(struct safe_dma_buf *buf,
  * owns @buf, so a __free(safe_dma) variable stays correct:
  * retain_and_null_ptr() it after success.
  *
+ * @d must be a domain of @buf's device, created while the device had its
+ * current binding: the memory goes when the device leaves, and only that
+ * device's domains are revoked before.  A buffer allocated on another
+ * device (a DMA controller, a parent) stays with its owner.
+ *
  * Context: process context; may sleep.  Not inside an access to @d.
  * Return: the resource, to store in a SAFE_DMA_REVOCABLE() handle;
- * ERR_PTR(-EINVAL) for a NULL or ERR_PTR() @buf, ERR_PTR(-EBUSY) for a
- * buffer that devres or a domain already owns, or the error of
- * safe_revocable_create().
+ * ERR_PTR(-EINVAL) for a NULL or ERR_PTR() @buf or @d, or a @d of another
+ * device (or binding) or of none; ERR_PTR(-ENODEV) once @buf's memory was
+ * freed (its device left); ERR_PTR(-EBUSY) for a buffer that devres or a
+ * domain already owns; or the error of safe_revocable_create().
  */
 static inline struct safe_revocable * __must_check
 safe_dma_attach(struct safe_dma_buf *buf, struct safe_revocable_domain *d)
@@ -814,8 +820,9 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * and must not be used after the buffer is freed.
  *
  * Context: any.
- * Return: 0; -EINVAL for a NULL buffer or one that does not fit, or the
- * error an ERR_PTR() @b carries.
+ * Return: 0; -EINVAL for a NULL buffer or one that does not fit; -ENODEV
+ * once the buffer's memory was freed (its device left); or the error an
+ * ERR_PTR() @b carries.
  */
 #define safe_dma_init(h, b)						\
 	({								\
