@@ -8,11 +8,15 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/debug_locks.h>
 #include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/safe/compat/hrtimer.h>
 #include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>
 #include "dma_test.h"
@@ -464,6 +468,78 @@ static void attach_foreign_or_dead_refused(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/* -------------------------------------------------------------------- */
+/* Allocations from interrupt context                                    */
+/* -------------------------------------------------------------------- */
+
+/*
+ * GFP_ATOMIC allocations are documented for "the context @gfp allows",
+ * which includes timers and interrupt handlers (a NAPI poll refilling a
+ * ring from a pool).  The binding's lock is taken there as well as in
+ * process context with interrupts on: lockdep must see nothing, and a CPU
+ * must not deadlock on it.
+ */
+struct irq_alloc {
+	struct hrtimer timer;
+	struct completion done;
+	struct device *dev;
+	struct safe_dma_pool *pool;
+	int err, pool_err;
+	bool in_irq;
+};
+
+static enum hrtimer_restart irq_alloc_timer(struct hrtimer *t)
+{
+	struct irq_alloc *ia = container_of(t, struct irq_alloc, timer);
+	struct safe_dma_buf *buf, *pbuf;
+
+	ia->in_irq = in_interrupt();
+	buf = safe_dma_alloc(ia->dev, 8, 1, GFP_ATOMIC, 0);
+	ia->err = PTR_ERR_OR_ZERO(buf);
+	pbuf = safe_dma_pool_alloc(ia->pool, GFP_ATOMIC);
+	ia->pool_err = PTR_ERR_OR_ZERO(pbuf);
+	safe_dma_free(buf);	/* deferred */
+	safe_dma_free(pbuf);
+	complete(&ia->done);
+	return HRTIMER_NORESTART;
+}
+
+static void alloc_from_irq_lockdep_clean(struct kunit *test)
+{
+	static const enum hrtimer_mode modes[] = {
+		HRTIMER_MODE_REL_SOFT, HRTIMER_MODE_REL_HARD,
+	};
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_buf *first;
+	int i;
+
+	/* The binding exists, taken in process context with IRQs on. */
+	first = safe_dma_alloc(ctx->dev, 8, 1, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(first));
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct irq_alloc ia = { .dev = ctx->dev };
+
+		ia.pool = safe_dma_pool_create("safe-dma-irq", ctx->dev, 8, 4, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(ia.pool));
+		init_completion(&ia.done);
+		hrtimer_setup(&ia.timer, irq_alloc_timer, CLOCK_MONOTONIC,
+			      modes[i]);
+		hrtimer_start(&ia.timer, ms_to_ktime(1), modes[i]);
+		wait_for_completion(&ia.done);
+		hrtimer_cancel(&ia.timer);
+		safe_dma_flush_deferred();
+		safe_dma_pool_destroy(ia.pool);
+		KUNIT_EXPECT_TRUE_MSG(test, ia.in_irq, "mode %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ia.err, 0, "mode %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ia.pool_err, 0, "mode %d", i);
+		/* Lockdep turns itself off at its first report. */
+		if (IS_ENABLED(CONFIG_LOCKDEP))
+			KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "mode %d", i);
+	}
+	safe_dma_free(first);
+	dma_test_expect_clean(test, ctx);
+}
+
 static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
@@ -472,6 +548,8 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
 	KUNIT_CASE(attach_foreign_or_dead_refused),
+	/* Last: on failure lockdep is off for the rest of the run. */
+	KUNIT_CASE(alloc_from_irq_lockdep_clean),
 	{}
 };
 
