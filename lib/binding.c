@@ -43,7 +43,7 @@ static void safe_binding_release(struct device *dev, void *res);
 
 static bool safe_binding_no_domains(struct safe_binding *b)
 {
-	guard(spinlock)(&b->lock);
+	guard(spinlock_irqsave)(&b->lock);
 	return list_empty(&b->domains);
 }
 
@@ -172,7 +172,7 @@ static void safe_binding_release(struct device *dev, void *res)
 
 	if (!safe_device_leaving(dev, true) && safe_binding_readd(dev, b))
 		return;
-	scoped_guard(spinlock, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock)
 		b->dead = true;
 	/*
 	 * Newest first, as devres would have done.  The list holds no
@@ -182,7 +182,7 @@ static void safe_binding_release(struct device *dev, void *res)
 	 */
 	for (;;) {
 		d = NULL;
-		scoped_guard(spinlock, &b->lock) {
+		scoped_guard(spinlock_irqsave, &b->lock) {
 			struct safe_revocable_domain *it;
 
 			list_for_each_entry_reverse(it, &b->domains, binding_node) {
@@ -279,7 +279,7 @@ struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 		b = safe_binding_add(dev, gfp);
 	if (IS_ERR(b))
 		return b;
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (!b->swept && !b->dead)
 			return b;
 	}
@@ -299,7 +299,7 @@ struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp)
 int safe_binding_add_domain(struct safe_binding *b,
 			    struct safe_revocable_domain *d)
 {
-	guard(spinlock)(&b->lock);
+	guard(spinlock_irqsave)(&b->lock);
 	if (b->dead)
 		return -ENODEV;
 	list_add_tail(&d->binding_node, &b->domains);
@@ -322,7 +322,7 @@ void safe_binding_forget_domain(struct safe_revocable_domain *d)
 
 	if (!b)
 		return;
-	scoped_guard(spinlock, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock)
 		list_del_init(&d->binding_node);
 	wake_up_all(&b->wq);
 }

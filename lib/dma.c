@@ -86,7 +86,7 @@ struct safe_dma_mapper {
 static bool safe_dma_claim(struct safe_binding *b, struct list_head *node,
 			   u8 *state)
 {
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (*state == SAFE_DMA_MEM_LIVE) {
 			list_del_init(node);
 			*state = SAFE_DMA_MEM_FREEING;
@@ -100,7 +100,7 @@ static bool safe_dma_claim(struct safe_binding *b, struct list_head *node,
 
 static void safe_dma_unclaim(struct safe_binding *b, u8 *state)
 {
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		WRITE_ONCE(*state, SAFE_DMA_MEM_GONE);
 		b->busy--;
 	}
@@ -178,7 +178,7 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev,
  */
 static int safe_dma_use(struct safe_binding *b)
 {
-	guard(spinlock)(&b->lock);
+	guard(spinlock_irqsave)(&b->lock);
 	if (b->swept || b->dead)
 		return -ENODEV;
 	b->users++;
@@ -187,7 +187,7 @@ static int safe_dma_use(struct safe_binding *b)
 
 static void safe_dma_unuse(struct safe_binding *b)
 {
-	scoped_guard(spinlock, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock)
 		b->users--;
 	wake_up_all(&b->wq);
 }
@@ -201,7 +201,7 @@ static int safe_dma_publish(struct safe_dma_buf *buf)
 {
 	struct safe_binding *b = buf->binding;
 
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (b->swept)
 			return -ENODEV;
 		buf->mem = SAFE_DMA_MEM_LIVE;
@@ -245,7 +245,7 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 	struct safe_binding *b = buf->binding;
 	bool run = false;
 
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (buf->quiesce_state == SAFE_DMA_QUIESCE_NONE &&
 		    buf->mem != SAFE_DMA_MEM_GONE && buf->quiesce) {
 			buf->quiesce_state = SAFE_DMA_QUIESCE_RUNNING;
@@ -258,7 +258,7 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 		return;
 	}
 	buf->quiesce(buf->quiesce_arg);
-	scoped_guard(spinlock, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock)
 		WRITE_ONCE(buf->quiesce_state, SAFE_DMA_QUIESCE_DONE);
 	wake_up_all(&b->wq);
 }
@@ -282,7 +282,7 @@ static unsigned long safe_dma_zap_deadline(struct safe_binding *b)
 {
 	unsigned long now = jiffies;
 
-	guard(spinlock)(&b->lock);
+	guard(spinlock_irqsave)(&b->lock);
 	if (b->zap_hurry && time_before(now, b->zap_hurry_until))
 		return now;
 	b->zap_hurry = false;
@@ -292,7 +292,7 @@ static unsigned long safe_dma_zap_deadline(struct safe_binding *b)
 /* A zap's wait ran out: the next ones on @b hurry. */
 static void safe_dma_zap_timed_out(struct safe_binding *b)
 {
-	guard(spinlock)(&b->lock);
+	guard(spinlock_irqsave)(&b->lock);
 	b->zap_hurry = true;
 	b->zap_hurry_until = jiffies + SAFE_DMA_LINK_WAIT;
 }
@@ -338,7 +338,7 @@ static bool safe_dma_zap(struct safe_dma_buf *buf)
 	 * then, and its mmap() holds that mmap lock until the mapping is
 	 * linked: waiting for the lock waits for both.
 	 */
-	scoped_guard(spinlock, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock)
 		list_splice_init(&buf->mappers, &mappers);
 	list_for_each_entry(m, &mappers, node)
 		linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
@@ -442,7 +442,7 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
 	struct safe_dma_buf *buf, *tmp;
 	LIST_HEAD(mine);
 
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		b->swept = true;
 		list_for_each_entry_safe_reverse(buf, tmp, &b->bufs, bind_node) {
 			if (!all && buf->owner != SAFE_DMA_OWNER_CALLER)
@@ -477,7 +477,7 @@ void safe_dma_destroy_pools(struct safe_binding *b)
 	struct safe_dma_pool *p;
 
 	for (;;) {
-		scoped_guard(spinlock, &b->lock) {
+		scoped_guard(spinlock_irqsave, &b->lock) {
 			p = list_first_entry_or_null(&b->pools,
 						     struct safe_dma_pool,
 						     bind_node);
@@ -657,7 +657,7 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 	 * buffer whose memory is gone has nothing left to hand out.  Under
 	 * the binding's lock, so the sweep sees the owner.
 	 */
-	scoped_guard(spinlock, &buf->binding->lock) {
+	scoped_guard(spinlock_irqsave, &buf->binding->lock) {
 		if (buf->mem != SAFE_DMA_MEM_LIVE)
 			return ERR_PTR(-ENODEV);
 		if (d->binding != buf->binding)
@@ -759,54 +759,76 @@ int __safe_dma_memset(struct safe_dma_buf *buf, size_t offset, int c,
 }
 EXPORT_SYMBOL_GPL(__safe_dma_memset);
 
+/*
+ * Record a mapping of @buf through *@ref (an inode reference, taken over
+ * unless @buf already holds one) by @mm (*@mp, taken over unless @mm is
+ * recorded already), and count it as a user of the device's DMA state.
+ * No inode lock is taken here: the binding's lock is taken from
+ * interrupt context too.
+ */
+static int safe_dma_mmap_record(struct safe_dma_buf *buf, struct inode **ref,
+				struct mm_struct *mm,
+				struct safe_dma_mapper **mp,
+				struct list_head *exited)
+{
+	struct safe_binding *b = buf->binding;
+	struct safe_dma_mapper *old, *tmp;
+	bool found = false;
+
+	guard(spinlock_irqsave)(&b->lock);
+	if (buf->mem != SAFE_DMA_MEM_LIVE || b->swept || b->dead)
+		return -ENODEV;
+	if (buf->map_inode && buf->map_inode != *ref)
+		return -EBUSY;
+	if (!buf->map_inode) {
+		buf->map_inode = *ref;
+		*ref = NULL;
+	}
+	/*
+	 * Keep one entry per live address space.  One whose users are gone
+	 * has no mmap() in progress and its mappings were torn down: forget
+	 * it, so that processes mapping and exiting do not pin memory for as
+	 * long as the buffer lives.
+	 */
+	list_for_each_entry_safe(old, tmp, &buf->mappers, node) {
+		if (old->mm == mm)
+			found = true;
+		else if (!atomic_read(&old->mm->mm_users))
+			list_move(&old->node, exited);
+	}
+	if (!found) {
+		mmgrab(mm);
+		(*mp)->mm = mm;
+		list_add_tail(&(*mp)->node, &buf->mappers);
+		*mp = NULL;
+	}
+	/* The zap waits for us, then for our mmap lock. */
+	b->users++;
+	return 0;
+}
+
 /* Map a buffer into user space; see safe_dma_mmap(). */
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 {
 	struct safe_dma_mapper *m __free(kfree) = NULL;
-	struct mm_struct *mm = vma->vm_mm;
-	struct safe_dma_mapper *old, *tmp;
-	struct inode *inode;
+	struct inode *ref;
 	LIST_HEAD(exited);
-	bool found = false;
 	int ret;
 
 	if (!vma->vm_file || buf->pool)
 		return -EINVAL;
-	inode = file_inode(vma->vm_file);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	scoped_guard(spinlock, &buf->binding->lock) {
-		if (buf->mem != SAFE_DMA_MEM_LIVE || buf->binding->swept ||
-		    buf->binding->dead)
-			return -ENODEV;
-		if (buf->map_inode && buf->map_inode != inode)
-			return -EBUSY;
-		if (!buf->map_inode)
-			buf->map_inode = igrab(inode);
-		if (!buf->map_inode)
-			return -ENODEV;
-		/*
-		 * Keep one entry per live address space.  One whose users are
-		 * gone has no mmap() in progress and its mappings were torn
-		 * down: forget it, so that processes mapping and exiting do
-		 * not pin memory for as long as the buffer lives.
-		 */
-		list_for_each_entry_safe(old, tmp, &buf->mappers, node) {
-			if (old->mm == mm)
-				found = true;
-			else if (!atomic_read(&old->mm->mm_users))
-				list_move(&old->node, &exited);
-		}
-		if (!found) {
-			mmgrab(mm);
-			m->mm = mm;
-			list_add_tail(&no_free_ptr(m)->node, &buf->mappers);
-		}
-		/* The zap waits for us, then for our mmap lock. */
-		buf->binding->users++;
-	}
+	ref = igrab(file_inode(vma->vm_file));
+	if (!ref)
+		return -ENODEV;
+	ret = safe_dma_mmap_record(buf, &ref, vma->vm_mm, &m, &exited);
+	if (ref)
+		iput(ref);
 	safe_dma_drop_mappers(&exited);
+	if (ret)
+		return ret;
 	ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle, buf->size,
 			     buf->attrs);
 	safe_dma_unuse(buf->binding);
@@ -855,7 +877,7 @@ struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 	p->count = count;
 	p->size = size;
 	kref_init(&p->ref);
-	scoped_guard(spinlock, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (!b->swept && !b->dead) {
 			p->state = SAFE_DMA_MEM_LIVE;
 			list_add_tail(&p->bind_node, &b->pools);
@@ -886,7 +908,7 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 		return buf;
 	kref_get(&pool->ref);
 	buf->pool = pool;
-	scoped_guard(spinlock, &buf->binding->lock) {
+	scoped_guard(spinlock_irqsave, &buf->binding->lock) {
 		/* The pool is destroyed at unbind, after the sweep. */
 		if (pool->state != SAFE_DMA_MEM_LIVE || buf->binding->swept ||
 		    buf->binding->dead) {
