@@ -540,6 +540,169 @@ static void alloc_from_irq_lockdep_clean(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/* -------------------------------------------------------------------- */
+/* Frees from inside quiesce callbacks                                   */
+/* -------------------------------------------------------------------- */
+
+/*
+ * A quiesce callback that stops the engine and drops its other buffers
+ * ("free the data rings"), and one that frees its own buffer, run by the
+ * sweep at unbind (the binding's, or the devm domain's teardown).  The
+ * sweep has claimed all of them: a free that waited for the sweep would
+ * wait for itself.
+ */
+struct qfree {
+	struct safe_dma_buf *a, *b, *c;
+	struct device *dev;
+	struct completion done;
+	bool with_domain;
+	int quiesced_a, quiesced_c;
+	int probe_err;
+};
+
+static struct qfree *qfree_ctx;
+
+static void qfree_other(void *arg)
+{
+	struct qfree *q = arg;
+
+	q->quiesced_a++;
+	safe_dma_free(q->b);
+}
+
+static void qfree_self(void *arg)
+{
+	struct qfree *q = arg;
+
+	q->quiesced_c++;
+	safe_dma_free(q->c);
+}
+
+static int qfree_probe(struct platform_device *pdev)
+{
+	struct qfree *q = qfree_ctx;
+	struct device *dev = &pdev->dev;
+	int ret = 0;
+
+	q->a = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	q->b = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	q->c = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	if (IS_ERR(q->a) || IS_ERR(q->b) || IS_ERR(q->c))
+		ret = -ENOMEM;
+	if (!ret && q->with_domain)
+		ret = PTR_ERR_OR_ZERO(devm_safe_revocable_domain_create(dev));
+	if (!ret) {
+		safe_dma_set_quiesce(q->a, qfree_other, q);
+		safe_dma_set_quiesce(q->c, qfree_self, q);
+	}
+	q->probe_err = ret;
+	return ret;
+}
+
+static struct platform_driver qfree_driver = {
+	.probe = qfree_probe,
+	.driver = { .name = "safe-dma-qfree" },
+};
+
+static int qfree_unbind(void *arg)
+{
+	struct qfree *q = arg;
+
+	device_release_driver(q->dev);
+	complete(&q->done);
+	return 0;
+}
+
+static void quiesce_frees_buffers_at_unbind(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	int with_domain;
+
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&qfree_driver), 0);
+	for (with_domain = 0; with_domain < 2; with_domain++) {
+		/* Not freed if the unbind hangs: its thread still uses it. */
+		struct qfree *q = kzalloc(sizeof(*q), GFP_KERNEL);
+		struct dma_test_ctx bound;
+		struct task_struct *t;
+
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		q->with_domain = with_domain;
+		init_completion(&q->done);
+		qfree_ctx = q;
+		KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &bound, "safe-dma-qfree"), 0);
+		KUNIT_ASSERT_EQ(test, q->probe_err, 0);
+		q->dev = bound.dev;
+		t = kthread_run(qfree_unbind, q, "safe-dma-qfree");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		if (!wait_for_completion_timeout(&q->done, 10 * HZ)) {
+			KUNIT_FAIL(test, "unbind hung (domain %d)", with_domain);
+			return;
+		}
+		KUNIT_EXPECT_EQ(test, q->quiesced_a, 1);
+		KUNIT_EXPECT_EQ(test, q->quiesced_c, 1);
+		KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+		safe_dma_free(q->a);	/* the descriptor; b and c are gone */
+		dma_test_ctx_exit(&bound);
+		qfree_ctx = NULL;
+		kfree(q);
+	}
+	platform_driver_unregister(&qfree_driver);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * The owner's free runs the quiesce callback, which frees the same buffer
+ * again: a driver bug, reported, but not a task stuck forever.
+ */
+struct qself {
+	struct safe_dma_buf *buf;
+	struct completion done;
+	int quiesced;
+};
+
+static void qself_quiesce(void *arg)
+{
+	struct qself *q = arg;
+
+	q->quiesced++;
+	safe_dma_free(q->buf);
+}
+
+static int qself_fn(void *arg)
+{
+	struct qself *q = arg;
+
+	safe_dma_free(q->buf);
+	complete(&q->done);
+	return 0;
+}
+
+static void quiesce_frees_own_buffer_again(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct task_struct *t;
+	struct qself *q;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	init_completion(&q->done);
+	q->buf = safe_dma_alloc(ctx->dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(q->buf));
+	safe_dma_set_quiesce(q->buf, qself_quiesce, q);
+	dma_test_expect_report_begin();
+	t = kthread_run(qself_fn, q, "safe-dma-qself");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	if (!wait_for_completion_timeout(&q->done, 10 * HZ)) {
+		dma_test_expect_report_end();
+		KUNIT_FAIL(test, "safe_dma_free() hung in its own quiesce callback");
+		return;
+	}
+	dma_test_expect_report_end();
+	KUNIT_EXPECT_EQ(test, q->quiesced, 1);
+	kfree(q);
+	dma_test_expect_clean(test, ctx);
+}
+
 static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
@@ -548,6 +711,8 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
 	KUNIT_CASE(attach_foreign_or_dead_refused),
+	KUNIT_CASE(quiesce_frees_buffers_at_unbind),
+	KUNIT_CASE(quiesce_frees_own_buffer_again),
 	/* Last: on failure lockdep is off for the rest of the run. */
 	KUNIT_CASE(alloc_from_irq_lockdep_clean),
 	{}
