@@ -222,6 +222,33 @@ static void safe_dma_drop_mappers(struct list_head *mappers)
 	}
 }
 
+/*
+ * Take a buffer's memory to free it, as safe_dma_claim().  1: the caller
+ * frees it; 0: it is gone (this waited for whoever freed it); -EDEADLK:
+ * this very task is freeing it already, further up its stack (a quiesce
+ * callback freeing a buffer its own free or sweep has claimed), and
+ * waiting would wait for itself.
+ */
+static int safe_dma_claim_buf(struct safe_dma_buf *buf, bool sweep)
+{
+	struct safe_binding *b = buf->binding;
+
+	scoped_guard(spinlock_irqsave, &b->lock) {
+		if (buf->mem == SAFE_DMA_MEM_LIVE) {
+			list_del_init(&buf->bind_node);
+			buf->mem = SAFE_DMA_MEM_FREEING;
+			buf->freer = current;
+			buf->freer_sweep = sweep;
+			b->busy++;
+			return 1;
+		}
+		if (buf->mem == SAFE_DMA_MEM_FREEING && buf->freer == current)
+			return -EDEADLK;
+	}
+	wait_event(b->wq, READ_ONCE(buf->mem) == SAFE_DMA_MEM_GONE);
+	return 0;
+}
+
 /* Release the descriptor; the memory is gone already. */
 static void safe_dma_put_desc(struct safe_dma_buf *buf)
 {
@@ -406,22 +433,38 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
  * or the domain goes away, so user mappings go too; an owner's own free
  * does not zap (the file that mapped a per-open buffer has no mapping
  * left by its ->release, and zapping would hit other files' mappings of
- * the same inode).  Process context.
+ * the same inode).  Process context.  False: the descriptor is not the
+ * caller's to release; a sweep of this task releases it once the memory
+ * is freed, or this is a second free from the buffer's own quiesce
+ * callback.
  */
-static void safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
+static bool safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
 {
+	int ret;
+
 	might_sleep();
-	if (safe_dma_claim(buf->binding, &buf->bind_node, &buf->mem)) {
+	ret = safe_dma_claim_buf(buf, false);
+	if (ret > 0) {
 		safe_dma_quiesce(buf);
 		safe_dma_free_claimed(buf, zap);
 	}
+	if (ret >= 0)
+		return true;
+	/* Only this task writes these while it holds the claim. */
+	if (buf->freer_sweep) {
+		buf->put_after = true;
+		return false;
+	}
+	WARN_ONCE(1, "safe_dma: %s: buffer freed again from its own quiesce callback\n",
+		  dev_name(buf->dev));
+	return false;
 }
 
 /* Memory, then descriptor.  Process context only. */
 static void safe_dma_release(struct safe_dma_buf *buf, bool zap)
 {
-	safe_dma_free_mem(buf, zap);
-	safe_dma_put_desc(buf);
+	if (safe_dma_free_mem(buf, zap))
+		safe_dma_put_desc(buf);
 }
 
 /**
@@ -449,17 +492,27 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
 				continue;
 			list_move_tail(&buf->bind_node, &mine);
 			buf->mem = SAFE_DMA_MEM_FREEING;
+			buf->freer = current;
+			buf->freer_sweep = true;
 			b->busy++;
 		}
 	}
-	/* The owners' frees now wait for us, so the descriptors stay. */
+	/*
+	 * The owners' frees now wait for us, so the descriptors stay.  An
+	 * owner's free from a quiesce callback run here cannot wait for us:
+	 * it leaves the descriptor to us (put_after).
+	 */
 	list_for_each_entry(buf, &mine, bind_node)
 		safe_dma_quiesce(buf);
 	/* Allocations and mmap() calls that started before the sweep. */
 	wait_event(b->wq, !READ_ONCE(b->users));
 	list_for_each_entry_safe(buf, tmp, &mine, bind_node) {
+		bool put = buf->put_after;
+
 		list_del_init(&buf->bind_node);
 		safe_dma_free_claimed(buf, true);
+		if (put)
+			safe_dma_put_desc(buf);
 	}
 	/* Frees that others started. */
 	wait_event(b->wq, !READ_ONCE(b->busy));

@@ -87,6 +87,7 @@ enum {
 struct safe_binding;
 struct safe_dma_pool;
 struct inode;
+struct task_struct;
 struct vm_area_struct;
 
 /**
@@ -113,6 +114,10 @@ struct vm_area_struct;
  * @map_inode: the inode of the file safe_dma_mmap() mapped it through
  * @mappers: the address spaces safe_dma_mmap() mapped it into, under the
  *	binding's lock; each entry pins its mm_struct with mmgrab()
+ * @freer: the task freeing the memory while @mem is FREEING
+ * @freer_sweep: @freer is sweeping the device's buffers
+ * @put_after: the owner freed the buffer from a callback of @freer's
+ *	sweep; the sweep releases the descriptor after the memory
  *
  * Fields are private; use the functions below.
  *
@@ -143,6 +148,9 @@ struct safe_dma_buf {
 	u8 quiesce_state;
 	struct inode *map_inode;
 	struct list_head mappers;
+	struct task_struct *freer;
+	bool freer_sweep;
+	bool put_after;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -299,7 +307,11 @@ static inline void safe_dma_flush_deferred(void)
  * However the buffer is freed (safe_dma_free(), devres, revocation), the
  * callback runs first, once, in process context, and may sleep.  After a
  * domain revocation it runs once no access to the buffer is in flight.
- * Set it before the buffer is attached or shared with other threads.
+ * It may free other buffers of the device, and, when the sweep at unbind
+ * runs it, its own buffer (the descriptor then goes once the memory is
+ * freed); freeing its own buffer from the owner's safe_dma_free() is a
+ * double free, which warns and does nothing.  Set it before the buffer is
+ * attached or shared with other threads.
  *
  * Context: any.
  * Return: nothing.
