@@ -703,6 +703,49 @@ static void quiesce_frees_own_buffer_again(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/* -------------------------------------------------------------------- */
+/* The untyped calls on no buffer                                        */
+/* -------------------------------------------------------------------- */
+
+/*
+ * A NULL or ERR_PTR() buffer (a handle freed with safe_dma_free_handle(),
+ * never bound, or an unchecked allocation) reaches the untyped calls as
+ * well as the typed accessors: -ENODEV, or nothing done, never a
+ * dereference.  Oopses on the code before the fix, so it runs last.
+ */
+static void untyped_calls_on_no_buffer(struct kunit *test)
+{
+	struct safe_dma_buf *null_buf = NULL, *err_buf = ERR_PTR(-ENOMEM);
+	struct safe_dma_pool *null_pool = NULL;
+	struct safe_dma_buf *pooled;
+	lt_u32_h h = {};
+	u32 v = 0;
+	int n = 0;
+
+	/* A never-bound handle copies nothing, even zero elements. */
+	dma_test_expect_report_begin();
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_in(h, 0, &v, 0), -ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_out(h, 0, &v, 0), -ENODEV);
+	dma_test_expect_report_end();
+
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_to_user(null_buf, 0, NULL, 4),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_copy_from_user(err_buf, 0, NULL, 4),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_memset(null_buf, 0, 0, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, safe_dma_memset(err_buf, 0, 0, 1), -ENODEV);
+	safe_dma_set_quiesce(null_buf, lt_count, &n);
+	safe_dma_set_quiesce(err_buf, lt_count, &n);
+	KUNIT_EXPECT_EQ(test, safe_dma_count(null_buf), 0);
+	KUNIT_EXPECT_EQ(test, safe_dma_size(err_buf), 0);
+	KUNIT_EXPECT_NULL(test, safe_dma_cpu_ptr(null_buf));
+	KUNIT_EXPECT_NULL(test, safe_dma_cpu_ptr(err_buf));
+	KUNIT_EXPECT_EQ(test, safe_dma_handle(null_buf), (dma_addr_t)0);
+	pooled = safe_dma_pool_alloc(null_pool, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pooled), -EINVAL);
+	KUNIT_EXPECT_EQ(test, n, 0);
+}
+
 static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
@@ -715,6 +758,8 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(quiesce_frees_own_buffer_again),
 	/* Last: on failure lockdep is off for the rest of the run. */
 	KUNIT_CASE(alloc_from_irq_lockdep_clean),
+	/* After the lockdep case: an oops turns lockdep off. */
+	KUNIT_CASE(untyped_calls_on_no_buffer),
 	{}
 };
 
