@@ -780,6 +780,8 @@ ssize_t __safe_dma_copy_iter(struct safe_dma_buf *buf, size_t offset,
 {
 	size_t done;
 
+	if (IS_ERR_OR_NULL(buf))
+		return -ENODEV;
 	if (len > buf->size || offset > buf->size - len)
 		return __safe_dma_range_error(buf, offset / buf->elem_size,
 					      DIV_ROUND_UP(len, buf->elem_size));
@@ -802,6 +804,8 @@ EXPORT_SYMBOL_GPL(__safe_dma_copy_iter);
 int __safe_dma_memset(struct safe_dma_buf *buf, size_t offset, int c,
 		      size_t len)
 {
+	if (IS_ERR_OR_NULL(buf))
+		return -ENODEV;
 	if (len > buf->size || offset > buf->size - len)
 		return __safe_dma_range_error(buf, offset / buf->elem_size,
 					      DIV_ROUND_UP(len, buf->elem_size));
@@ -868,6 +872,8 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 	LIST_HEAD(exited);
 	int ret;
 
+	if (IS_ERR_OR_NULL(buf))
+		return -ENODEV;
 	if (!vma->vm_file || buf->pool)
 		return -EINVAL;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
@@ -953,6 +959,10 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 	struct safe_dma_buf *buf;
 	int ret;
 
+	if (IS_ERR(pool))
+		return ERR_CAST(pool);
+	if (!pool)
+		return ERR_PTR(-EINVAL);
 	/* The pool's binding, not a new lookup: the pool is freed there. */
 	kref_get(&pool->binding->ref);
 	buf = safe_dma_new(pool->dev, pool->binding, pool->elem_size,

@@ -314,13 +314,17 @@ static inline void safe_dma_flush_deferred(void)
  * attached or shared with other threads.
  *
  * Context: any.
- * Return: nothing.
+ * Return: 0; -ENODEV (nothing set) for a NULL or ERR_PTR() @buf, or once
+ * its memory was freed (its device left).
  */
-static inline void safe_dma_set_quiesce(struct safe_dma_buf *buf,
-					void (*quiesce)(void *arg), void *arg)
+static inline int safe_dma_set_quiesce(struct safe_dma_buf *buf,
+				       void (*quiesce)(void *arg), void *arg)
 {
+	if (IS_ERR_OR_NULL(buf) || !READ_ONCE(buf->cpu))
+		return -ENODEV;
 	buf->quiesce = quiesce;
 	buf->quiesce_arg = arg;
+	return 0;
 }
 
 /**
@@ -357,11 +361,12 @@ safe_dma_attach(struct safe_dma_buf *buf, struct safe_revocable_domain *d)
  * @buf: the buffer
  *
  * Context: any.
- * Return: the element count given at allocation.
+ * Return: the element count given at allocation; 0 for a NULL or
+ * ERR_PTR() @buf.
  */
 static inline size_t safe_dma_count(const struct safe_dma_buf *buf)
 {
-	return buf->count;
+	return IS_ERR_OR_NULL(buf) ? 0 : buf->count;
 }
 
 /**
@@ -369,11 +374,12 @@ static inline size_t safe_dma_count(const struct safe_dma_buf *buf)
  * @buf: the buffer
  *
  * Context: any.
- * Return: element size times element count, the size allocated.
+ * Return: element size times element count, the size allocated; 0 for a
+ * NULL or ERR_PTR() @buf.
  */
 static inline size_t safe_dma_size(const struct safe_dma_buf *buf)
 {
-	return buf->size;
+	return IS_ERR_OR_NULL(buf) ? 0 : buf->size;
 }
 
 /**
@@ -382,11 +388,11 @@ static inline size_t safe_dma_size(const struct safe_dma_buf *buf)
  *
  * Context: any.
  * Return: %SAFE_DMA_CPU_OWNED until the bus address was handed out, then
- * %SAFE_DMA_SHARED.
+ * %SAFE_DMA_SHARED (also for a NULL or ERR_PTR() @buf).
  */
 static inline enum safe_dma_phase safe_dma_phase(const struct safe_dma_buf *buf)
 {
-	return READ_ONCE(buf->phase);
+	return IS_ERR_OR_NULL(buf) ? SAFE_DMA_SHARED : READ_ONCE(buf->phase);
 }
 
 /**
@@ -401,10 +407,13 @@ static inline enum safe_dma_phase safe_dma_phase(const struct safe_dma_buf *buf)
  * mapping.
  *
  * Context: any.
- * Return: the CPU address, or NULL in the shared phase.
+ * Return: the CPU address; NULL in the shared phase, once the memory was
+ * freed, and for a NULL or ERR_PTR() @buf.
  */
 static inline void *safe_dma_cpu_ptr(struct safe_dma_buf *buf)
 {
+	if (IS_ERR_OR_NULL(buf))
+		return NULL;
 	if (unlikely(READ_ONCE(buf->phase) != SAFE_DMA_CPU_OWNED ||
 		     (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))) {
 		if (IS_ENABLED(CONFIG_SAFE_DEBUG))
@@ -422,10 +431,13 @@ static inline void *safe_dma_cpu_ptr(struct safe_dma_buf *buf)
  * reaches it only through the accessors.
  *
  * Context: any.
- * Return: the DMA address of the first byte.
+ * Return: the DMA address of the first byte; 0 for a NULL or ERR_PTR()
+ * @buf.
  */
 static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
 {
+	if (IS_ERR_OR_NULL(buf))
+		return 0;
 	if (READ_ONCE(buf->phase) != SAFE_DMA_SHARED)
 		WRITE_ONCE(buf->phase, SAFE_DMA_SHARED);
 	return buf->handle;
@@ -452,8 +464,9 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  * Context: process context, the driver's ->mmap (the mmap lock held).
  * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
  * -ENOMEM if the process cannot be recorded; -EBUSY if the buffer is
- * mapped through another inode already; -ENODEV once the memory is freed
- * or the device is being unbound; or the error of dma_mmap_attrs().
+ * mapped through another inode already; -ENODEV for a NULL or ERR_PTR()
+ * @buf, once the memory is freed or while the device is leaving; or the
+ * error of dma_mmap_attrs().
  */
 static inline int safe_dma_mmap(struct safe_dma_buf *buf,
 				struct vm_area_struct *vma)
@@ -479,7 +492,8 @@ static inline int safe_dma_mmap(struct safe_dma_buf *buf,
  * Context: any; where the memory is alive (bound, or inside an access).
  * Return: bytes copied (short if a page was not resident); -ERANGE when
  * the range is outside the buffer (warns once); -EFAULT when nothing could
- * be copied; -ENODEV once the memory is freed or without a kernel mapping.
+ * be copied; -ENODEV for a NULL or ERR_PTR() @buf, once the memory is
+ * freed, or without a kernel mapping.
  */
 static inline ssize_t safe_dma_copy_to_iter(struct safe_dma_buf *buf,
 					    size_t offset, size_t len,
@@ -570,8 +584,8 @@ static inline ssize_t safe_dma_copy_from_user(struct safe_dma_buf *buf,
  *
  * Context: any; where the memory is alive (bound, or inside an access).
  * Return: 0; -ERANGE when the range is outside the buffer (nothing
- * written; warns once); -ENODEV once the memory is freed or without a
- * kernel mapping.
+ * written; warns once); -ENODEV for a NULL or ERR_PTR() @buf, once the
+ * memory is freed, or without a kernel mapping.
  */
 static inline int safe_dma_memset(struct safe_dma_buf *buf, size_t offset,
 				  int c, size_t len)
@@ -615,7 +629,9 @@ safe_dma_pool_create(const char *name, struct device *dev, size_t elem_size,
  * The buffer is zeroed and CPU-owned, and is freed with safe_dma_free().
  *
  * Context: the context @gfp allows.
- * Return: the buffer, or ERR_PTR(-ENOMEM).
+ * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @pool (an ERR_PTR()
+ * @pool's own error); ERR_PTR(-ENODEV) while the device is leaving;
+ * ERR_PTR(-ENOMEM).
  */
 static inline struct safe_dma_buf * __must_check
 safe_dma_pool_alloc(struct safe_dma_pool *pool, gfp_t gfp)
@@ -798,7 +814,7 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 		ptype __sd_p = (p);					\
 		size_t __sd_n = (n);					\
 									\
-		__safe_dma_ok_h(__sd_first, __sd_n) ?		\
+		__safe_dma_ok_h(__sd_first, __sd_n) && likely(__sd_h.buf) ? \
 		({							\
 			typeof(__sd_h.__safe_dma_cpu) __sd_at =		\
 				__sd_h.__safe_dma_cpu + __sd_first;	\
@@ -980,7 +996,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * Context: any.
  * Return: 0; -ERANGE when the range does not fit (nothing copied; warns
- * the first time for this buffer).  A constant range out of a
+ * the first time for this buffer); -ENODEV through a handle bound to no
+ * buffer, even for zero elements.  A constant range out of a
  * SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_copy_in(h, first, src, n)				\
@@ -999,7 +1016,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * Context: any.
  * Return: 0; -ERANGE when the range does not fit (nothing copied, @dst
- * untouched; warns the first time for this buffer).  A constant range out
+ * untouched; warns the first time for this buffer); -ENODEV through a
+ * handle bound to no buffer, even for zero elements.  A constant range out
  * of a SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_copy_out(h, first, dst, n)				\
