@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/debug_locks.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
@@ -16,10 +17,14 @@
 #include <linux/kthread.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/safe/compat/hrtimer.h>
 #include <linux/safe/dma.h>
+#include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
 #include "dma_test.h"
+/* safe_lib_init()/safe_lib_exit(): reachable only when both are built in. */
+#include "../../lib/internal.h"
 
 static int lt_init(struct kunit *test)
 {
@@ -469,6 +474,65 @@ static void attach_foreign_or_dead_refused(struct kunit *test)
 }
 
 /* -------------------------------------------------------------------- */
+/* The library's exit waits for deferred frees                           */
+/* -------------------------------------------------------------------- */
+
+#if IS_BUILTIN(CONFIG_SAFE) && IS_BUILTIN(CONFIG_SAFE_DMA_KUNIT_TEST)
+struct slow_quiesce {
+	int done;
+};
+
+static void slow_quiesce_fn(void *arg)
+{
+	struct slow_quiesce *q = arg;
+
+	msleep(200);
+	WRITE_ONCE(q->done, 1);
+}
+
+/*
+ * A module that embeds the library and only ever allocates with
+ * GFP_ATOMIC never creates the library's workqueue: its frees from atomic
+ * context run on system_unbound_wq.  safe_embed_exit() (safe_lib_exit())
+ * must still wait for them, or the module's code runs after its exit.
+ * Reproduced on the built-in library: its workqueue destroyed, one
+ * atomic allocation and deferred free, then the exit.
+ */
+static void lib_exit_waits_for_deferred_frees(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct slow_quiesce q = {};
+	struct safe_dma_buf *buf;
+	static DEFINE_SPINLOCK(lock);
+	int done;
+
+	safe_revocable_flush();
+	safe_dma_flush_deferred();
+	safe_lib_exit();
+	buf = safe_dma_alloc(ctx->dev, 4, 64, GFP_ATOMIC, 0);
+	if (IS_ERR(buf)) {
+		KUNIT_EXPECT_EQ(test, safe_lib_init(), 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	}
+	safe_dma_set_quiesce(buf, slow_quiesce_fn, &q);
+	scoped_guard(spinlock, &lock)
+		safe_dma_free(buf);	/* deferred, to system_unbound_wq */
+	safe_lib_exit();
+	done = READ_ONCE(q.done);
+	/* Put the library back before anything can fail. */
+	KUNIT_ASSERT_EQ(test, safe_lib_init(), 0);
+	safe_dma_flush_deferred();
+	KUNIT_EXPECT_EQ(test, done, 1);
+	dma_test_expect_clean(test, ctx);
+}
+#else
+static void lib_exit_waits_for_deferred_frees(struct kunit *test)
+{
+	kunit_skip(test, "needs the library and the test built in");
+}
+#endif
+
+/* -------------------------------------------------------------------- */
 /* Allocations from interrupt context                                    */
 /* -------------------------------------------------------------------- */
 
@@ -756,6 +820,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(attach_foreign_or_dead_refused),
 	KUNIT_CASE(quiesce_frees_buffers_at_unbind),
 	KUNIT_CASE(quiesce_frees_own_buffer_again),
+	KUNIT_CASE(lib_exit_waits_for_deferred_frees),
 	/* Last: on failure lockdep is off for the rest of the run. */
 	KUNIT_CASE(alloc_from_irq_lockdep_clean),
 	/* After the lockdep case: an oops turns lockdep off. */
