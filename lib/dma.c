@@ -550,7 +550,8 @@ void safe_dma_destroy_pools(struct safe_binding *b)
 /*
  * Frees from atomic context wait here for process context.  Each pending
  * free pins the module whose code runs it (safe.ko, or the driver that
- * embeds the library), and safe_lib_exit() drains the workqueue.
+ * embeds the library), and safe_lib_exit() waits for this work, on
+ * whichever workqueue it was queued.
  */
 static LLIST_HEAD(safe_dma_deferred);
 

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/safe/guard.h>
+#include <linux/safe/dma.h>
 #include <linux/safe/embed.h>
 #include "internal.h"
 
@@ -49,14 +50,18 @@ int safe_lib_init(void)
  * safe_lib_exit() - wait for deferred frees and destroy the workqueue
  *
  * Every deferred free pins the module that runs it, so by the time a
- * module's exit runs, the last of them has started; destroying the
- * workqueue waits until it has returned, too.
+ * module's exit runs, the last of them has started, but it may still be
+ * running: the frees go to system_unbound_wq while the library's own
+ * workqueue does not exist (only non-blocking allocations so far), so
+ * wait for that work whatever the workqueue, then destroy the workqueue,
+ * which waits for the rest.
  *
  * Context: process context; module exit.
  * Return: nothing.
  */
 void safe_lib_exit(void)
 {
+	__safe_dma_flush_deferred();
 	if (safe_wq)
 		destroy_workqueue(safe_wq);
 	safe_wq = NULL;
