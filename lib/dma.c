@@ -126,6 +126,9 @@ static int safe_dma_check(struct device *dev, size_t elem_size, size_t count,
 {
 	if (!dev || !elem_size || !count || (gfp & __GFP_COMP))
 		return -EINVAL;
+	/* devres and the DMA API take spinlock_t, a sleeping lock on RT. */
+	if (in_hardirq() || in_nmi())
+		return -EINVAL;
 	if (attrs & ~SAFE_DMA_ATTRS_OK)
 		return -EINVAL;
 	if (check_mul_overflow(elem_size, count, size))
@@ -962,7 +965,8 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 
 	if (IS_ERR(pool))
 		return ERR_CAST(pool);
-	if (!pool)
+	/* As safe_dma_check(): dma_pool_alloc() takes a spinlock_t. */
+	if (!pool || in_hardirq() || in_nmi())
 		return ERR_PTR(-EINVAL);
 	/* The pool's binding, not a new lookup: the pool is freed there. */
 	kref_get(&pool->binding->ref);

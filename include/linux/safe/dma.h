@@ -200,10 +200,12 @@ void __safe_dma_pool_destroy(struct safe_dma_pool *pool);
  * Touch the memory only while @dev is bound or inside an access to the
  * buffer's domain (see Documentation/lifetime.rst).
  *
- * Context: the context @gfp allows; @dev is being probed or is bound, or
- * has no driver.
+ * Context: the context @gfp allows, but not hard interrupt context
+ * (devres and the DMA API take locks that sleep on PREEMPT_RT); @dev is
+ * being probed or is bound, or has no driver.
  * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @dev, zero @elem_size or
- * @count, __GFP_COMP in @gfp, or an attribute safe cannot honour;
+ * @count, __GFP_COMP in @gfp, an attribute safe cannot honour, or a call
+ * from hard interrupt context;
  * ERR_PTR(-EOVERFLOW) when the size does not fit in size_t; ERR_PTR(-EIO)
  * when @dev has no coherent DMA mask (logged once); ERR_PTR(-ENODEV) once
  * @dev is being unbound; ERR_PTR(-ENOMEM).
@@ -628,8 +630,9 @@ safe_dma_pool_create(const char *name, struct device *dev, size_t elem_size,
  *
  * The buffer is zeroed and CPU-owned, and is freed with safe_dma_free().
  *
- * Context: the context @gfp allows.
- * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @pool (an ERR_PTR()
+ * Context: the context @gfp allows, but not hard interrupt context.
+ * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @pool or from hard
+ * interrupt context (an ERR_PTR()
  * @pool's own error); ERR_PTR(-ENODEV) while the device is leaving;
  * ERR_PTR(-ENOMEM).
  */
