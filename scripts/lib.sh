@@ -178,7 +178,14 @@ headers_dir() {
 # line each in lib/Kconfig and lib/Makefile.  For a cached tree, hold its
 # kunit-SERIES lock while the tree builds.
 kunit_overlay() {	# kunit_overlay TREE
-	ln -sfn "$SAFE_ROOT" "$1/lib/safe"
+	if [ "$(readlink "$1/lib/safe")" != "$SAFE_ROOT" ]; then
+		ln -sfn "$SAFE_ROOT" "$1/lib/safe"
+		# The objects another checkout built here are newer than this
+		# one's sources, and make would keep them: make ours newer.
+		find "$SAFE_ROOT/Kbuild" "$SAFE_ROOT/Kconfig" "$SAFE_ROOT/lib" \
+			"$SAFE_ROOT/include" "$SAFE_ROOT/tests" -type f \
+			-exec touch {} +
+	fi
 	grep -q 'lib/safe/Kconfig' "$1/lib/Kconfig" ||
 		printf '\nsource "lib/safe/Kconfig"\n' >> "$1/lib/Kconfig"
 	grep -q 'CONFIG_SAFE)' "$1/lib/Makefile" ||
