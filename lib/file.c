@@ -293,51 +293,6 @@ static int safe_file_fsync(struct file *f, loff_t start, loff_t end,
 			      inner_of(f)->fsync(f, start, end, datasync));
 }
 
-/*
- * Locks on a dead device fall back to what the VFS does without ->lock
- * and ->flock, so the unlock at close still clears the generic records.
- */
-static int safe_file_dead_lock(struct file *f, int cmd, struct file_lock *fl)
-{
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-		posix_test_lock(f, fl);
-		return 0;
-	}
-	return posix_lock_file(f, fl, NULL);
-}
-
-static int safe_file_lock(struct file *f, int cmd, struct file_lock *fl)
-{
-	struct safe_revocable_access a;
-	int ret;
-
-	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a)) {
-		pagefault_disable();
-		ret = inner_of(f)->lock(f, cmd, fl);
-		pagefault_enable();
-	} else {
-		ret = safe_file_dead_lock(f, cmd, fl);
-	}
-	safe_revocable_end(&a);
-	return ret;
-}
-
-static int safe_file_flock(struct file *f, int cmd, struct file_lock *fl)
-{
-	struct safe_revocable_access a;
-	int ret;
-
-	if (safe_revocable_domain_enter(safe_proxy(f)->domain, &a)) {
-		pagefault_disable();
-		ret = inner_of(f)->flock(f, cmd, fl);
-		pagefault_enable();
-	} else {
-		ret = locks_lock_file_wait(f, fl);
-	}
-	safe_revocable_end(&a);
-	return ret;
-}
-
 static unsigned long safe_file_get_unmapped_area(struct file *f,
 						 unsigned long addr,
 						 unsigned long len,
@@ -347,15 +302,6 @@ static unsigned long safe_file_get_unmapped_area(struct file *f,
 	return SAFE_FILE_CALL(f, (unsigned long)-ENODEV,
 			      inner_of(f)->get_unmapped_area(f, addr, len,
 							     pgoff, flags));
-}
-
-static ssize_t safe_file_splice_write(struct pipe_inode_info *pipe,
-				      struct file *f, loff_t *pos, size_t len,
-				      unsigned int flags)
-{
-	return SAFE_FILE_CALL(f, (ssize_t)-ENODEV,
-			      inner_of(f)->splice_write(pipe, f, pos, len,
-							flags));
 }
 
 static ssize_t safe_file_splice_read(struct file *f, loff_t *pos,
@@ -440,7 +386,12 @@ static int safe_file_fasync(int fd, struct file *f, int on)
 	return ret;
 }
 
-/* A resource of the domain: its release turns notification off. */
+/*
+ * A resource of the domain.  Its quiesce step turns notification off:
+ * the queue may live in a resource created after the registration, which
+ * the teardown releases before this one, and quiesce steps run before
+ * any release.
+ */
 static void safe_file_fasync_drain(void *data)
 {
 	struct safe_file_proxy *p = data;
@@ -453,7 +404,11 @@ static void safe_file_fasync_drain(void *data)
 			kfree(n);
 		}
 	}
-	safe_file_proxy_put(p);
+}
+
+static void safe_file_fasync_put(void *data)
+{
+	safe_file_proxy_put(data);
 }
 
 /* Point @f back at the closed fops and drop its proxy reference. */
@@ -530,6 +485,19 @@ static const char *safe_file_refused(const struct file_operations *inner)
 		return "iopoll";
 	if (inner->iterate_shared)
 		return "iterate_shared";
+	/*
+	 * A blocking lock request, or a splice that waits for data in a
+	 * pipe, would wait inside the access for as long as another process
+	 * likes, and unbind with it (F2).  Without ->lock and ->flock the VFS
+	 * locks by itself, outside the driver; iter_file_splice_write() waits
+	 * for the pipe on its own and enters the domain per ->write_iter.
+	 */
+	if (inner->lock)
+		return "lock";
+	if (inner->flock)
+		return "flock";
+	if (inner->splice_write && inner->splice_write != iter_file_splice_write)
+		return "splice_write (other than iter_file_splice_write)";
 	if (inner->setlease)
 		return "setlease";
 	if (inner->fallocate)
@@ -628,12 +596,11 @@ static void safe_file_build(struct safe_file_proxy *p,
 		.release = safe_file_release,
 		.fsync = inner->fsync ? safe_file_fsync : NULL,
 		.fasync = inner->fasync ? safe_file_fasync : NULL,
-		.lock = inner->lock ? safe_file_lock : NULL,
 		.get_unmapped_area = inner->get_unmapped_area ? safe_file_get_unmapped_area : NULL,
 		/* Takes no file; the open file pins the driver's module. */
 		.check_flags = inner->check_flags,
-		.flock = inner->flock ? safe_file_flock : NULL,
-		.splice_write = inner->splice_write ? safe_file_splice_write : NULL,
+		/* Calls ->write_iter above, one access per chunk. */
+		.splice_write = inner->splice_write,
 		.splice_read = inner->splice_read ? safe_file_splice_read : NULL,
 		.splice_eof = inner->splice_eof ? safe_file_splice_eof : NULL,
 		.show_fdinfo = inner->show_fdinfo ? safe_file_show_fdinfo : NULL,
@@ -687,7 +654,8 @@ safe_file_proxy_new(const struct file_operations *inner,
 
 	if (inner->fasync) {
 		kref_get(&p->ref);	/* the drain */
-		r = safe_revocable_create(d, p, safe_file_fasync_drain);
+		r = safe_revocable_create_quiesced(d, p, safe_file_fasync_drain,
+						   safe_file_fasync_put);
 		if (IS_ERR(r)) {
 			kref_put(&p->ref, safe_file_proxy_free);
 			safe_file_proxy_unuse(p);

@@ -368,6 +368,30 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
 	return false;
 }
 
+/*
+ * Single revocations of @d run their callbacks one at a time, so that a
+ * callback can reach the sibling resources (safe_revocable_teardown()):
+ * no other single revocation releases one meanwhile, and the domain's
+ * teardown waits for @busy.  A callback revoking a sibling runs that
+ * revocation's callbacks itself.  True: the caller took the turn.
+ */
+static bool safe_revocable_callbacks_take(struct safe_revocable_domain *d,
+					  bool *took)
+{
+	struct task_struct *owner = cmpxchg(&d->callbacks, NULL, current);
+
+	*took = !owner;
+	return !owner || owner == current;
+}
+
+static bool safe_revocable_callbacks_begin(struct safe_revocable_domain *d)
+{
+	bool took;
+
+	wait_event(d->revoke_wq, safe_revocable_callbacks_take(d, &took));
+	return took;
+}
+
 /**
  * safe_revocable_revoke() - revoke one resource
  * @r: the resource
@@ -385,6 +409,10 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
  * own, or a sibling that the domain's revocation owns and that waits for
  * the callback) is released by it, after the callback returns.
  *
+ * The callbacks of single revocations in one domain run one at a time, so
+ * they reach the sibling resources with safe_revocable_teardown(); they
+ * must not wait for another revocation of the domain.
+ *
  * Context: process context; may sleep.  Not from inside an access to the
  * same domain: that is detected (with lockdep) and refused.
  * Return: 0; -EDEADLK when called from inside an access; -EINVAL for a
@@ -393,7 +421,7 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
 int safe_revocable_revoke(struct safe_revocable *r)
 {
 	struct safe_revocable_domain *d;
-	bool mine, owned;
+	bool mine, owned, took;
 
 	if (IS_ERR_OR_NULL(r))
 		return -EINVAL;
@@ -421,11 +449,14 @@ int safe_revocable_revoke(struct safe_revocable *r)
 	}
 
 	safe_revocable_wait_readers(d);
+	took = safe_revocable_callbacks_begin(d);
 	safe_revocable_quiesce(r);
 	safe_revocable_release(r);
 	scoped_guard(spinlock, &d->lock) {
 		r->revoker = NULL;
 		d->busy--;
+		if (took)
+			WRITE_ONCE(d->callbacks, NULL);
 	}
 	wake_up_all(&d->revoke_wq);
 	return 0;
@@ -583,15 +614,20 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
  * safe_revocable_teardown() - a resource, from its domain's teardown
  * @r: the resource
  *
- * Quiesce and release callbacks run after every access ended, so they
- * cannot start one.  This gives them the resources of the domain that
- * have not been released yet: all of them in a quiesce callback, and the
- * ones created before (released after) the current one in a release
- * callback.  A quiesce callback that stops a DMA engine reaches the
- * registers this way.
+ * Quiesce and release callbacks run outside any access, and in a domain's
+ * teardown none can start.  This gives them the resources of the domain
+ * that have not been released yet.  In the domain's teardown: all of them
+ * in a quiesce callback, and the ones created before (released after) the
+ * current one in a release callback.  In the callbacks of
+ * safe_revocable_revoke(): every resource not released yet, which stays
+ * until the callback returns (other single revocations wait for it, and
+ * so does the domain's teardown).  A quiesce callback that stops a DMA
+ * engine reaches the registers this way, whether its buffer is revoked
+ * alone or with the domain.
  *
  * Context: a quiesce or release callback run by the revocation of @r's
- * domain; anywhere else it warns once and returns NULL.
+ * domain or of one of its resources; anywhere else it warns once and
+ * returns NULL.
  * Return: the resource, or NULL once released (or for a NULL or error
  * pointer @r).
  */
@@ -602,11 +638,17 @@ void *safe_revocable_teardown(struct safe_revocable *r)
 	if (IS_ERR_OR_NULL(r))
 		return NULL;
 	d = r->domain;
-	if (WARN_ONCE(!safe_revocable_in_teardown(d),
-		      "safe: %s() outside the domain's teardown\n", __func__))
-		return NULL;
 	/* Single revocations are over: only this task writes ->old now. */
-	return r->old;
+	if (safe_revocable_in_teardown(d))
+		return r->old;
+	if (WARN_ONCE(READ_ONCE(d->callbacks) != current,
+		      "safe: %s() outside the callbacks of a revocation\n",
+		      __func__))
+		return NULL;
+	/* Published, or unpublished and not released: nobody frees it now. */
+	guard(spinlock)(&d->lock);
+	return rcu_dereference_protected(r->ptr, lockdep_is_held(&d->lock)) ?:
+	       r->old;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_teardown);
 

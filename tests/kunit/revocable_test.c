@@ -14,13 +14,16 @@
 #include <linux/mman.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/miscdevice.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/splice.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/safe/guard.h>
 #include <linux/safe/file.h>
 #include <linux/safe/revocable.h>
@@ -1075,6 +1078,115 @@ static void rev_single_revoke_callback_races_domain_revoke(struct kunit *test)
 }
 
 /*
+ * The quiesce callback of a resource revoked alone reaches its siblings
+ * with safe_revocable_teardown(), as a domain teardown's callbacks do (a
+ * DMA buffer revoked alone stops its engine through the registers).  The
+ * sibling stays until the callback returns, when another task revokes it
+ * meanwhile, or revokes the domain.
+ */
+enum { T_SIB_ALONE, T_SIB_REVOKED, T_SIB_DOMAIN };
+
+struct t_sib {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *regs, *buf;
+	struct completion in_quiesce, done, other_done;
+	int mode;
+	unsigned long seen;	/* the sibling's magic, read at the end */
+	int released_then;	/* release callbacks run by then */
+	int released;
+};
+
+static struct t_sib *t_sib;
+
+static void t_sib_quiesce(void *ptr)
+{
+	struct t_sib *s = t_sib;
+	struct t_res *regs = NULL;
+	int i;
+
+	if (s->mode != T_SIB_DOMAIN)
+		regs = safe_revocable_teardown(s->regs);
+	complete(&s->in_quiesce);
+	if (s->mode == T_SIB_DOMAIN) {
+		/* The domain's revocation has unpublished the sibling. */
+		for (i = 0; i < 50 && !safe_revocable_domain_dead(s->d); i++)
+			msleep(20);
+		regs = safe_revocable_teardown(s->regs);
+	}
+	msleep(100);	/* the other revocation runs meanwhile */
+	if (regs) {
+		s->seen = READ_ONCE(regs->magic);
+		s->released_then = READ_ONCE(s->released);
+	}
+}
+
+static int t_sib_single(void *arg)
+{
+	struct t_sib *s = arg;
+
+	safe_revocable_revoke(s->buf);
+	complete(&s->done);
+	return 0;
+}
+
+static int t_sib_other(void *arg)
+{
+	struct t_sib *s = arg;
+
+	if (s->mode == T_SIB_DOMAIN)
+		safe_revocable_domain_revoke(s->d);
+	else
+		safe_revocable_revoke(s->regs);
+	complete(&s->other_done);
+	return 0;
+}
+
+static void rev_single_revoke_callback_reaches_siblings(struct kunit *test)
+{
+	int mode;
+
+	for (mode = T_SIB_ALONE; mode <= T_SIB_DOMAIN; mode++) {
+		struct t_sib *s = kzalloc(sizeof(*s), GFP_KERNEL);
+		bool other = mode != T_SIB_ALONE;
+
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		t_sib = s;
+		s->mode = mode;
+		init_completion(&s->in_quiesce);
+		init_completion(&s->done);
+		init_completion(&s->other_done);
+		s->d = safe_revocable_domain_create(NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(s->d));
+		s->regs = safe_revocable_create(s->d, t_res_new(test, 1, &s->released),
+						t_res_release);
+		s->buf = safe_revocable_create_quiesced(s->d,
+							t_res_new(test, 2, &s->released),
+							t_sib_quiesce, t_res_release);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(s->regs) || IS_ERR(s->buf));
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_sib_single, s,
+							    "safe-sib-1")));
+		KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->in_quiesce,
+								  5 * HZ), 0UL);
+		if (other)
+			KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_sib_other, s,
+								    "safe-sib-2")));
+		if (!wait_for_completion_timeout(&s->done, 5 * HZ) ||
+		    (other && !wait_for_completion_timeout(&s->other_done, 5 * HZ))) {
+			KUNIT_FAIL(test, "mode %d: the revocation hung", mode);
+			return;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, s->seen, MAGIC, "mode %d", mode);
+		KUNIT_EXPECT_EQ_MSG(test, s->released_then, 0, "mode %d", mode);
+		KUNIT_EXPECT_EQ_MSG(test, s->released, other ? 2 : 1, "mode %d", mode);
+		safe_revocable_domain_put(s->d);
+		safe_revocable_flush();
+		kfree(s);
+	}
+	t_sib = NULL;
+}
+
+/*
  * The last put of a parent domain whose resource holds the last reference
  * of a child domain: the child's free is queued from inside the parent's.
  * safe_revocable_flush() must wait for both.
@@ -1903,6 +2015,79 @@ static void rev_fops_fasync_outlives_driver_data(struct kunit *test)
 }
 
 /*
+ * The async queue may live in a resource the driver creates after the
+ * registration, which the domain's teardown releases first (newest
+ * first).  Notification must be off before any release callback runs.
+ */
+struct t_late_queue {
+	struct fasync_struct *queue;
+	unsigned long magic;
+};
+
+static struct t_late_queue *t_late_queue;
+
+static int t_late_fasync(int fd, struct file *f, int on)
+{
+	return fasync_helper(fd, f, on, &t_late_queue->queue);
+}
+
+static const struct file_operations t_late_fasync_fops = {
+	.owner = THIS_MODULE,
+	.fasync = t_late_fasync,
+};
+
+static bool t_late_still_queued;
+
+static void t_late_queue_release(void *ptr)
+{
+	struct t_late_queue *q = ptr;
+
+	/* A queue still holding the file: the drain comes too late. */
+	t_late_still_queued = q->queue;
+	q->magic = 0;
+	kfree(q);
+}
+
+static void rev_fops_fasync_drained_before_releases(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct safe_revocable_domain *d = t_domain(test);
+	struct t_late_queue *q;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_late_fasync_fops;
+	sm->domain = d;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	q->magic = MAGIC;
+	t_late_queue = q;
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_revocable_create(d, q,
+							      t_late_queue_release)));
+	f = safe_test_dev_open(T_FASYNC_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		safe_misc_deregister(sm);
+		KUNIT_FAIL(test, "open: %ld", PTR_ERR(f));
+		return;
+	}
+	KUNIT_EXPECT_GE(test, f->f_op->fasync(3, f, 1), 0);
+	spin_lock(&f->f_lock);
+	f->f_flags |= FASYNC;
+	spin_unlock(&f->f_lock);
+	KUNIT_EXPECT_NOT_NULL(test, q->queue);
+
+	t_late_still_queued = true;
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_FALSE(test, t_late_still_queued);
+	__fput_sync(f);
+	safe_misc_deregister(sm);
+	t_late_queue = NULL;
+}
+
+/*
  * Inside a protected call user memory is never faulted in (a userfaultfd
  * or FUSE page would stall revocation there): the argument the command
  * names is faulted in before, other user memory fails with -EFAULT.
@@ -2047,16 +2232,13 @@ static ssize_t t_full_splice_read(struct file *f, loff_t *pos,
 	return 0;
 }
 
-static ssize_t t_full_splice_write(struct pipe_inode_info *pipe,
-				   struct file *f, loff_t *pos, size_t len,
-				   unsigned int flags)
+static ssize_t t_full_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	return 0;
-}
+	size_t n = iov_iter_count(from);
 
-static int t_full_lock(struct file *f, int cmd, struct file_lock *fl)
-{
-	return 0;
+	t_full_calls++;
+	iov_iter_advance(from, n);
+	return n;
 }
 
 static void t_full_show_fdinfo(struct seq_file *m, struct file *f)
@@ -2070,9 +2252,8 @@ static const struct file_operations t_full_fops = {
 	.flush = t_full_flush,
 	.check_flags = t_full_check_flags,
 	.splice_read = t_full_splice_read,
-	.splice_write = t_full_splice_write,
-	.lock = t_full_lock,
-	.flock = t_full_lock,
+	.write_iter = t_full_write_iter,
+	.splice_write = iter_file_splice_write,
 	.show_fdinfo = t_full_show_fdinfo,
 	.unlocked_ioctl = t_fop_ioctl,
 };
@@ -2149,9 +2330,10 @@ static void rev_fops_every_member_forwarded(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, f->f_op->fsync);
 	KUNIT_EXPECT_NOT_NULL(test, f->f_op->flush);
 	KUNIT_EXPECT_NOT_NULL(test, f->f_op->splice_read);
+	KUNIT_EXPECT_NOT_NULL(test, f->f_op->write_iter);
 	KUNIT_EXPECT_NOT_NULL(test, f->f_op->splice_write);
-	KUNIT_EXPECT_NOT_NULL(test, f->f_op->lock);
-	KUNIT_EXPECT_NOT_NULL(test, f->f_op->flock);
+	KUNIT_EXPECT_NULL(test, f->f_op->lock);
+	KUNIT_EXPECT_NULL(test, f->f_op->flock);
 	KUNIT_EXPECT_NOT_NULL(test, f->f_op->show_fdinfo);
 	KUNIT_EXPECT_PTR_EQ(test, (void *)f->f_op->check_flags,
 			    (void *)t_full_check_flags);
@@ -2191,6 +2373,128 @@ static void rev_fops_every_member_forwarded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_other_released, 1);
 	safe_misc_deregister(sm);
 	KUNIT_EXPECT_EQ(test, kref_read(&d->ref), base);
+}
+
+/*
+ * F2 with a lock or a pipe instead of user memory: a blocking flock() or
+ * F_SETLKW waits for another process's unlock, and a splice from a pipe
+ * waits for the pipe's writer.  Neither wait may sit inside an access.
+ */
+static int t_lock(struct file *f, int cmd, struct file_lock *fl)
+{
+	return -ENOLCK;
+}
+
+static ssize_t t_splice_write(struct pipe_inode_info *pipe, struct file *f,
+			      loff_t *pos, size_t len, unsigned int flags)
+{
+	return -EIO;
+}
+
+static const struct file_operations t_lock_fops = {
+	.owner = THIS_MODULE,
+	.lock = t_lock,
+};
+
+static const struct file_operations t_flock_fops = {
+	.owner = THIS_MODULE,
+	.flock = t_lock,
+};
+
+static const struct file_operations t_splice_fops = {
+	.owner = THIS_MODULE,
+	.write_iter = t_full_write_iter,
+	.splice_write = t_splice_write,
+};
+
+struct t_splice {
+	struct file *pipe[2];
+	struct file *f;
+	struct safe_revocable_domain *d;
+	struct completion spliced;
+	struct completion revoked;
+	long ret;
+};
+
+static int t_splice_thread(void *arg)
+{
+	struct t_splice *s = arg;
+
+	s->ret = do_splice(s->pipe[0], NULL, s->f, NULL, 16, 0);
+	complete(&s->spliced);
+	return 0;
+}
+
+static int t_splice_revoke_thread(void *arg)
+{
+	struct t_splice *s = arg;
+
+	safe_revocable_domain_revoke(s->d);
+	complete(&s->revoked);
+	return 0;
+}
+
+static void rev_fops_no_user_wait_inside_access(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct t_splice *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	static const struct file_operations *const refused[] = {
+		&t_lock_fops, &t_flock_fops, &t_splice_fops,
+	};
+	unsigned int i;
+	char c = 1;
+	bool hung;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FULL_NAME;
+	sm->domain = t_domain(test);
+
+	/* Refused, with a message, rather than forwarded into an access. */
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		sm->fops = refused[i];
+		ret = safe_misc_register(sm);
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "table %u", i);
+		if (!ret)
+			safe_misc_deregister(sm);
+	}
+
+	/* iter_file_splice_write() waits for the pipe outside the domain. */
+	sm->fops = &t_full_fops;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	s->f = safe_test_dev_open(T_FULL_NAME, O_RDWR);
+	if (IS_ERR(s->f)) {
+		safe_misc_deregister(sm);
+		KUNIT_FAIL(test, "open: %ld", PTR_ERR(s->f));
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, create_pipe_files(s->pipe, 0), 0);
+	s->d = sm->domain;
+	init_completion(&s->spliced);
+	init_completion(&s->revoked);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_splice_thread, s, "safe-splice")));
+	msleep(50);	/* the splice waits for the empty pipe */
+	KUNIT_EXPECT_FALSE(test, completion_done(&s->spliced));
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_splice_revoke_thread, s,
+						    "safe-revoke")));
+	hung = !wait_for_completion_timeout(&s->revoked, 5 * HZ);
+	KUNIT_EXPECT_FALSE_MSG(test, hung, "the pipe's writer held the revocation");
+
+	/* The writer writes: the splice goes on, and fails on the dead device. */
+	KUNIT_EXPECT_EQ(test, kernel_write(s->pipe[1], &c, 1, &s->pipe[1]->f_pos),
+			(ssize_t)1);
+	wait_for_completion(&s->spliced);
+	if (hung)
+		wait_for_completion(&s->revoked);
+	else
+		KUNIT_EXPECT_EQ(test, s->ret, (long)-ENODEV);
+	fput(s->pipe[0]);
+	fput(s->pipe[1]);
+	__fput_sync(s->f);
+	safe_misc_deregister(sm);
 }
 
 /*
@@ -2338,13 +2642,16 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_revoke_other_domain_inside_access),
 	KUNIT_CASE(rev_quiesce_reaches_resources_in_teardown),
 	KUNIT_CASE(rev_fops_fasync_outlives_driver_data),
+	KUNIT_CASE(rev_fops_fasync_drained_before_releases),
 	KUNIT_CASE(rev_fops_no_fault_inside_access),
 	KUNIT_CASE(rev_fops_ioctl_prefault_nested),
 	KUNIT_CASE(rev_fops_every_member_forwarded),
+	KUNIT_CASE(rev_fops_no_user_wait_inside_access),
 	KUNIT_CASE(rev_parent_child_teardown),
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
 	KUNIT_CASE(rev_single_revoke_callback_revokes_domain),
 	KUNIT_CASE(rev_single_revoke_callback_races_domain_revoke),
+	KUNIT_CASE(rev_single_revoke_callback_reaches_siblings),
 	KUNIT_CASE(rev_flush_waits_chained_frees),
 	KUNIT_CASE(rev_misc_fasync_deregister_returns_ref),
 	KUNIT_CASE(rev_cdev_add_fault_injection_fasync),

@@ -60,6 +60,8 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @binding: @dev's binding, which revokes the domain at unbind at the latest
  * @binding_node: entry in the binding's list of domains
  * @teardown: the task running the domain's teardown callbacks, or NULL
+ * @callbacks: the task running a single-resource revocation's callbacks,
+ *	or NULL; one at a time, so that they can reach sibling resources
  * @free_work: the last put frees the domain from here
  * @teardown_work: a teardown that could not run where it was started
  * @busy: single-resource revocations in progress
@@ -86,6 +88,7 @@ struct safe_revocable_domain {
 	struct safe_binding *binding;
 	struct list_head binding_node;
 	struct task_struct *teardown;
+	struct task_struct *callbacks;
 	struct work_struct free_work;
 	struct work_struct teardown_work;
 	unsigned int busy;
