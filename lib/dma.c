@@ -20,6 +20,7 @@
 #include <linux/dmapool.h>
 #include <linux/export.h>
 #include <linux/fs.h>
+#include <linux/fs_context.h>
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
@@ -30,6 +31,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
+#include <linux/pseudo_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -68,6 +70,52 @@ struct safe_dma_pool {
 struct safe_dma_mapper {
 	struct list_head node;
 	struct mm_struct *mm;
+};
+
+/*
+ * One mmap() call's mapping of a buffer.  safe_dma_mmap() moves the new
+ * mapping onto a file of its own, on safe's pseudo filesystem, as
+ * dma_buf_mmap() moves it onto the dma-buf's file: the zap then unmaps
+ * that file's address space, which holds the mappings of this buffer and
+ * of nothing else (the device file's may hold other buffers', at the same
+ * offsets), and pins no inode or mount of the device node.  The map file
+ * holds the device file, so a mapping keeps that open, as any mapping
+ * does.
+ *
+ * The buffer lists its maps without holding them (the map file holds the
+ * device file, whose ->release may be what frees the buffer); the map file
+ * holds one reference and a zap in progress one more.  @inode and the
+ * pseudo filesystem stay until the last reference goes.
+ */
+struct safe_dma_map {
+	struct list_head node;		/* in buf->maps, while @listed */
+	bool listed;
+	struct kref ref;
+	struct inode *inode;
+	struct file *dev_file;
+};
+
+#define SAFE_DMA_FS_MAGIC	0x5afed3a9
+
+/*
+ * Guards every buffer's maps list and each map's @listed.  Nests inside
+ * a binding's lock, so it is irqsave too.
+ */
+static DEFINE_SPINLOCK(safe_dma_map_lock);
+static struct vfsmount *safe_dma_mnt;
+static int safe_dma_mnt_count;
+
+static int safe_dma_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, SAFE_DMA_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/* Never registered: mounted only inside the kernel, by simple_pin_fs(). */
+static struct file_system_type safe_dma_fs_type = {
+	.owner = THIS_MODULE,
+	.name = "safe_dma",
+	.init_fs_context = safe_dma_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
 };
 
 /* The attributes a coherent allocation can honour with CPU accessors. */
@@ -169,6 +217,7 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev,
 	buf->mem = SAFE_DMA_MEM_GONE;
 	buf->binding = b;
 	INIT_LIST_HEAD(&buf->bind_node);
+	INIT_LIST_HEAD(&buf->maps);
 	INIT_LIST_HEAD(&buf->mappers);
 	buf->dev = get_device(dev);
 	return buf;
@@ -225,6 +274,96 @@ static void safe_dma_drop_mappers(struct list_head *mappers)
 	}
 }
 
+static void safe_dma_map_free(struct kref *ref)
+{
+	struct safe_dma_map *map = container_of(ref, struct safe_dma_map, ref);
+
+	iput(map->inode);
+	/* Last: the inode lives on the pseudo filesystem. */
+	simple_release_fs(&safe_dma_mnt, &safe_dma_mnt_count);
+	kfree(map);
+}
+
+static void safe_dma_map_put(struct safe_dma_map *map)
+{
+	kref_put(&map->ref, safe_dma_map_free);
+}
+
+/* The last mapping of a map file is gone (or its mmap() failed). */
+static int safe_dma_map_release(struct inode *inode, struct file *f)
+{
+	struct safe_dma_map *map = f->private_data;
+
+	scoped_guard(spinlock_irqsave, &safe_dma_map_lock) {
+		if (map->listed)
+			list_del(&map->node);
+		map->listed = false;
+	}
+	fput(map->dev_file);
+	safe_dma_map_put(map);
+	return 0;
+}
+
+static const struct file_operations safe_dma_map_fops = {
+	.owner = THIS_MODULE,
+	.release = safe_dma_map_release,
+};
+
+/*
+ * A map file for a mapping made through @dev_file, holding it, or an
+ * ERR_PTR().  Not yet on a buffer's list.
+ */
+static struct file *safe_dma_map_file(struct file *dev_file)
+{
+	struct safe_dma_map *map;
+	struct file *f;
+	int ret;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&map->ref);
+	ret = simple_pin_fs(&safe_dma_fs_type, &safe_dma_mnt,
+			    &safe_dma_mnt_count);
+	if (ret) {
+		kfree(map);
+		return ERR_PTR(ret);
+	}
+	map->inode = alloc_anon_inode(safe_dma_mnt->mnt_sb);
+	if (IS_ERR(map->inode)) {
+		ret = PTR_ERR(map->inode);
+		simple_release_fs(&safe_dma_mnt, &safe_dma_mnt_count);
+		kfree(map);
+		return ERR_PTR(ret);
+	}
+	/* The map's own reference; the file's goes with its dentry. */
+	ihold(map->inode);
+	f = alloc_file_pseudo(map->inode, safe_dma_mnt, "safe_dma",
+			      O_RDWR, &safe_dma_map_fops);
+	if (IS_ERR(f)) {
+		iput(map->inode);	/* the file's, not taken over */
+		safe_dma_map_put(map);
+		return f;
+	}
+	map->dev_file = get_file(dev_file);
+	f->private_data = map;
+	return f;
+}
+
+/* Take @buf's maps off its list, each with a reference, onto @maps. */
+static void safe_dma_take_maps(struct safe_dma_buf *buf,
+			       struct list_head *maps)
+{
+	struct safe_dma_map *map;
+
+	guard(spinlock_irqsave)(&safe_dma_map_lock);
+	list_for_each_entry(map, &buf->maps, node) {
+		kref_get(&map->ref);
+		map->listed = false;
+	}
+	list_splice_init(&buf->maps, maps);
+}
+
 /*
  * Take a buffer's memory to free it, as safe_dma_claim().  1: the caller
  * frees it; 0: it is gone (this waited for whoever freed it); -EDEADLK:
@@ -255,11 +394,16 @@ static int safe_dma_claim_buf(struct safe_dma_buf *buf, bool sweep)
 /* Release the descriptor; the memory is gone already. */
 static void safe_dma_put_desc(struct safe_dma_buf *buf)
 {
+	struct safe_dma_map *map, *tmp;
+	LIST_HEAD(maps);
+
+	/* Maps of memory freed already were unmapped: forget them. */
+	safe_dma_take_maps(buf, &maps);
+	list_for_each_entry_safe(map, tmp, &maps, node)
+		safe_dma_map_put(map);
 	safe_dma_drop_mappers(&buf->mappers);
 	if (buf->pool)
 		kref_put(&buf->pool->ref, safe_dma_pool_release);
-	if (buf->map_inode)
-		iput(buf->map_inode);
 	safe_binding_put(buf->binding);
 	put_device(buf->dev);
 	kfree(buf);
@@ -350,32 +494,43 @@ static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
 
 /*
  * Remove every user mapping of @buf, claimed already, so that no PTE
- * points at its memory.  False: a mapping may still be on its way into
- * the file's tree, out of the zap's reach, and the memory must not be
- * freed.  Process context, holding no mmap lock.
+ * points at its memory; other buffers' mappings stay.  False: a mapping
+ * may still be on its way into its map file's tree, out of the zap's
+ * reach, and the memory must not be freed.  Process context, holding no
+ * mmap lock.
  */
 static bool safe_dma_zap(struct safe_dma_buf *buf)
 {
 	struct safe_binding *b = buf->binding;
-	unsigned long deadline = safe_dma_zap_deadline(b);
+	struct safe_dma_map *map, *tmp;
 	struct safe_dma_mapper *m;
+	unsigned long deadline;
 	LIST_HEAD(mappers);
+	LIST_HEAD(maps);
 	bool linked = true;
 
 	/*
 	 * The memory is claimed, so no safe_dma_mmap() adds an entry now.
-	 * One that checked the memory before the claim added its entry
+	 * One that checked the memory before the claim added its entries
 	 * then, and its mmap() holds that mmap lock until the mapping is
-	 * linked: waiting for the lock waits for both.
+	 * linked: waiting for the lock waits for both.  No map left: no
+	 * mapping, and no mmap() under way.
 	 */
 	scoped_guard(spinlock_irqsave, &b->lock)
 		list_splice_init(&buf->mappers, &mappers);
-	list_for_each_entry(m, &mappers, node)
-		linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
+	safe_dma_take_maps(buf, &maps);
+	if (!list_empty(&maps)) {
+		deadline = safe_dma_zap_deadline(b);
+		list_for_each_entry(m, &mappers, node)
+			linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
+	}
 	safe_dma_drop_mappers(&mappers);
 	if (!linked)
 		safe_dma_zap_timed_out(b);
-	unmap_mapping_range(buf->map_inode->i_mapping, 0, 0, 1);
+	list_for_each_entry_safe(map, tmp, &maps, node) {
+		unmap_mapping_range(map->inode->i_mapping, 0, 0, 1);
+		safe_dma_map_put(map);
+	}
 	return linked;
 }
 
@@ -414,10 +569,10 @@ static void safe_dma_lose(struct safe_dma_buf *buf)
 }
 
 /* Free memory this task has claimed.  Process context. */
-static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
+static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 {
 	/* User mappings first: after this no PTE points at the memory. */
-	if (zap && buf->map_inode && !safe_dma_zap(buf)) {
+	if (!safe_dma_zap(buf)) {
 		/* Better lost than mapped into user space once freed. */
 		safe_dma_lose(buf);
 	} else if (buf->pool) {
@@ -432,16 +587,13 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf, bool zap)
 
 /*
  * Quiesce and free the memory, unless someone else does (the sweep at
- * unbind), in which case this waits until it is gone.  @zap: the device
- * or the domain goes away, so user mappings go too; an owner's own free
- * does not zap (the file that mapped a per-open buffer has no mapping
- * left by its ->release, and zapping would hit other files' mappings of
- * the same inode).  Process context.  False: the descriptor is not the
- * caller's to release; a sweep of this task releases it once the memory
- * is freed, or this is a second free from the buffer's own quiesce
- * callback.
+ * unbind), in which case this waits until it is gone.  Every free, the
+ * owner's too, zaps the buffer's own user mappings first.  Process
+ * context.  False: the descriptor is not the caller's to release; a sweep
+ * of this task releases it once the memory is freed, or this is a second
+ * free from the buffer's own quiesce callback.
  */
-static bool safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
+static bool safe_dma_free_mem(struct safe_dma_buf *buf)
 {
 	int ret;
 
@@ -449,7 +601,7 @@ static bool safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
 	ret = safe_dma_claim_buf(buf, false);
 	if (ret > 0) {
 		safe_dma_quiesce(buf);
-		safe_dma_free_claimed(buf, zap);
+		safe_dma_free_claimed(buf);
 	}
 	if (ret >= 0)
 		return true;
@@ -464,9 +616,9 @@ static bool safe_dma_free_mem(struct safe_dma_buf *buf, bool zap)
 }
 
 /* Memory, then descriptor.  Process context only. */
-static void safe_dma_release(struct safe_dma_buf *buf, bool zap)
+static void safe_dma_release(struct safe_dma_buf *buf)
 {
-	if (safe_dma_free_mem(buf, zap))
+	if (safe_dma_free_mem(buf))
 		safe_dma_put_desc(buf);
 }
 
@@ -513,7 +665,7 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
 		bool put = buf->put_after;
 
 		list_del_init(&buf->bind_node);
-		safe_dma_free_claimed(buf, true);
+		safe_dma_free_claimed(buf);
 		if (put)
 			safe_dma_put_desc(buf);
 	}
@@ -566,7 +718,7 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
-		safe_dma_release(buf, false);
+		safe_dma_release(buf);
 		module_put(THIS_MODULE);
 	}
 }
@@ -634,7 +786,7 @@ EXPORT_SYMBOL_GPL(__safe_dma_alloc);
 
 static void safe_dma_devm_release(void *data)
 {
-	safe_dma_release(data, true);
+	safe_dma_release(data);
 }
 
 /* Allocate a buffer freed at unbind; see devm_safe_dma_alloc(). */
@@ -678,7 +830,7 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 			   &safe_dma_deferred_work);
 		return;
 	}
-	safe_dma_release(buf, false);
+	safe_dma_release(buf);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_free);
 
@@ -696,7 +848,7 @@ static void safe_dma_revoke_quiesce(void *ptr)
 
 static void safe_dma_revoke_release(void *ptr)
 {
-	safe_dma_release(ptr, true);
+	safe_dma_release(ptr);
 }
 
 /* Hand a buffer to a revocation domain; see safe_dma_attach(). */
@@ -821,14 +973,11 @@ int __safe_dma_memset(struct safe_dma_buf *buf, size_t offset, int c,
 EXPORT_SYMBOL_GPL(__safe_dma_memset);
 
 /*
- * Record a mapping of @buf through *@ref (an inode reference, taken over
- * unless @buf already holds one) by @mm (*@mp, taken over unless @mm is
+ * Record a mapping of @buf on @map by @mm (*@mp, taken over unless @mm is
  * recorded already), and count it as a user of the device's DMA state.
- * No inode lock is taken here: the binding's lock is taken from
- * interrupt context too.
  */
-static int safe_dma_mmap_record(struct safe_dma_buf *buf, struct inode **ref,
-				struct mm_struct *mm,
+static int safe_dma_mmap_record(struct safe_dma_buf *buf,
+				struct safe_dma_map *map, struct mm_struct *mm,
 				struct safe_dma_mapper **mp,
 				struct list_head *exited)
 {
@@ -839,11 +988,10 @@ static int safe_dma_mmap_record(struct safe_dma_buf *buf, struct inode **ref,
 	guard(spinlock_irqsave)(&b->lock);
 	if (buf->mem != SAFE_DMA_MEM_LIVE || b->swept || b->dead)
 		return -ENODEV;
-	if (buf->map_inode && buf->map_inode != *ref)
-		return -EBUSY;
-	if (!buf->map_inode) {
-		buf->map_inode = *ref;
-		*ref = NULL;
+	/* Under the binding's lock: a claim after this finds the map. */
+	scoped_guard(spinlock_irqsave, &safe_dma_map_lock) {
+		list_add_tail(&map->node, &buf->maps);
+		map->listed = true;
 	}
 	/*
 	 * Keep one entry per live address space.  One whose users are gone
@@ -872,7 +1020,7 @@ static int safe_dma_mmap_record(struct safe_dma_buf *buf, struct inode **ref,
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 {
 	struct safe_dma_mapper *m __free(kfree) = NULL;
-	struct inode *ref;
+	struct file *mf;
 	LIST_HEAD(exited);
 	int ret;
 
@@ -883,20 +1031,24 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	ref = igrab(file_inode(vma->vm_file));
-	if (!ref)
-		return -ENODEV;
-	ret = safe_dma_mmap_record(buf, &ref, vma->vm_mm, &m, &exited);
-	if (ref)
-		iput(ref);
+	mf = safe_dma_map_file(vma->vm_file);
+	if (IS_ERR(mf))
+		return PTR_ERR(mf);
+	ret = safe_dma_mmap_record(buf, mf->private_data, vma->vm_mm, &m,
+				   &exited);
 	safe_dma_drop_mappers(&exited);
-	if (ret)
-		return ret;
-	ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle, buf->size,
-			     buf->attrs);
-	safe_dma_unuse(buf->binding);
-	if (!ret)
+	if (!ret) {
+		ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle,
+				     buf->size, buf->attrs);
+		safe_dma_unuse(buf->binding);
+	}
+	if (!ret) {
+		/* Linked into mf's tree once ->mmap returns; see above. */
+		vma_set_file(vma, mf);
 		safe_dma_handle(buf);
+	}
+	/* The mapping holds it now; on failure this releases it. */
+	fput(mf);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(__safe_dma_mmap);

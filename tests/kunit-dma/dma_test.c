@@ -1288,9 +1288,18 @@ static int mmap_fop(struct file *f, struct vm_area_struct *vma)
 	return safe_dma_mmap(mmap_ctx->buf, vma);
 }
 
+static int mmap_released;
+
+static int mmap_fop_release(struct inode *inode, struct file *f)
+{
+	mmap_released++;
+	return 0;
+}
+
 static const struct file_operations mmap_fops = {
 	.owner = THIS_MODULE,
 	.mmap = mmap_fop,
+	.release = mmap_fop_release,
 };
 
 static int mmap_probe(struct platform_device *pdev)
@@ -1364,6 +1373,99 @@ static void mmap_zapped_at_unbind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
 	__fput_sync(f);
 	safe_dma_free(c->buf);
+
+	dma_test_ctx_exit(&bound);
+	platform_driver_unregister(&mmap_driver);
+	mmap_ctx = NULL;
+	dma_test_expect_clean(test, ctx);
+}
+
+/* The first word behind @addr, or ~0 where reading it faults. */
+static u32 mmap_word(unsigned long addr)
+{
+	u32 v;
+
+	return copy_from_user(&v, (void __user *)addr, sizeof(v)) ? ~0U : v;
+}
+
+/*
+ * Each free zaps its own buffer's mappings and no other's.  Three files of
+ * one device node map three buffers at the same offset: b goes with its
+ * owner's safe_dma_free(), a with its domain's revocation, c stays.  A
+ * mapping keeps its device file open until it is unmapped.
+ */
+static void mmap_zaps_its_own_mappings(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct safe_dma_buf *buf[3];	/* a, b, c */
+	struct safe_revocable_domain *d;
+	struct dma_test_ctx bound;
+	unsigned long addr[3];
+	struct file *f[3];
+	struct user_page u;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	mmap_ctx = c;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_driver), 0);
+	if (dma_test_ctx_init(test, &bound, "safe-dma-mmap")) {
+		platform_driver_unregister(&mmap_driver);
+		KUNIT_FAIL(test, "no device");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
+	buf[2] = c->buf;		/* 0x5afe */
+	for (i = 0; i < 2; i++) {
+		buf[i] = safe_dma_alloc(bound.dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(buf[i]));
+		*(u32 *)safe_dma_cpu_ptr(buf[i]) = 0xa + i;
+	}
+	d = safe_revocable_domain_create(bound.dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(safe_dma_attach(buf[0], d)));
+
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	for (i = 0; i < 3; i++) {
+		f[i] = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(f[i]));
+		c->buf = buf[i];
+		addr[i] = vm_mmap(f[i], 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr[i]));
+	}
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[0]), 0xaU);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[1]), 0xbU);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[2]), 0x5afeU);
+
+	/* Closed, b's file stays open for its mapping. */
+	mmap_released = 0;
+	__fput_sync(f[1]);
+	KUNIT_EXPECT_EQ(test, mmap_released, 0);
+
+	/* The owner's own free zaps b's mapping, and only b's. */
+	safe_dma_free(buf[1]);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[1]), ~0U);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[0]), 0xaU);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[2]), 0x5afeU);
+
+	/* a's domain goes, and a's mapping with it; c's stays. */
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[0]), ~0U);
+	KUNIT_EXPECT_EQ(test, mmap_word(addr[2]), 0x5afeU);
+
+	for (i = 0; i < 3; i++)
+		vm_munmap(addr[i], PAGE_SIZE);
+	safe_test_user_page_put(&u);
+	/* The map files' releases, then b's device file's. */
+	flush_delayed_fput();
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, mmap_released, 1);
+	__fput_sync(f[0]);
+	__fput_sync(f[2]);
+	safe_dma_free(buf[2]);
+	safe_revocable_domain_put(d);
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
 
 	dma_test_ctx_exit(&bound);
 	platform_driver_unregister(&mmap_driver);
@@ -1956,6 +2058,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(attrs_refused),
 	KUNIT_CASE(copy_iter),
 	KUNIT_CASE(mmap_zapped_at_unbind),
+	KUNIT_CASE(mmap_zaps_its_own_mappings),
 	KUNIT_CASE_SLOW(mmap_racing_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_cannot_hold_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_waits_once_per_device),

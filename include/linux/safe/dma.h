@@ -111,7 +111,8 @@ struct vm_area_struct;
  * @bind_node: entry in the binding's list while the memory is allocated
  * @mem: where the memory is, under the binding's lock
  * @quiesce_state: whether the quiesce callback ran, under the binding's lock
- * @map_inode: the inode of the file safe_dma_mmap() mapped it through
+ * @maps: the files safe_dma_mmap() moved its user mappings onto, one
+ *	per mmap() call, until the zap or the file's last mapping goes
  * @mappers: the address spaces safe_dma_mmap() mapped it into, under the
  *	binding's lock; each entry pins its mm_struct with mmgrab()
  * @freer: the task freeing the memory while @mem is FREEING
@@ -146,7 +147,7 @@ struct safe_dma_buf {
 	struct list_head bind_node;
 	u8 mem;
 	u8 quiesce_state;
-	struct inode *map_inode;
+	struct list_head maps;
 	struct list_head mappers;
 	struct task_struct *freer;
 	bool freer_sweep;
@@ -434,7 +435,7 @@ static inline void *safe_dma_cpu_ptr(struct safe_dma_buf *buf)
  *
  * Context: any.
  * Return: the DMA address of the first byte; 0 for a NULL or ERR_PTR()
- * @buf.
+ * @buf, or once its memory is freed (its device left).
  */
 static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
 {
@@ -452,23 +453,26 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  *	offset into the buffer, as for dma_mmap_attrs()
  *
  * dma_mmap_attrs() with the recorded values, for a driver's ->mmap.  The
- * mapping may outlive the device: when the memory is freed at unbind, by
- * devres or by the revocation of the buffer's domain, safe zaps every user
- * mapping of the file's inode first, so a later touch gets SIGBUS, never
- * freed memory.  The mmap() calling this links the mapping where the zap
- * finds it only after ->mmap returns, so safe also records the calling
- * process's mm_struct (mmgrab(), one entry per process) and the zap waits
- * until each recorded mmap lock is free, for 10 s at most per device; past
- * that the memory is kept allocated, with a warning.  Do not free the buffer
- * yourself while it is mapped; the ->release of the file that mapped it
- * is late enough.  Hands the bus address out, as safe_dma_handle() does.
+ * mapping may outlive the device: whenever the memory is freed (unbind,
+ * devres, the revocation of the buffer's domain, or the owner's own
+ * safe_dma_free()), safe first zaps every user mapping of this buffer, and
+ * of no other, so a later touch gets SIGBUS, never freed memory.  As
+ * dma_buf_mmap() does, it moves the mapping onto a file of its own
+ * (vma->vm_file changes), which holds the file the driver's ->mmap was
+ * called on: the mapping keeps that file open, as any mapping does.  The
+ * mmap() calling this links the mapping where the zap finds it only after
+ * ->mmap returns, so safe also records the calling process's mm_struct
+ * (mmgrab(), one entry per process) and the zap waits until each recorded
+ * mmap lock is free, for 10 s at most per device; past that the memory is
+ * kept allocated, with a warning.  Hands the bus address out, as
+ * safe_dma_handle() does.
  *
- * Context: process context, the driver's ->mmap (the mmap lock held).
+ * Context: process context, the driver's ->mmap (the mmap lock held); the
+ * driver's vm_ops must not rely on vma->vm_file being its own file.
  * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
- * -ENOMEM if the process cannot be recorded; -EBUSY if the buffer is
- * mapped through another inode already; -ENODEV for a NULL or ERR_PTR()
- * @buf, once the memory is freed or while the device is leaving; or the
- * error of dma_mmap_attrs().
+ * -ENOMEM if the mapping cannot be recorded; -ENODEV for a NULL or
+ * ERR_PTR() @buf, once the memory is freed or while the device is
+ * leaving; or the error of dma_mmap_attrs().
  */
 static inline int safe_dma_mmap(struct safe_dma_buf *buf,
 				struct vm_area_struct *vma)
