@@ -582,6 +582,8 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 			       buf->attrs);
 	}
 	buf->cpu = NULL;
+	/* Nobody may hand the address of memory gone to a device. */
+	WRITE_ONCE(buf->handle, 0);
 	safe_dma_unclaim(buf->binding, &buf->mem);
 }
 

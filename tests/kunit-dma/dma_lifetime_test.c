@@ -260,6 +260,23 @@ static void no_alloc_after_device_del(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/* The bus address of memory freed at unbind is not handed out again. */
+static void swept_buffer_has_no_handle(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct dma_test_ctx other;
+	struct safe_dma_buf *buf;
+
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-swept"), 0);
+	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_NE(test, safe_dma_handle(buf), (dma_addr_t)0);
+	dma_test_ctx_exit(&other);
+	KUNIT_EXPECT_EQ(test, safe_dma_handle(buf), (dma_addr_t)0);
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
 /* -------------------------------------------------------------------- */
 /* ... and when it is not: a devres group released, a devm failure       */
 /* -------------------------------------------------------------------- */
@@ -820,6 +837,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
 	KUNIT_CASE(no_alloc_after_device_del),
+	KUNIT_CASE(swept_buffer_has_no_handle),
 	KUNIT_CASE(group_release_keeps_binding),
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),

@@ -443,7 +443,7 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
 		return 0;
 	if (READ_ONCE(buf->phase) != SAFE_DMA_SHARED)
 		WRITE_ONCE(buf->phase, SAFE_DMA_SHARED);
-	return buf->handle;
+	return READ_ONCE(buf->handle);
 }
 
 /**
