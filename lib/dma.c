@@ -289,24 +289,31 @@ static void safe_dma_map_put(struct safe_dma_map *map)
 	kref_put(&map->ref, safe_dma_map_free);
 }
 
+/* Take @map off its buffer's list, if it is still there. */
+static void safe_dma_map_unlist(struct safe_dma_map *map)
+{
+	guard(spinlock_irqsave)(&safe_dma_map_lock);
+	if (map->listed)
+		list_del(&map->node);
+	map->listed = false;
+}
+
 /* The last mapping of a map file is gone (or its mmap() failed). */
 static int safe_dma_map_release(struct inode *inode, struct file *f)
 {
 	struct safe_dma_map *map = f->private_data;
 
-	scoped_guard(spinlock_irqsave, &safe_dma_map_lock) {
-		if (map->listed)
-			list_del(&map->node);
-		map->listed = false;
-	}
+	safe_dma_map_unlist(map);
 	fput(map->dev_file);
 	safe_dma_map_put(map);
 	return 0;
 }
 
+/* msync() of coherent memory has nothing to write back. */
 static const struct file_operations safe_dma_map_fops = {
 	.owner = THIS_MODULE,
 	.release = safe_dma_map_release,
+	.fsync = noop_fsync,
 };
 
 /*
@@ -338,9 +345,15 @@ static struct file *safe_dma_map_file(struct file *dev_file)
 	}
 	/* The map's own reference; the file's goes with its dentry. */
 	ihold(map->inode);
+	/*
+	 * __fput() puts the module of f_op, which alloc_file_pseudo() does
+	 * not take.  We run on behalf of a caller that holds this module.
+	 */
+	__module_get(THIS_MODULE);
 	f = alloc_file_pseudo(map->inode, safe_dma_mnt, "safe_dma",
 			      O_RDWR, &safe_dma_map_fops);
 	if (IS_ERR(f)) {
+		module_put(THIS_MODULE);
 		iput(map->inode);	/* the file's, not taken over */
 		safe_dma_map_put(map);
 		return f;
@@ -513,13 +526,14 @@ static bool safe_dma_zap(struct safe_dma_buf *buf)
 	 * The memory is claimed, so no safe_dma_mmap() adds an entry now.
 	 * One that checked the memory before the claim added its entries
 	 * then, and its mmap() holds that mmap lock until the mapping is
-	 * linked: waiting for the lock waits for both.  No map left: no
-	 * mapping, and no mmap() under way.
+	 * linked: waiting for the lock waits for both.  Wait even when no
+	 * map is listed any more: a failed mmap() releases its map file
+	 * before it unmaps what the driver mapped.
 	 */
 	scoped_guard(spinlock_irqsave, &b->lock)
 		list_splice_init(&buf->mappers, &mappers);
 	safe_dma_take_maps(buf, &maps);
-	if (!list_empty(&maps)) {
+	if (!list_empty(&mappers)) {
 		deadline = safe_dma_zap_deadline(b);
 		list_for_each_entry(m, &mappers, node)
 			linked &= safe_dma_wait_mmap_lock(m->mm, deadline);
@@ -825,7 +839,13 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 		break;
 	}
 
-	if (safe_dma_atomic()) {
+	/*
+	 * The zap waits for the mmap locks of the processes that mapped the
+	 * buffer: not from under our own (vm_ops->close, an ->mmap that
+	 * failed), which would wait for itself.
+	 */
+	if (safe_dma_atomic() ||
+	    (current->mm && rwsem_is_locked(&current->mm->mmap_lock))) {
 		__module_get(THIS_MODULE);
 		llist_add(&buf->free_node, &safe_dma_deferred);
 		queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
@@ -981,7 +1001,8 @@ EXPORT_SYMBOL_GPL(__safe_dma_memset);
 static int safe_dma_mmap_record(struct safe_dma_buf *buf,
 				struct safe_dma_map *map, struct mm_struct *mm,
 				struct safe_dma_mapper **mp,
-				struct list_head *exited)
+				struct list_head *exited,
+				void **cpu, dma_addr_t *handle)
 {
 	struct safe_binding *b = buf->binding;
 	struct safe_dma_mapper *old, *tmp;
@@ -990,6 +1011,13 @@ static int safe_dma_mmap_record(struct safe_dma_buf *buf,
 	guard(spinlock_irqsave)(&b->lock);
 	if (buf->mem != SAFE_DMA_MEM_LIVE || b->swept || b->dead)
 		return -ENODEV;
+	/*
+	 * The memory stays until our mmap lock is free (the zap waits for
+	 * it), or for good (a zap that gave up keeps it), but a free may
+	 * clear these meanwhile.
+	 */
+	*cpu = buf->cpu;
+	*handle = buf->handle;
 	/* Under the binding's lock: a claim after this finds the map. */
 	scoped_guard(spinlock_irqsave, &safe_dma_map_lock) {
 		list_add_tail(&map->node, &buf->maps);
@@ -1022,8 +1050,11 @@ static int safe_dma_mmap_record(struct safe_dma_buf *buf,
 int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 {
 	struct safe_dma_mapper *m __free(kfree) = NULL;
+	struct safe_dma_map *map;
+	dma_addr_t handle;
 	struct file *mf;
 	LIST_HEAD(exited);
+	void *cpu;
 	int ret;
 
 	if (IS_ERR_OR_NULL(buf))
@@ -1036,18 +1067,22 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 	mf = safe_dma_map_file(vma->vm_file);
 	if (IS_ERR(mf))
 		return PTR_ERR(mf);
-	ret = safe_dma_mmap_record(buf, mf->private_data, vma->vm_mm, &m,
-				   &exited);
+	map = mf->private_data;
+	ret = safe_dma_mmap_record(buf, map, vma->vm_mm, &m, &exited, &cpu,
+				   &handle);
 	safe_dma_drop_mappers(&exited);
 	if (!ret) {
-		ret = dma_mmap_attrs(buf->dev, vma, buf->cpu, buf->handle,
-				     buf->size, buf->attrs);
+		ret = dma_mmap_attrs(buf->dev, vma, cpu, handle, buf->size,
+				     buf->attrs);
 		safe_dma_unuse(buf->binding);
 	}
 	if (!ret) {
 		/* Linked into mf's tree once ->mmap returns; see above. */
 		vma_set_file(vma, mf);
 		safe_dma_handle(buf);
+	} else {
+		/* Nothing mapped: off the list now, not at the deferred fput. */
+		safe_dma_map_unlist(map);
 	}
 	/* The mapping holds it now; on failure this releases it. */
 	fput(mf);

@@ -496,8 +496,9 @@ static const char *safe_file_refused(const struct file_operations *inner)
 		return "lock";
 	if (inner->flock)
 		return "flock";
-	if (inner->splice_write && inner->splice_write != iter_file_splice_write)
-		return "splice_write (other than iter_file_splice_write)";
+	if (inner->splice_write && (inner->splice_write != iter_file_splice_write ||
+				    !inner->write_iter))
+		return "splice_write (other than iter_file_splice_write with write_iter)";
 	if (inner->setlease)
 		return "setlease";
 	if (inner->fallocate)

@@ -325,14 +325,17 @@ static void safe_revocable_quiesce(struct safe_revocable *r)
 
 static void safe_revocable_release(struct safe_revocable *r)
 {
-	void *old = r->old;
+	void *old;
 
+	/* From now on safe_revocable_teardown() no longer hands it out. */
+	scoped_guard(spinlock, &r->domain->lock) {
+		old = r->old;
+		r->old = NULL;
+	}
 	if (old && r->release)
 		r->release(old);
-	scoped_guard(spinlock, &r->domain->lock) {
-		r->old = NULL;
+	scoped_guard(spinlock, &r->domain->lock)
 		r->released = true;
-	}
 	wake_up_all(&r->domain->revoke_wq);
 }
 

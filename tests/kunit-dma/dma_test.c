@@ -1279,13 +1279,21 @@ struct mmap_ctx {
 	struct safe_dma_buf *buf;
 	struct safe_miscdevice misc;
 	int probe_err;
+	bool free_on_error;	/* ->mmap frees the buffer when mapping fails */
 };
 
 static struct mmap_ctx *mmap_ctx;
 
 static int mmap_fop(struct file *f, struct vm_area_struct *vma)
 {
-	return safe_dma_mmap(mmap_ctx->buf, vma);
+	struct mmap_ctx *c = mmap_ctx;
+	int ret = safe_dma_mmap(c->buf, vma);
+
+	if (ret && c->free_on_error) {
+		safe_dma_free(c->buf);
+		c->buf = NULL;
+	}
+	return ret;
 }
 
 static int mmap_released;
@@ -1330,6 +1338,35 @@ static struct platform_driver mmap_driver = {
 	.driver = { .name = "safe-dma-mmap" },
 };
 
+static void mmap_unbind(struct dma_test_ctx *bound)
+{
+	dma_test_ctx_exit(bound);
+	platform_driver_unregister(&mmap_driver);
+	mmap_ctx = NULL;
+}
+
+/* A device bound to mmap_driver with @c; false (the test failed) if not. */
+static bool mmap_bind(struct kunit *test, struct mmap_ctx *c,
+		      struct dma_test_ctx *bound)
+{
+	mmap_ctx = c;
+	if (platform_driver_register(&mmap_driver)) {
+		KUNIT_FAIL(test, "driver not registered");
+		return false;
+	}
+	if (dma_test_ctx_init(test, bound, "safe-dma-mmap")) {
+		platform_driver_unregister(&mmap_driver);
+		KUNIT_FAIL(test, "no device");
+		return false;
+	}
+	if (c->probe_err) {
+		KUNIT_FAIL(test, "probe: %d", c->probe_err);
+		mmap_unbind(bound);
+		return false;
+	}
+	return true;
+}
+
 static void mmap_zapped_at_unbind(struct kunit *test)
 {
 	struct dma_test_ctx *ctx = test->priv;
@@ -1341,14 +1378,8 @@ static void mmap_zapped_at_unbind(struct kunit *test)
 	u32 v = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	mmap_ctx = c;
-	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_driver), 0);
-	if (dma_test_ctx_init(test, &bound, "safe-dma-mmap")) {
-		platform_driver_unregister(&mmap_driver);
-		KUNIT_FAIL(test, "no device");
+	if (!mmap_bind(test, c, &bound))
 		return;
-	}
-	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
 	f = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
@@ -1374,9 +1405,7 @@ static void mmap_zapped_at_unbind(struct kunit *test)
 	__fput_sync(f);
 	safe_dma_free(c->buf);
 
-	dma_test_ctx_exit(&bound);
-	platform_driver_unregister(&mmap_driver);
-	mmap_ctx = NULL;
+	mmap_unbind(&bound);
 	dma_test_expect_clean(test, ctx);
 }
 
@@ -1407,14 +1436,8 @@ static void mmap_zaps_its_own_mappings(struct kunit *test)
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	mmap_ctx = c;
-	KUNIT_ASSERT_EQ(test, platform_driver_register(&mmap_driver), 0);
-	if (dma_test_ctx_init(test, &bound, "safe-dma-mmap")) {
-		platform_driver_unregister(&mmap_driver);
-		KUNIT_FAIL(test, "no device");
+	if (!mmap_bind(test, c, &bound))
 		return;
-	}
-	KUNIT_ASSERT_EQ(test, c->probe_err, 0);
 	buf[2] = c->buf;		/* 0x5afe */
 	for (i = 0; i < 2; i++) {
 		buf[i] = safe_dma_alloc(bound.dev, 4, PAGE_SIZE / 4, GFP_KERNEL, 0);
@@ -1467,9 +1490,42 @@ static void mmap_zaps_its_own_mappings(struct kunit *test)
 	safe_revocable_domain_put(d);
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
 
-	dma_test_ctx_exit(&bound);
-	platform_driver_unregister(&mmap_driver);
-	mmap_ctx = NULL;
+	mmap_unbind(&bound);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * A driver's ->mmap that frees the buffer when safe_dma_mmap() fails (the
+ * mapping asks for more than the buffer has): the free runs under the
+ * process's own mmap lock, and must neither wait for that lock nor keep
+ * the memory.
+ */
+static void mmap_failed_then_freed_under_mmap_lock(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	if (!mmap_bind(test, c, &bound))
+		return;
+	c->free_on_error = true;
+	f = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	addr = vm_mmap(f, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_EXPECT_TRUE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_NULL(test, c->buf);
+	safe_test_user_page_put(&u);
+	__fput_sync(f);
+	safe_dma_flush_deferred();
+	/* Freed, not kept as memory a mapping might reach. */
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	mmap_unbind(&bound);
 	dma_test_expect_clean(test, ctx);
 }
 
@@ -2059,6 +2115,7 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(copy_iter),
 	KUNIT_CASE(mmap_zapped_at_unbind),
 	KUNIT_CASE(mmap_zaps_its_own_mappings),
+	KUNIT_CASE(mmap_failed_then_freed_under_mmap_lock),
 	KUNIT_CASE_SLOW(mmap_racing_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_cannot_hold_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_waits_once_per_device),

@@ -1187,6 +1187,51 @@ static void rev_single_revoke_callback_reaches_siblings(struct kunit *test)
 }
 
 /*
+ * A release callback that revokes a sibling: the sibling's callbacks run
+ * at once, in the same task, and must not get the resource whose release
+ * is under way from safe_revocable_teardown().
+ */
+struct t_halfrel {
+	struct safe_revocable *r, *s;
+	void *seen;
+	bool asked;
+};
+
+static struct t_halfrel *t_halfrel;
+
+static void t_halfrel_s_quiesce(void *ptr)
+{
+	t_halfrel->seen = safe_revocable_teardown(t_halfrel->r);
+	t_halfrel->asked = true;
+}
+
+static void t_halfrel_r_release(void *ptr)
+{
+	safe_revocable_revoke(t_halfrel->s);
+	t_res_release(ptr);
+}
+
+static void rev_single_revoke_release_not_handed_out(struct kunit *test)
+{
+	struct t_halfrel *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct safe_revocable_domain *d = t_domain(test);
+	int released = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	t_halfrel = h;
+	h->r = safe_revocable_create(d, t_res_new(test, 1, &released),
+				     t_halfrel_r_release);
+	h->s = safe_revocable_create_quiesced(d, t_res_new(test, 2, &released),
+					      t_halfrel_s_quiesce, t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(h->r) || IS_ERR(h->s));
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(h->r), 0);
+	KUNIT_EXPECT_TRUE(test, h->asked);
+	KUNIT_EXPECT_NULL(test, h->seen);
+	KUNIT_EXPECT_EQ(test, released, 2);
+	t_halfrel = NULL;
+}
+
+/*
  * The last put of a parent domain whose resource holds the last reference
  * of a child domain: the child's free is queued from inside the parent's.
  * safe_revocable_flush() must wait for both.
@@ -2407,6 +2452,19 @@ static const struct file_operations t_splice_fops = {
 	.splice_write = t_splice_write,
 };
 
+static ssize_t t_write(struct file *f, const char __user *buf, size_t len,
+		       loff_t *pos)
+{
+	return len;
+}
+
+/* 6.1's vfs_iter_write() would pass a kernel iterator to ->write. */
+static const struct file_operations t_splice_no_iter_fops = {
+	.owner = THIS_MODULE,
+	.write = t_write,
+	.splice_write = iter_file_splice_write,
+};
+
 struct t_splice {
 	struct file *pipe[2];
 	struct file *f;
@@ -2440,6 +2498,7 @@ static void rev_fops_no_user_wait_inside_access(struct kunit *test)
 	struct t_splice *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	static const struct file_operations *const refused[] = {
 		&t_lock_fops, &t_flock_fops, &t_splice_fops,
+		&t_splice_no_iter_fops,
 	};
 	unsigned int i;
 	char c = 1;
@@ -2652,6 +2711,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_single_revoke_callback_revokes_domain),
 	KUNIT_CASE(rev_single_revoke_callback_races_domain_revoke),
 	KUNIT_CASE(rev_single_revoke_callback_reaches_siblings),
+	KUNIT_CASE(rev_single_revoke_release_not_handed_out),
 	KUNIT_CASE(rev_flush_waits_chained_frees),
 	KUNIT_CASE(rev_misc_fasync_deregister_returns_ref),
 	KUNIT_CASE(rev_cdev_add_fault_injection_fasync),

@@ -270,7 +270,9 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  * spinlock held, interrupts or preemption disabled, inside rcu_read_lock())
  * the whole release is deferred to a workqueue; safe_dma_flush_deferred()
  * waits for it.  Without CONFIG_PREEMPT_COUNT a held spinlock cannot be
- * seen, as for might_sleep().
+ * seen, as for might_sleep().  So is a free while the calling process's
+ * mmap lock is held (a vm_ops->close, an ->mmap that fails): the zap of
+ * the buffer's user mappings waits for that lock.
  *
  * A buffer attached to a revocation domain belongs to the domain: freeing
  * it here warns and does nothing (revoke it instead).
@@ -467,8 +469,11 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  * kept allocated, with a warning.  Hands the bus address out, as
  * safe_dma_handle() does.
  *
- * Context: process context, the driver's ->mmap (the mmap lock held); the
- * driver's vm_ops must not rely on vma->vm_file being its own file.
+ * Context: process context, the driver's ->mmap (the mmap lock held).
+ * After it, vma->vm_file is safe's file, not the driver's: the driver's
+ * vm_ops and the rest of its ->mmap must not look there for their own
+ * file, /proc/PID/maps shows "safe_dma", and a driver's own
+ * unmap_mapping_range() on the device inode does not reach the mapping.
  * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
  * -ENOMEM if the mapping cannot be recorded; -ENODEV for a NULL or
  * ERR_PTR() @buf, once the memory is freed or while the device is
