@@ -41,10 +41,23 @@ void safe_binding_put(struct safe_binding *b)
 
 static void safe_binding_release(struct device *dev, void *res);
 
+/*
+ * Are the domains gone, but for those whose teardown is this very task's,
+ * further up its stack?  A release callback of such a domain unregisters
+ * its device (the last put hands the teardown to safe's workqueue, where
+ * the binding cannot take a reference any more); the domain leaves the
+ * list once the callback has returned, so waiting for it would wait for
+ * ourselves.
+ */
 static bool safe_binding_no_domains(struct safe_binding *b)
 {
+	struct safe_revocable_domain *d;
+
 	guard(spinlock_irqsave)(&b->lock);
-	return list_empty(&b->domains);
+	list_for_each_entry(d, &b->domains, binding_node)
+		if (READ_ONCE(d->teardown) != current)
+			return false;
+	return true;
 }
 
 static int safe_binding_match_dev(struct device *dev, const void *data)

@@ -102,18 +102,21 @@ static void safe_file_proxy_put(struct safe_file_proxy *p)
 
 /*
  * The registration is gone and no file is open, so no call can enter the
- * domain through @p any more: take the drain out of the domain and drop
- * the domain.  A drain that cannot be revoked here (a callback of the
- * domain deregisters) keeps its memory reference until the domain's
- * revocation releases it.
+ * domain through @p any more, and no file is on the drain's list: take
+ * the drain out of the domain and drop the domain.  Detached, not
+ * revoked: no access ever loads the drain, so there is no grace period to
+ * wait for, and a revocation's would wait for every sleeper in the domain
+ * (unbind deregisters the nodes before it revokes the domain, which is
+ * what wakes them).  A drain that the domain's revocation has taken
+ * already keeps its reference until that revocation releases it.
  */
 static void safe_file_proxy_unused(struct kref *users)
 {
 	struct safe_file_proxy *p = container_of(users, struct safe_file_proxy,
 						 users);
 
-	if (p->drain)
-		safe_revocable_revoke(p->drain);
+	if (p->drain && safe_revocable_detach(p->drain))
+		safe_file_proxy_put(p);		/* the drain's */
 	safe_revocable_domain_put(p->domain);
 	safe_file_proxy_put(p);
 }
@@ -146,13 +149,20 @@ static void safe_file_proxy_unuse(struct safe_file_proxy *p)
 
 #define inner_of(f)	(safe_proxy(f)->inner)
 
-/* Fault in up to @len bytes at @ubuf; how many are there, or -EFAULT. */
+/*
+ * Fault in up to @len bytes at @ubuf; how many are there, or -EFAULT.  A
+ * task without a user address space (a kthread, kernel_read()) has
+ * nothing to fault in: its copies fail inside, as they would without
+ * safe.
+ */
 static ssize_t safe_file_prefault(const void __user *ubuf, size_t len,
 				  bool write)
 {
 	size_t left;
 
 	len = min_t(size_t, len, SAFE_FILE_PREFAULT_MAX);
+	if (!current->mm)
+		return len;
 	left = write ? fault_in_safe_writeable(ubuf, len) :
 		       fault_in_readable(ubuf, len);
 	if (len && left == len)
@@ -182,13 +192,18 @@ static ssize_t safe_file_write(struct file *f, const char __user *buf,
 			      inner_of(f)->write(f, buf, n, pos));
 }
 
-/* Fault in the user part of @i and cut it to what is there. */
+/*
+ * Fault in the user part of @i and cut it to what is there.  Without a
+ * user address space, as safe_file_prefault().
+ */
 static int safe_file_prefault_iter(struct iov_iter *i, bool write)
 {
 	size_t len = min_t(size_t, iov_iter_count(i), SAFE_FILE_PREFAULT_MAX);
-	size_t left = write ? fault_in_iov_iter_writeable(i, len) :
-			      fault_in_iov_iter_readable(i, len);
+	size_t left = 0;
 
+	if (current->mm)
+		left = write ? fault_in_iov_iter_writeable(i, len) :
+			       fault_in_iov_iter_readable(i, len);
 	if (len && left == len)
 		return -EFAULT;
 	iov_iter_truncate(i, len - left);
@@ -229,6 +244,13 @@ static int safe_file_prefault_ioctl(struct file *f, unsigned int cmd,
 	int (*prefault)(unsigned int cmd, unsigned long arg);
 	size_t size = _IOC_SIZE(cmd);
 
+	/*
+	 * Called again from inside a call of ours: a compat handler such as
+	 * compat_ptr_ioctl() calling ->unlocked_ioctl of the same file.  The
+	 * outer call has prefaulted; a fault here could sleep in the access.
+	 */
+	if (pagefault_disabled())
+		return 0;
 	if (size && _IOC_DIR(cmd) != _IOC_NONE)
 		safe_file_prefault(uarg, size, _IOC_DIR(cmd) & _IOC_READ);
 	prefault = READ_ONCE(p->ioctl_prefault);
@@ -871,13 +893,16 @@ EXPORT_SYMBOL_GPL(safe_cdev_add);
  * Stops new opens (they fail with -ENXIO, as for a device number nobody
  * has added).  Files already open keep working until the domain is
  * revoked, and fail with -ENODEV after; @sc is freed at their last close.
+ * Call it once per safe_cdev_add(), as cdev_del(): @sc may be freed when
+ * it returns.  A device from devm_safe_cdev_add() may also be removed
+ * here, before unbind; the devres action then does nothing.
  *
  * Context: process context; may sleep.
  * Return: nothing.
  */
 void safe_cdev_del(struct safe_cdev *sc)
 {
-	/* A second call finds @sc only while a file still holds it. */
+	/* The devres action's call after the driver's own. */
 	if (IS_ERR_OR_NULL(sc) || READ_ONCE(sc->deleted))
 		return;
 	WRITE_ONCE(sc->deleted, true);
@@ -913,9 +938,16 @@ void safe_cdev_set_ioctl_prefault(struct safe_cdev *sc,
 }
 EXPORT_SYMBOL_GPL(safe_cdev_set_ioctl_prefault);
 
+/*
+ * The devres action holds a reference of its own, so that a driver that
+ * also calls safe_cdev_del() in remove() leaves it something to look at.
+ */
 static void safe_cdev_devm_del(void *data)
 {
-	safe_cdev_del(data);
+	struct safe_cdev *sc = data;
+
+	safe_cdev_del(sc);
+	kobject_put(&sc->holder);
 }
 
 /**
@@ -941,6 +973,7 @@ struct safe_cdev *devm_safe_cdev_add(struct device *dev, dev_t first,
 
 	if (IS_ERR(sc))
 		return sc;
+	kobject_get(&sc->holder);
 	ret = devm_add_action_or_reset(dev, safe_cdev_devm_del, sc);
 	return ret ? ERR_PTR(ret) : sc;
 }

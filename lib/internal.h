@@ -64,6 +64,9 @@ struct safe_binding {
 	unsigned long zap_hurry_until;
 };
 
+struct safe_revocable;
+bool safe_revocable_detach(struct safe_revocable *r);
+
 bool safe_device_leaving(struct device *dev, bool releasing);
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp);
 void safe_binding_put(struct safe_binding *b);

@@ -83,10 +83,49 @@ static void safe_revocable_work_done(void)
 	module_put(THIS_MODULE);
 }
 
+/*
+ * A lockdep class per domain, not per call site: two instances of one
+ * driver may revoke each other's domain from inside an access, which
+ * with one class looks like a domain revoked inside its own access.
+ */
+static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
+				    const char *name)
+{
+	int ret;
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	/*
+	 * The class's name too is the domain's own: lockdep forgets every
+	 * class named from a module's memory when the module goes.
+	 */
+	d->name = kstrdup_const(name, GFP_KERNEL);
+	if (!d->name)
+		return -ENOMEM;
+	lockdep_register_key(&d->key);
+	ret = __init_srcu_struct(&d->srcu, d->name, &d->key);
+	if (ret) {
+		lockdep_unregister_key(&d->key);
+		kfree_const(d->name);
+	}
+#else
+	ret = init_srcu_struct(&d->srcu);
+#endif
+	return ret;
+}
+
+/* After the last access: lockdep forgets the class.  May sleep. */
+static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
+{
+	cleanup_srcu_struct(&d->srcu);
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_unregister_key(&d->key);
+	kfree_const(d->name);
+#endif
+}
+
 /* Create a domain; see safe_revocable_domain_create(). */
 struct safe_revocable_domain *
-__safe_revocable_domain_create(struct device *dev, const char *name,
-			       struct lock_class_key *key)
+__safe_revocable_domain_create(struct device *dev, const char *name)
 {
 	struct safe_revocable_domain *d __free(kfree) = kzalloc(sizeof(*d),
 								GFP_KERNEL);
@@ -106,11 +145,7 @@ __safe_revocable_domain_create(struct device *dev, const char *name,
 		if (IS_ERR(b))
 			return ERR_CAST(b);
 	}
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	ret = __init_srcu_struct(&d->srcu, name, key);
-#else
-	ret = init_srcu_struct(&d->srcu);
-#endif
+	ret = safe_revocable_srcu_init(d, name);
 	if (ret) {
 		safe_binding_put(b);
 		return ERR_PTR(ret);
@@ -129,7 +164,7 @@ __safe_revocable_domain_create(struct device *dev, const char *name,
 		ret = safe_binding_add_domain(b, d);
 		if (ret) {
 			/* Unbound meanwhile: nothing was published yet. */
-			cleanup_srcu_struct(&d->srcu);
+			safe_revocable_srcu_cleanup(d);
 			safe_binding_put(b);
 			put_device(dev);
 			return ERR_PTR(ret);
@@ -155,7 +190,7 @@ static void safe_revocable_domain_free_work(struct work_struct *work)
 	synchronize_srcu(&d->srcu);
 	list_for_each_entry_safe(r, tmp, &d->resources, node)
 		kfree(r);
-	cleanup_srcu_struct(&d->srcu);
+	safe_revocable_srcu_cleanup(d);
 	safe_binding_put(d->binding);
 	put_device(d->dev);
 	kfree(d);
@@ -314,6 +349,28 @@ static bool safe_revocable_unpublish(struct safe_revocable *r)
 	r->revoked = true;
 	r->old = rcu_replace_pointer(r->ptr, NULL,
 				     lockdep_is_held(&r->domain->lock));
+	return true;
+}
+
+/**
+ * safe_revocable_detach() - take a resource no access reaches off its domain
+ * @r: the resource
+ *
+ * For safe's own bookkeeping resources (the ->fasync drain), whose pointer
+ * no access ever loads: no grace period, and no callback runs.
+ *
+ * Context: process context (the domain's lock is not irq-safe).
+ * Return: true if it was detached, and its callbacks will never run;
+ * false if a revocation has it already, which runs them.
+ */
+bool safe_revocable_detach(struct safe_revocable *r)
+{
+	guard(spinlock)(&r->domain->lock);
+	if (r->revoked)
+		return false;
+	r->revoked = true;
+	r->released = true;
+	RCU_INIT_POINTER(r->ptr, NULL);
 	return true;
 }
 
@@ -479,6 +536,12 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	struct safe_revocable *r;
 
 	safe_revocable_wait_readers(d);
+	/*
+	 * Again: a ->poll that entered before the domain died may have
+	 * queued itself after the first wake-up.  It has left its access
+	 * now, and every later one fails.
+	 */
+	wake_up_all(&d->wq);
 	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 
 	/*
@@ -686,15 +749,14 @@ static void safe_revocable_devm_release(void *data)
 
 /* A domain revoked at unbind; see devm_safe_revocable_domain_create(). */
 struct safe_revocable_domain *
-__devm_safe_revocable_domain_create(struct device *dev, const char *name,
-				    struct lock_class_key *key)
+__devm_safe_revocable_domain_create(struct device *dev, const char *name)
 {
 	struct safe_revocable_domain *d;
 	int ret;
 
 	if (IS_ERR_OR_NULL(dev))
 		return ERR_PTR(-EINVAL);
-	d = __safe_revocable_domain_create(dev, name, key);
+	d = __safe_revocable_domain_create(dev, name);
 	if (IS_ERR(d))
 		return d;
 	ret = devm_add_action_or_reset(dev, safe_revocable_devm_release, d);

@@ -1590,6 +1590,391 @@ static void rev_fops_blocked_reader_and_unbind(struct kunit *test)
 	t_unbind_all(&b);
 }
 
+/*
+ * A task without a user address space (a kthread, this test's own) calls
+ * the file operations, as kernel_read() or a driver's own kthread would:
+ * the prefault of the user range must not assume an mm.  The driver's
+ * copy fails with -EFAULT, as it would without safe, and after unbind
+ * every call fails with -ENODEV.
+ */
+#define T_IOC_GET	_IOR('S', 9, u32)
+
+static void rev_fops_calls_from_task_without_mm(struct kunit *test)
+{
+	char __user *ubuf = (char __user *)PAGE_SIZE;
+	struct t_bound b;
+	struct file *f;
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_NULL(test, current->mm);
+	KUNIT_ASSERT_EQ(test, t_bind(test, &b), 0);
+	f = safe_test_dev_open(T_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	WRITE_ONCE(t_priv_of(f)->data_ready, true);
+	KUNIT_EXPECT_EQ(test, f->f_op->read(f, ubuf, 1, &pos), (ssize_t)-EFAULT);
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_GET, 0),
+			(long)-ENOTTY);
+
+	device_release_driver(&b.pdev->dev);
+	KUNIT_EXPECT_EQ(test, f->f_op->read(f, ubuf, 1, &pos), (ssize_t)-ENODEV);
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, T_IOC_GET, 0),
+			(long)-ENODEV);
+	__fput_sync(f);
+	t_unbind_all(&b);
+}
+
+/*
+ * Deregistering one node of a domain while a reader of another node
+ * sleeps in safe_revocable_wait(): at unbind devres deregisters the
+ * nodes before it revokes the domain, which is what wakes the reader, so
+ * a deregistration that waited for the domain's readers would never end.
+ */
+static struct safe_revocable_domain *t_dereg_domain;
+
+static ssize_t t_dereg_read(struct file *f, char __user *buf, size_t len,
+			    loff_t *pos)
+{
+	return safe_revocable_wait(t_dereg_domain, false);
+}
+
+static int t_dereg_fasync(int fd, struct file *f, int on)
+{
+	return 0;
+}
+
+static const struct file_operations t_dereg_fops = {
+	.owner = THIS_MODULE,
+	.read = t_dereg_read,
+	.fasync = t_dereg_fasync,
+};
+
+struct t_dereg {
+	struct safe_miscdevice *sm;
+	struct completion done;
+};
+
+static int t_dereg_thread(void *arg)
+{
+	struct t_dereg *dr = arg;
+
+	safe_misc_deregister(dr->sm);
+	complete(&dr->done);
+	return 0;
+}
+
+static void rev_deregister_does_not_wait_for_sleepers(struct kunit *test)
+{
+	static const char * const names[] = { "safe-rev-dereg0", "safe-rev-dereg1" };
+	struct t_reader *rd = kunit_kzalloc(test, sizeof(*rd), GFP_KERNEL);
+	struct t_dereg *dr = kunit_kzalloc(test, sizeof(*dr), GFP_KERNEL);
+	struct safe_miscdevice *sm[2];
+	bool in_time;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	KUNIT_ASSERT_NOT_NULL(test, dr);
+	t_dereg_domain = t_domain(test);
+	for (i = 0; i < 2; i++) {
+		sm[i] = kunit_kzalloc(test, sizeof(*sm[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sm[i]);
+		sm[i]->misc.minor = MISC_DYNAMIC_MINOR;
+		sm[i]->misc.name = names[i];
+		sm[i]->fops = &t_dereg_fops;
+		sm[i]->domain = t_dereg_domain;
+		KUNIT_ASSERT_EQ(test, safe_misc_register(sm[i]), 0);
+	}
+	rd->f = safe_test_dev_open(names[0], O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rd->f));
+	init_completion(&rd->started);
+	init_completion(&rd->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_reader_thread, rd, "safe-reader")));
+	wait_for_completion(&rd->started);
+	msleep(50);	/* the reader is asleep in read() */
+	KUNIT_EXPECT_FALSE(test, completion_done(&rd->done));
+
+	dr->sm = sm[1];
+	init_completion(&dr->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_dereg_thread, dr, "safe-dereg")));
+	in_time = wait_for_completion_timeout(&dr->done, 3 * HZ);
+	KUNIT_EXPECT_TRUE_MSG(test, in_time,
+			      "deregistration waited for a reader asleep in the domain");
+
+	/* The domain's revocation wakes the reader; it leaves with -ENODEV. */
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(t_dereg_domain), 0);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&rd->done, 5 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, rd->ret, (ssize_t)-ENODEV);
+	if (!in_time)
+		wait_for_completion(&dr->done);
+	__fput_sync(rd->f);
+	safe_misc_deregister(sm[0]);
+}
+
+/*
+ * A compat handler that calls ->unlocked_ioctl of the same file, as
+ * compat_ptr_ioctl() does: the call runs inside the access already, so
+ * the prefault, which may sleep, must not run a second time there.
+ */
+static int t_compat_prefaults, t_compat_prefaults_inside;
+
+static int t_compat_prefault(unsigned int cmd, unsigned long arg)
+{
+	t_compat_prefaults++;
+	t_compat_prefaults_inside += pagefault_disabled();
+	return 0;
+}
+
+static long t_compat_ioctl_native(struct file *f, unsigned int cmd,
+				  unsigned long arg)
+{
+	return 0;
+}
+
+static long t_compat_ptr_ioctl(struct file *f, unsigned int cmd,
+			       unsigned long arg)
+{
+	return f->f_op->unlocked_ioctl(f, cmd, arg);
+}
+
+static const struct file_operations t_compat_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = t_compat_ioctl_native,
+	.compat_ioctl = t_compat_ptr_ioctl,
+};
+
+static void rev_fops_compat_ptr_ioctl_prefaults_once(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = "safe-rev-compat";
+	sm->fops = &t_compat_fops;
+	sm->domain = t_domain(test);
+	sm->ioctl_prefault = t_compat_prefault;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open("safe-rev-compat", O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	t_compat_prefaults = 0;
+	t_compat_prefaults_inside = 0;
+	/* Positive control: the native call prefaults once, outside. */
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, _IO('S', 7), 0), 0L);
+	KUNIT_EXPECT_EQ(test, t_compat_prefaults, 1);
+	KUNIT_EXPECT_EQ(test, f->f_op->compat_ioctl(f, _IO('S', 7), 0), 0L);
+	KUNIT_EXPECT_EQ(test, t_compat_prefaults, 2);
+	KUNIT_EXPECT_EQ(test, t_compat_prefaults_inside, 0);
+	__fput_sync(f);
+	safe_misc_deregister(sm);
+}
+
+/*
+ * Two domains made at one call site (two instances of one driver): an
+ * access to one revoking the other is legal, and must not look to
+ * lockdep like a domain revoked from inside its own access.
+ */
+static struct safe_revocable_domain *t_same_site_domain(void)
+{
+	return safe_revocable_domain_create(NULL);
+}
+
+static void rev_same_site_domains_nest(struct kunit *test)
+{
+	struct safe_revocable_domain *d1 = t_same_site_domain();
+	struct safe_revocable_domain *d2 = t_same_site_domain();
+	struct safe_revocable_access a;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d1));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d2));
+	KUNIT_ASSERT_TRUE(test, safe_revocable_domain_enter(d1, &a));
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d2), 0);
+	safe_revocable_end(&a);
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "lockdep reported and turned off");
+	/* Positive control: d1 from inside its own access is refused. */
+	KUNIT_ASSERT_TRUE(test, safe_revocable_domain_enter(d1, &a));
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING) && debug_locks) {
+		pr_info("safe-test: expect report begin\n");
+		KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d1), -EDEADLK);
+		pr_info("safe-test: expect report end\n");
+	}
+	safe_revocable_end(&a);
+	safe_revocable_domain_put(d1);
+	safe_revocable_domain_put(d2);
+	safe_revocable_flush();
+}
+
+/*
+ * The last reference dropped while the domain's device is bound, and a
+ * release callback that unregisters that very device (a driver whose
+ * state dies with it): the device's unbind revokes its domains, this one
+ * included, whose teardown is the caller.
+ */
+struct t_self {
+	struct safe_revocable_domain *d;
+	struct completion released;
+	int probe_err;
+};
+
+static struct t_self *t_self_ctx;
+
+static void t_self_release(void *pdev)
+{
+	platform_device_unregister(pdev);
+	complete(&t_self_ctx->released);
+}
+
+static int t_self_probe(struct platform_device *pdev)
+{
+	struct t_self *t = t_self_ctx;
+
+	t->d = safe_revocable_domain_create(&pdev->dev);
+	t->probe_err = PTR_ERR_OR_ZERO(t->d);
+	if (!t->probe_err)
+		t->probe_err = PTR_ERR_OR_ZERO(safe_revocable_create(t->d, pdev,
+								     t_self_release));
+	return t->probe_err;
+}
+
+static struct platform_driver t_self_drv = {
+	.probe = t_self_probe,
+	.driver = { .name = "safe-rev-self" },
+};
+
+static void rev_last_put_release_unregisters_own_device(struct kunit *test)
+{
+	struct t_self *t = kzalloc(sizeof(*t), GFP_KERNEL);	/* leaked on a hang */
+	struct platform_device *pdev;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	init_completion(&t->released);
+	t_self_ctx = t;
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&t_self_drv), 0);
+	pdev = platform_device_register_simple("safe-rev-self", -1, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
+	KUNIT_ASSERT_EQ(test, t->probe_err, 0);
+	KUNIT_ASSERT_NOT_NULL(test, pdev->dev.driver);
+
+	safe_revocable_domain_put(t->d);
+	if (!wait_for_completion_timeout(&t->released, 5 * HZ)) {
+		KUNIT_FAIL(test, "the release callback never returned");
+		return;
+	}
+	safe_revocable_flush();
+	platform_driver_unregister(&t_self_drv);
+	kfree(t);
+}
+
+/*
+ * A ->poll that entered the domain before it died, and queues itself on
+ * the domain's wait queue after revocation's first wake-up: the poller
+ * must still be woken (and then sees EPOLLHUP), not sleep forever.
+ */
+struct t_pollw {
+	poll_table pt;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *head;
+	bool woken;
+	struct file *f;
+	struct completion in_poll, go, polled, revoked;
+	struct safe_revocable_domain *d;
+};
+
+static struct t_pollw *t_pollw_ctx;
+
+static int t_pollw_wake(wait_queue_entry_t *w, unsigned int mode, int sync,
+			void *key)
+{
+	WRITE_ONCE(container_of(w, struct t_pollw, wait)->woken, true);
+	return 0;
+}
+
+static void t_pollw_queue(struct file *f, wait_queue_head_t *h, poll_table *pt)
+{
+	struct t_pollw *pw = container_of(pt, struct t_pollw, pt);
+
+	init_waitqueue_func_entry(&pw->wait, t_pollw_wake);
+	pw->head = h;
+	add_wait_queue(h, &pw->wait);
+}
+
+static __poll_t t_slow_poll(struct file *f, struct poll_table_struct *pt)
+{
+	struct t_pollw *pw = t_pollw_ctx;
+
+	complete(&pw->in_poll);
+	wait_for_completion_timeout(&pw->go, 5 * HZ);
+	poll_wait(f, safe_revocable_domain_wq(pw->d), pt);
+	return 0;
+}
+
+static const struct file_operations t_slow_poll_fops = {
+	.owner = THIS_MODULE,
+	.poll = t_slow_poll,
+};
+
+static int t_pollw_poller(void *arg)
+{
+	struct t_pollw *pw = arg;
+
+	vfs_poll(pw->f, &pw->pt);
+	complete(&pw->polled);
+	return 0;
+}
+
+static int t_pollw_revoker(void *arg)
+{
+	struct t_pollw *pw = arg;
+
+	safe_revocable_domain_revoke(pw->d);
+	complete(&pw->revoked);
+	return 0;
+}
+
+static void rev_fops_late_poller_woken(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct t_pollw *pw = kunit_kzalloc(test, sizeof(*pw), GFP_KERNEL);
+	bool woken;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	KUNIT_ASSERT_NOT_NULL(test, pw);
+	pw->d = t_domain(test);
+	init_poll_funcptr(&pw->pt, t_pollw_queue);
+	init_completion(&pw->in_poll);
+	init_completion(&pw->go);
+	init_completion(&pw->polled);
+	init_completion(&pw->revoked);
+	t_pollw_ctx = pw;
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = "safe-rev-poll";
+	sm->fops = &t_slow_poll_fops;
+	sm->domain = pw->d;
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	pw->f = safe_test_dev_open("safe-rev-poll", O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pw->f));
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_pollw_poller, pw, "safe-poller")));
+	wait_for_completion(&pw->in_poll);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_pollw_revoker, pw, "safe-revoker")));
+	for (i = 0; i < 500 && !safe_revocable_domain_dead(pw->d); i++)
+		msleep(10);
+	msleep(50);	/* past the first wake-up, waiting for the poller */
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(pw->woken));
+	complete(&pw->go);
+	wait_for_completion(&pw->polled);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&pw->revoked, 5 * HZ), 0UL);
+	woken = READ_ONCE(pw->woken);
+	KUNIT_EXPECT_TRUE_MSG(test, woken,
+			      "a poller queued during revocation was never woken");
+	if (pw->head)
+		remove_wait_queue(pw->head, &pw->wait);
+	/* Every later poll ends at once. */
+	KUNIT_EXPECT_EQ(test, vfs_poll(pw->f, NULL), (__poll_t)(EPOLLHUP | EPOLLERR));
+	__fput_sync(pw->f);
+	safe_misc_deregister(sm);
+}
+
 static void rev_fops_open_fault_injection(struct kunit *test)
 {
 	unsigned int base;
@@ -1729,6 +2114,49 @@ static void rev_cdev_outlives_driver_data(struct kunit *test)
 	device_unregister(node);
 	unregister_chrdev_region(devt, 1);
 	safe_revocable_domain_put(d);
+}
+
+/*
+ * A driver that removes its devm cdev by hand in remove() as well: the
+ * devres action that follows must find the cdev still there, not freed
+ * memory.  A second plain safe_cdev_del() stays a double free, as a
+ * second cdev_del() is.
+ */
+static void rev_cdev_devm_then_manual_del(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct platform_device *pdev;
+	struct safe_cdev *sc;
+	struct device *node;
+	struct file *f;
+	void *group;
+	dev_t devt;
+
+	pdev = platform_device_register_simple("safe-rev-cdev-devm", -1, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
+	KUNIT_ASSERT_EQ(test, alloc_chrdev_region(&devt, 0, 1, T_CDEV_NAME), 0);
+	group = devres_open_group(&pdev->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+
+	sc = devm_safe_cdev_add(&pdev->dev, devt, 1, &t_cdev_fops, d, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sc));
+	node = t_cdev_node(devt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(node));
+	f = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	__fput_sync(f);
+
+	safe_cdev_del(sc);
+	f = safe_test_dev_open(T_CDEV_NAME, O_RDWR);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(f), -ENXIO);
+	if (!IS_ERR(f))
+		__fput_sync(f);
+	/* The devm action runs after the manual removal. */
+	devres_release_group(&pdev->dev, group);
+
+	device_unregister(node);
+	platform_device_unregister(pdev);
+	unregister_chrdev_region(devt, 1);
 }
 
 /*
@@ -2694,6 +3122,13 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_blocked_reader_and_unbind),
 	KUNIT_CASE(rev_fops_open_fault_injection),
 	KUNIT_CASE(rev_cdev_outlives_driver_data),
+	KUNIT_CASE(rev_fops_calls_from_task_without_mm),
+	KUNIT_CASE(rev_deregister_does_not_wait_for_sleepers),
+	KUNIT_CASE(rev_fops_compat_ptr_ioctl_prefaults_once),
+	KUNIT_CASE(rev_same_site_domains_nest),
+	KUNIT_CASE(rev_last_put_release_unregisters_own_device),
+	KUNIT_CASE(rev_fops_late_poller_woken),
+	KUNIT_CASE(rev_cdev_devm_then_manual_del),
 	KUNIT_CASE(rev_cdev_ioctl_prefault_nested),
 	KUNIT_CASE(rev_cdev_add_fault_injection),
 	KUNIT_CASE(rev_domain_revoke_not_held_by_single_revoke),

@@ -69,6 +69,8 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @sweep: @teardown_work sweeps the device's DMA buffers (unbind)
  * @revoked: set once domain revocation has finished
  * @grace_periods: SRCU grace periods revocation has waited for (test hook)
+ * @key: the lockdep class of @srcu, one per domain
+ * @name: the class's name, a copy of the creator's (lockdep builds)
  *
  * Fields are private; use the functions below.
  *
@@ -96,6 +98,8 @@ struct safe_revocable_domain {
 	bool sweep;
 	bool revoked;
 	unsigned long grace_periods;
+	struct lock_class_key key;
+	const char *name;
 };
 
 /**
@@ -144,11 +148,9 @@ struct safe_revocable_access {
 };
 
 struct safe_revocable_domain *
-__safe_revocable_domain_create(struct device *dev, const char *name,
-			       struct lock_class_key *key);
+__safe_revocable_domain_create(struct device *dev, const char *name);
 struct safe_revocable_domain *
-__devm_safe_revocable_domain_create(struct device *dev, const char *name,
-				    struct lock_class_key *key);
+__devm_safe_revocable_domain_create(struct device *dev, const char *name);
 void safe_revocable_domain_get(struct safe_revocable_domain *d);
 void safe_revocable_domain_put(struct safe_revocable_domain *d);
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d);
@@ -184,23 +186,24 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  * safe_revocable_domain_put(); devm_safe_revocable_domain_create() does
  * both at unbind.  A domain with a device is revoked when @dev is unbound
  * (or deleted) at the latest, so no release callback of it runs after
- * that, whoever holds the last reference.
+ * that, whoever holds the last reference.  The one exception is a release
+ * callback that unregisters @dev itself: the unbind cannot wait for the
+ * teardown that called it, so the callbacks still to come (of resources
+ * created earlier) run after @dev has left; create that resource first.
  *
- * Each call site is one lockdep class: domains of different drivers
- * (a parent's and a child's, say) nest without false reports.
+ * Each domain is a lockdep class of its own, named after the call site:
+ * domains of one driver (two instances, a parent's and a child's) and of
+ * different drivers nest without false reports, and a domain may outlive
+ * the module that created it.
  *
  * Context: process context; may sleep.  @dev, if given, is being probed
  * or is bound.
  * Return: the domain; ERR_PTR(-EINVAL) for an error pointer @dev,
+ * ERR_PTR(-ENODEV) while @dev is leaving (being unbound or deleted),
  * ERR_PTR(-ENOMEM).
  */
 #define safe_revocable_domain_create(dev)				\
-	({								\
-		static struct lock_class_key __safe_domain_key;		\
-									\
-		__safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__), \
-					       &__safe_domain_key);	\
-	})
+	__safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__))
 
 /**
  * devm_safe_revocable_domain_create() - a domain revoked at unbind
@@ -216,15 +219,10 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  *
  * Context: process context, typically probe(); may sleep.
  * Return: the domain, or an ERR_PTR(): -EINVAL for a NULL or error
- * pointer @dev.
+ * pointer @dev, -ENODEV while @dev is leaving, -ENOMEM.
  */
 #define devm_safe_revocable_domain_create(dev)				\
-	({								\
-		static struct lock_class_key __safe_domain_key;		\
-									\
-		__devm_safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__), \
-						    &__safe_domain_key); \
-	})
+	__devm_safe_revocable_domain_create((dev), __FILE__ ":" __stringify(__LINE__))
 
 /**
  * safe_revocable_domain_dead() - has the domain been revoked?
