@@ -214,6 +214,8 @@ static void safe_binding_release(struct device *dev, void *res)
 	wait_event(b->wq, safe_binding_no_domains(b));
 	safe_dma_sweep(b, true);
 	safe_dma_destroy_pools(b);
+	/* Quiesce callbacks are over: devm buffers' descriptors can go. */
+	safe_dma_put_devm(b);
 	safe_binding_put(b);
 }
 
@@ -251,6 +253,7 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
 	INIT_LIST_HEAD(&nb->domains);
 	INIT_LIST_HEAD(&nb->bufs);
 	INIT_LIST_HEAD(&nb->pools);
+	INIT_LIST_HEAD(&nb->devm_done);
 	init_waitqueue_head(&nb->wq);
 	nb->dev = dev;
 	*slot = nb;

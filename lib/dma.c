@@ -9,8 +9,12 @@
  * until the device is unbound, whichever comes first: at unbind safe
  * quiesces and frees what is left while the device's DMA state is intact
  * (lib/binding.c), and the owner's later free releases the descriptor.
- * Whoever takes a buffer off its binding's list frees the memory; the
- * others wait for that.
+ * Whoever takes a buffer off its binding's list frees the memory.  The
+ * descriptor is counted: its owner (for a devm buffer, its devres entry)
+ * holds it, and so do a sweep freeing its memory and a free deferred to
+ * process context, so whichever of them comes last frees it.  A devm
+ * buffer's descriptor lives until its device's unbind has completed, so
+ * that quiesce callbacks run during unbind may still free it.
  *
  * The documented API is the inline wrappers in <linux/safe/dma.h>.
  */
@@ -179,7 +183,9 @@ static int safe_dma_check(struct device *dev, size_t elem_size, size_t count,
 		return -EINVAL;
 	if (attrs & ~SAFE_DMA_ATTRS_OK)
 		return -EINVAL;
-	if (check_mul_overflow(elem_size, count, size))
+	/* dma-direct rounds the size up to pages, which must not wrap. */
+	if (check_mul_overflow(elem_size, count, size) ||
+	    *size > SIZE_MAX - PAGE_SIZE + 1)
 		return -EOVERFLOW;
 	/* dma_alloc_attrs() would WARN and carry on; say why and stop. */
 	if (!dev->coherent_dma_mask) {
@@ -216,7 +222,9 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev,
 	buf->owner = SAFE_DMA_OWNER_CALLER;
 	buf->mem = SAFE_DMA_MEM_GONE;
 	buf->binding = b;
+	refcount_set(&buf->refs, 1);	/* the owner's */
 	INIT_LIST_HEAD(&buf->bind_node);
+	INIT_LIST_HEAD(&buf->devm_node);
 	INIT_LIST_HEAD(&buf->maps);
 	INIT_LIST_HEAD(&buf->mappers);
 	buf->dev = get_device(dev);
@@ -245,22 +253,19 @@ static void safe_dma_unuse(struct safe_binding *b)
 }
 
 /*
- * The memory is allocated: from now on the binding may free it.  If the
- * device was swept meanwhile the caller still holds its use and frees the
- * memory itself before safe_dma_unuse().
+ * The memory is allocated: from now on the binding may free it.  A sweep
+ * that began meanwhile waits for this (the allocation is a user) before
+ * it takes the list, so it frees this memory too, in process context.
  */
-static int safe_dma_publish(struct safe_dma_buf *buf)
+static void safe_dma_publish(struct safe_dma_buf *buf)
 {
 	struct safe_binding *b = buf->binding;
 
 	scoped_guard(spinlock_irqsave, &b->lock) {
-		if (b->swept)
-			return -ENODEV;
 		buf->mem = SAFE_DMA_MEM_LIVE;
 		list_add_tail(&buf->bind_node, &b->bufs);
 	}
 	safe_dma_unuse(b);
-	return 0;
 }
 
 /* Forget the address spaces @buf was mapped into; see safe_dma_zap(). */
@@ -379,12 +384,16 @@ static void safe_dma_take_maps(struct safe_dma_buf *buf,
 
 /*
  * Take a buffer's memory to free it, as safe_dma_claim().  1: the caller
- * frees it; 0: it is gone (this waited for whoever freed it); -EDEADLK:
- * this very task is freeing it already, further up its stack (a quiesce
- * callback freeing a buffer its own free or sweep has claimed), and
- * waiting would wait for itself.
+ * frees it.  0: it is gone, or this task frees it further up its stack
+ * (a quiesce callback freeing a buffer its own free or sweep has
+ * claimed).  -EBUSY: another task's free has it (it holds its own
+ * reference to the descriptor).  With @wait (a devres entry or a domain
+ * releasing the buffer: the rest of their teardown must not run under a
+ * device still being stopped) this waits for that free to end and
+ * returns 0.  The owner's free does not wait for it: the sweep's quiesce
+ * callbacks may be waiting for the owner.
  */
-static int safe_dma_claim_buf(struct safe_dma_buf *buf, bool sweep)
+static int safe_dma_claim_buf(struct safe_dma_buf *buf, bool wait)
 {
 	struct safe_binding *b = buf->binding;
 
@@ -393,23 +402,26 @@ static int safe_dma_claim_buf(struct safe_dma_buf *buf, bool sweep)
 			list_del_init(&buf->bind_node);
 			buf->mem = SAFE_DMA_MEM_FREEING;
 			buf->freer = current;
-			buf->freer_sweep = sweep;
 			b->busy++;
 			return 1;
 		}
-		if (buf->mem == SAFE_DMA_MEM_FREEING && buf->freer == current)
-			return -EDEADLK;
+		if (buf->mem == SAFE_DMA_MEM_GONE || buf->freer == current)
+			return 0;
+		if (!wait)
+			return -EBUSY;
 	}
 	wait_event(b->wq, READ_ONCE(buf->mem) == SAFE_DMA_MEM_GONE);
 	return 0;
 }
 
-/* Release the descriptor; the memory is gone already. */
+/* Drop a reference to the descriptor; the last one releases it. */
 static void safe_dma_put_desc(struct safe_dma_buf *buf)
 {
 	struct safe_dma_map *map, *tmp;
 	LIST_HEAD(maps);
 
+	if (!refcount_dec_and_test(&buf->refs))
+		return;
 	/* Maps of memory freed already were unmapped: forget them. */
 	safe_dma_take_maps(buf, &maps);
 	list_for_each_entry_safe(map, tmp, &maps, node)
@@ -491,10 +503,16 @@ static void safe_dma_zap_timed_out(struct safe_binding *b)
 static bool safe_dma_wait_mmap_lock(struct mm_struct *mm,
 				    unsigned long deadline)
 {
+	/*
+	 * No task uses it: no mmap() can be under way there.  That includes
+	 * exit_mmap(), which calls vm_ops->close holding the lock, from a
+	 * task whose ->mm is gone already (so the free was not deferred).
+	 */
+	if (!atomic_read(&mm->mm_users))
+		return true;
 	/* Ours would never be free: a bug, say so (lockdep builds). */
 	lockdep_assert_not_held(&mm->mmap_lock);
 	while (!mmap_read_trylock(mm)) {
-		/* No task uses it: no mmap() can be under way there. */
 		if (!atomic_read(&mm->mm_users))
 			return true;
 		if (time_after_eq(jiffies, deadline))
@@ -602,40 +620,34 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 }
 
 /*
- * Quiesce and free the memory, unless someone else does (the sweep at
- * unbind), in which case this waits until it is gone.  Every free, the
- * owner's too, zaps the buffer's own user mappings first.  Process
- * context.  False: the descriptor is not the caller's to release; a sweep
- * of this task releases it once the memory is freed, or this is a second
- * free from the buffer's own quiesce callback.
+ * Quiesce and free the memory, unless another free has it (see
+ * safe_dma_claim_buf() for @wait).  Every free, the owner's too, zaps the
+ * buffer's own user mappings first.  Process context only.
  */
-static bool safe_dma_free_mem(struct safe_dma_buf *buf)
+static void safe_dma_free_mem(struct safe_dma_buf *buf, bool wait)
 {
 	int ret;
 
 	might_sleep();
-	ret = safe_dma_claim_buf(buf, false);
+	ret = safe_dma_claim_buf(buf, wait);
 	if (ret > 0) {
 		safe_dma_quiesce(buf);
 		safe_dma_free_claimed(buf);
+	} else if (ret == -EBUSY) {
+		/*
+		 * The other free (a sweep) runs the callbacks of all its
+		 * buffers first: run this one's now, or wait for it, so that
+		 * it is over when the owner goes on to free its argument.
+		 */
+		safe_dma_quiesce(buf);
 	}
-	if (ret >= 0)
-		return true;
-	/* Only this task writes these while it holds the claim. */
-	if (buf->freer_sweep) {
-		buf->put_after = true;
-		return false;
-	}
-	WARN_ONCE(1, "safe_dma: %s: buffer freed again from its own quiesce callback\n",
-		  dev_name(buf->dev));
-	return false;
 }
 
-/* Memory, then descriptor.  Process context only. */
-static void safe_dma_release(struct safe_dma_buf *buf)
+/* The memory, then the caller's reference to the descriptor. */
+static void safe_dma_release(struct safe_dma_buf *buf, bool wait)
 {
-	if (safe_dma_free_mem(buf))
-		safe_dma_put_desc(buf);
+	safe_dma_free_mem(buf, wait);
+	safe_dma_put_desc(buf);
 }
 
 /**
@@ -656,34 +668,32 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
 	struct safe_dma_buf *buf, *tmp;
 	LIST_HEAD(mine);
 
-	scoped_guard(spinlock_irqsave, &b->lock) {
+	scoped_guard(spinlock_irqsave, &b->lock)
 		b->swept = true;
+	/*
+	 * Allocations and mmap() calls that started before: an allocation
+	 * lands on the list, so it is freed here, in process context, and
+	 * not by its caller, who may hold a spinlock.
+	 */
+	wait_event(b->wq, !READ_ONCE(b->users));
+	scoped_guard(spinlock_irqsave, &b->lock) {
 		list_for_each_entry_safe_reverse(buf, tmp, &b->bufs, bind_node) {
 			if (!all && buf->owner != SAFE_DMA_OWNER_CALLER)
 				continue;
 			list_move_tail(&buf->bind_node, &mine);
 			buf->mem = SAFE_DMA_MEM_FREEING;
 			buf->freer = current;
-			buf->freer_sweep = true;
 			b->busy++;
+			/* Owners' frees do not wait for us, so hold it. */
+			refcount_inc(&buf->refs);
 		}
 	}
-	/*
-	 * The owners' frees now wait for us, so the descriptors stay.  An
-	 * owner's free from a quiesce callback run here cannot wait for us:
-	 * it leaves the descriptor to us (put_after).
-	 */
 	list_for_each_entry(buf, &mine, bind_node)
 		safe_dma_quiesce(buf);
-	/* Allocations and mmap() calls that started before the sweep. */
-	wait_event(b->wq, !READ_ONCE(b->users));
 	list_for_each_entry_safe(buf, tmp, &mine, bind_node) {
-		bool put = buf->put_after;
-
 		list_del_init(&buf->bind_node);
 		safe_dma_free_claimed(buf);
-		if (put)
-			safe_dma_put_desc(buf);
+		safe_dma_put_desc(buf);
 	}
 	/* Frees that others started. */
 	wait_event(b->wq, !READ_ONCE(b->busy));
@@ -726,6 +736,8 @@ void safe_dma_destroy_pools(struct safe_binding *b)
  */
 static LLIST_HEAD(safe_dma_deferred);
 
+static void safe_dma_owner_release(struct safe_dma_buf *buf);
+
 static void safe_dma_deferred_fn(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&safe_dma_deferred);
@@ -734,7 +746,8 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
-		safe_dma_release(buf);
+		safe_dma_owner_release(buf);
+		safe_dma_put_desc(buf);		/* the deferral's */
 		module_put(THIS_MODULE);
 	}
 }
@@ -782,27 +795,76 @@ struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
 	ret = safe_dma_use(buf->binding);
 	if (ret)
 		goto out;
-	buf->cpu = dma_alloc_attrs(dev, size, &buf->handle, gfp, attrs);
-	if (!buf->cpu) {
+	/*
+	 * More than the machine has fails here (an IOMMU's page array for
+	 * it would warn); past the page allocator's largest order, dma-direct
+	 * fails without a warning.
+	 */
+	if (size >> PAGE_SHIFT > totalram_pages()) {
+		safe_dma_unuse(buf->binding);
 		ret = -ENOMEM;
-		goto unuse;
+		goto out;
 	}
-	ret = safe_dma_publish(buf);
-	if (!ret)
-		return buf;
-	/* Swept meanwhile: the device is going away. */
-	dma_free_attrs(dev, size, buf->cpu, buf->handle, attrs);
-unuse:
-	safe_dma_unuse(buf->binding);
+	buf->cpu = dma_alloc_attrs(dev, size, &buf->handle,
+				   size > KMALLOC_MAX_SIZE ? gfp | __GFP_NOWARN : gfp,
+				   attrs);
+	if (!buf->cpu) {
+		safe_dma_unuse(buf->binding);
+		ret = -ENOMEM;
+		goto out;
+	}
+	safe_dma_publish(buf);
+	return buf;
 out:
 	safe_dma_put_desc(buf);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_alloc);
 
-static void safe_dma_devm_release(void *data)
+/*
+ * A devm buffer's devres entry owns it.  Its release frees the memory; at
+ * unbind the descriptor stays on the binding until the binding's own
+ * release has run, because quiesce callbacks run there (and in domains'
+ * teardowns) may still free the buffer, and cannot know whether devres
+ * got to it first.
+ */
+static void safe_dma_devres_release(struct device *dev, void *res)
 {
-	safe_dma_release(data);
+	struct safe_dma_buf *buf = *(struct safe_dma_buf **)res;
+	struct safe_binding *b = buf->binding;
+	bool leaving = safe_device_leaving(dev, true);
+
+	safe_dma_free_mem(buf, true);
+	scoped_guard(spinlock_irqsave, &b->lock) {
+		if (leaving && !b->dead) {
+			list_add_tail(&buf->devm_node, &b->devm_done);
+			return;
+		}
+	}
+	safe_dma_put_desc(buf);
+}
+
+/**
+ * safe_dma_put_devm() - release the descriptors devres freed at unbind
+ * @b: the device's binding, at the end of its release
+ *
+ * Context: process context; at unbind or device_del().
+ * Return: nothing.
+ */
+void safe_dma_put_devm(struct safe_binding *b)
+{
+	struct safe_dma_buf *buf, *tmp;
+	LIST_HEAD(done);
+
+	scoped_guard(spinlock_irqsave, &b->lock)
+		list_splice_init(&b->devm_done, &done);
+	list_for_each_entry_safe(buf, tmp, &done, devm_node)
+		safe_dma_put_desc(buf);
+}
+
+static int safe_dma_devres_match(struct device *dev, void *res, void *data)
+{
+	return *(struct safe_dma_buf **)res == data;
 }
 
 /* Allocate a buffer freed at unbind; see devm_safe_dma_alloc(). */
@@ -810,34 +872,57 @@ struct safe_dma_buf *__devm_safe_dma_alloc(struct device *dev,
 					   size_t elem_size, size_t count,
 					   gfp_t gfp, unsigned long attrs)
 {
+	struct safe_dma_buf **slot;
 	struct safe_dma_buf *buf;
-	int ret;
 
 	buf = __safe_dma_alloc(dev, elem_size, count, gfp, attrs);
 	if (IS_ERR(buf))
 		return buf;
-	buf->owner = SAFE_DMA_OWNER_DEVM;
-	/* On failure this frees the buffer through the action. */
-	ret = devm_add_action_or_reset(dev, safe_dma_devm_release, buf);
-	if (ret)
-		return ERR_PTR(ret);
+	slot = devres_alloc(safe_dma_devres_release, sizeof(*slot),
+			    gfp & ~GFP_ZONEMASK);
+	if (!slot) {
+		__safe_dma_free(buf);
+		return ERR_PTR(-ENOMEM);
+	}
+	*slot = buf;
+	/* The owner's reference is the entry's now. */
+	scoped_guard(spinlock_irqsave, &buf->binding->lock)
+		buf->owner = SAFE_DMA_OWNER_DEVM;
+	devres_add(dev, slot);
 	return buf;
 }
 EXPORT_SYMBOL_GPL(__devm_safe_dma_alloc);
 
+/*
+ * The owner's free, in process context.  A devm buffer's devres entry
+ * goes with it, and its reference is the owner's; if devres has taken the
+ * entry already (unbind under way), only the memory goes here, and the
+ * entry's release, or the binding's after it, drops the descriptor.
+ */
+static void safe_dma_owner_release(struct safe_dma_buf *buf)
+{
+	if (buf->owner == SAFE_DMA_OWNER_DEVM &&
+	    devres_destroy(buf->dev, safe_dma_devres_release,
+			   safe_dma_devres_match, buf)) {
+		safe_dma_free_mem(buf, false);
+		return;
+	}
+	safe_dma_release(buf, false);
+}
+
 /* Free a buffer, now or from process context; see safe_dma_free(). */
 void __safe_dma_free(struct safe_dma_buf *buf)
 {
-	switch (buf->owner) {
-	case SAFE_DMA_OWNER_DOMAIN:
+	if (buf->owner == SAFE_DMA_OWNER_DOMAIN) {
 		WARN_ONCE(1, "safe_dma: %s: buffer owned by a revocation domain freed by hand; revoke it instead\n",
 			  dev_name(buf->dev));
 		return;
-	case SAFE_DMA_OWNER_DEVM:
-		devm_remove_action(buf->dev, safe_dma_devm_release, buf);
-		buf->owner = SAFE_DMA_OWNER_CALLER;
-		break;
 	}
+	/* Seen only while the first free holds the descriptor. */
+	if (WARN_ONCE(atomic_xchg(&buf->owner_freed, 1),
+		      "safe_dma: %s: buffer freed twice (from its own quiesce callback?)\n",
+		      dev_name(buf->dev)))
+		return;
 
 	/*
 	 * The zap waits for the mmap locks of the processes that mapped the
@@ -847,12 +932,14 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 	if (safe_dma_atomic() ||
 	    (current->mm && rwsem_is_locked(&current->mm->mmap_lock))) {
 		__module_get(THIS_MODULE);
+		/* Until the work is done with it, whoever else lets go. */
+		refcount_inc(&buf->refs);
 		llist_add(&buf->free_node, &safe_dma_deferred);
 		queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
 			   &safe_dma_deferred_work);
 		return;
 	}
-	safe_dma_release(buf);
+	safe_dma_owner_release(buf);
 }
 EXPORT_SYMBOL_GPL(__safe_dma_free);
 
@@ -870,7 +957,7 @@ static void safe_dma_revoke_quiesce(void *ptr)
 
 static void safe_dma_revoke_release(void *ptr)
 {
-	safe_dma_release(ptr);
+	safe_dma_release(ptr, true);
 }
 
 /* Hand a buffer to a revocation domain; see safe_dma_attach(). */
@@ -1059,7 +1146,9 @@ int __safe_dma_mmap(struct safe_dma_buf *buf, struct vm_area_struct *vma)
 
 	if (IS_ERR_OR_NULL(buf))
 		return -ENODEV;
-	if (!vma->vm_file || buf->pool)
+	/* Not zeroed by dma-direct: user space would see old contents. */
+	if (!vma->vm_file || buf->pool ||
+	    (buf->attrs & DMA_ATTR_NO_KERNEL_MAPPING))
 		return -EINVAL;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -1105,6 +1194,10 @@ struct safe_dma_pool *__safe_dma_pool_create(const char *name,
 	if (ret)
 		return ERR_PTR(ret);
 	if (!name || (align && !is_power_of_2(align)))
+		return ERR_PTR(-EINVAL);
+	/* dma_pool_create() keeps sizes in an unsigned int. */
+	if (size > INT_MAX || align > INT_MAX ||
+	    ALIGN(size, align ?: 1) > INT_MAX)
 		return ERR_PTR(-EINVAL);
 	ret = safe_lib_init();
 	if (ret)
@@ -1176,15 +1269,12 @@ struct safe_dma_buf *__safe_dma_pool_alloc(struct safe_dma_pool *pool,
 	}
 	buf->cpu = dma_pool_zalloc(pool->pool, gfp, &buf->handle);
 	if (!buf->cpu) {
+		safe_dma_unuse(buf->binding);
 		ret = -ENOMEM;
-		goto unuse;
+		goto out;
 	}
-	ret = safe_dma_publish(buf);
-	if (!ret)
-		return buf;
-	dma_pool_free(pool->pool, buf->cpu, buf->handle);
-unuse:
-	safe_dma_unuse(buf->binding);
+	safe_dma_publish(buf);
+	return buf;
 out:
 	safe_dma_put_desc(buf);
 	return ERR_PTR(ret);

@@ -558,13 +558,16 @@ static void lib_exit_waits_for_deferred_frees(struct kunit *test)
  * which includes timers and interrupt handlers (a NAPI poll refilling a
  * ring from a pool).  The binding's lock is taken there as well as in
  * process context with interrupts on: lockdep must see nothing, and a CPU
- * must not deadlock on it.
+ * must not deadlock on it.  The owner of a devm buffer frees it there
+ * too: the free must not touch devres (a spinlock_t) in a hard interrupt,
+ * which 7.3's lockdep (PROVE_RAW_LOCK_NESTING) reports.
  */
 struct irq_alloc {
 	struct hrtimer timer;
 	struct completion done;
 	struct device *dev;
 	struct safe_dma_pool *pool;
+	struct safe_dma_buf *devm_buf;	/* freed by its owner in the timer */
 	int err, pool_err;
 	bool in_irq;
 };
@@ -581,6 +584,8 @@ static enum hrtimer_restart irq_alloc_timer(struct hrtimer *t)
 	ia->pool_err = PTR_ERR_OR_ZERO(pbuf);
 	safe_dma_free(buf);	/* deferred */
 	safe_dma_free(pbuf);
+	/* Deferred too, devres and all: its lock is a spinlock_t. */
+	safe_dma_free(ia->devm_buf);
 	complete(&ia->done);
 	return HRTIMER_NORESTART;
 }
@@ -602,6 +607,8 @@ static void alloc_from_irq_lockdep_clean(struct kunit *test)
 
 		ia.pool = safe_dma_pool_create("safe-dma-irq", ctx->dev, 8, 4, 0);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(ia.pool));
+		ia.devm_buf = devm_safe_dma_alloc(ctx->dev, 8, 1, GFP_KERNEL, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(ia.devm_buf));
 		init_completion(&ia.done);
 		hrtimer_setup(&ia.timer, irq_alloc_timer, CLOCK_MONOTONIC,
 			      modes[i]);
@@ -643,18 +650,49 @@ struct qfree {
 	struct device *dev;
 	struct completion done;
 	bool with_domain;
+	bool devm_b;		/* b from devm_safe_dma_alloc() */
+	bool b_by_work;		/* a's callback has work free b, waits 3 s */
+	struct work_struct work;
+	struct completion work_done;
+	bool work_in_time;
+	bool b_owner_gone;	/* the work freed b and went on to free b's argument */
+	bool b_quiesced_late;	/* b's callback ran after that */
 	int quiesced_a, quiesced_c;
 	int probe_err;
 };
 
 static struct qfree *qfree_ctx;
 
+static void qfree_work(struct work_struct *work)
+{
+	struct qfree *q = container_of(work, struct qfree, work);
+
+	safe_dma_free(q->b);
+	/* As a ->release would kfree() what b's callback is given. */
+	WRITE_ONCE(q->b_owner_gone, true);
+	complete(&q->work_done);
+}
+
+static void qfree_b_quiesce(void *arg)
+{
+	struct qfree *q = arg;
+
+	if (READ_ONCE(q->b_owner_gone))
+		q->b_quiesced_late = true;
+}
+
 static void qfree_other(void *arg)
 {
 	struct qfree *q = arg;
 
 	q->quiesced_a++;
-	safe_dma_free(q->b);
+	if (!q->b_by_work) {
+		safe_dma_free(q->b);
+		return;
+	}
+	/* "Stop the refill work", which frees what it owns on its way out. */
+	queue_work(system_unbound_wq, &q->work);
+	q->work_in_time = wait_for_completion_timeout(&q->work_done, 3 * HZ);
 }
 
 static void qfree_self(void *arg)
@@ -671,8 +709,16 @@ static int qfree_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	int ret = 0;
 
+	/*
+	 * The sweep quiesces the newest first: freed from a's callback by
+	 * work, b is older, so that its own callback is still to come.
+	 */
+	if (q->b_by_work)
+		q->b = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
 	q->a = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
-	q->b = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
+	if (!q->b_by_work)
+		q->b = q->devm_b ? devm_safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0) :
+				   safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
 	q->c = safe_dma_alloc(dev, 4, 64, GFP_KERNEL, 0);
 	if (IS_ERR(q->a) || IS_ERR(q->b) || IS_ERR(q->c))
 		ret = -ENOMEM;
@@ -680,6 +726,7 @@ static int qfree_probe(struct platform_device *pdev)
 		ret = PTR_ERR_OR_ZERO(devm_safe_revocable_domain_create(dev));
 	if (!ret) {
 		safe_dma_set_quiesce(q->a, qfree_other, q);
+		safe_dma_set_quiesce(q->b, qfree_b_quiesce, q);
 		safe_dma_set_quiesce(q->c, qfree_self, q);
 	}
 	q->probe_err = ret;
@@ -700,20 +747,38 @@ static int qfree_unbind(void *arg)
 	return 0;
 }
 
+/*
+ * Modes: with a devm domain (whose teardown sweeps), b from devres (whose
+ * action runs after the domain's and, without a domain, before the
+ * binding's sweep), and b freed by work that a's callback waits for (the
+ * sweep has claimed b: a free that waited for it would never return).
+ */
+static const struct {
+	bool with_domain, devm_b, b_by_work;
+} qfree_modes[] = {
+	{ false, false, false }, { true, false, false },
+	{ false, true, false }, { true, true, false },
+	{ false, false, true }, { true, false, true },
+};
+
 static void quiesce_frees_buffers_at_unbind(struct kunit *test)
 {
 	struct dma_test_ctx *ctx = test->priv;
-	int with_domain;
+	int mode;
 
 	KUNIT_ASSERT_EQ(test, platform_driver_register(&qfree_driver), 0);
-	for (with_domain = 0; with_domain < 2; with_domain++) {
+	for (mode = 0; mode < ARRAY_SIZE(qfree_modes); mode++) {
 		/* Not freed if the unbind hangs: its thread still uses it. */
 		struct qfree *q = kzalloc(sizeof(*q), GFP_KERNEL);
 		struct dma_test_ctx bound;
 		struct task_struct *t;
 
 		KUNIT_ASSERT_NOT_NULL(test, q);
-		q->with_domain = with_domain;
+		q->with_domain = qfree_modes[mode].with_domain;
+		q->devm_b = qfree_modes[mode].devm_b;
+		q->b_by_work = qfree_modes[mode].b_by_work;
+		INIT_WORK(&q->work, qfree_work);
+		init_completion(&q->work_done);
 		init_completion(&q->done);
 		qfree_ctx = q;
 		KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &bound, "safe-dma-qfree"), 0);
@@ -722,11 +787,19 @@ static void quiesce_frees_buffers_at_unbind(struct kunit *test)
 		t = kthread_run(qfree_unbind, q, "safe-dma-qfree");
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 		if (!wait_for_completion_timeout(&q->done, 10 * HZ)) {
-			KUNIT_FAIL(test, "unbind hung (domain %d)", with_domain);
+			KUNIT_FAIL(test, "unbind hung (mode %d)", mode);
 			return;
 		}
-		KUNIT_EXPECT_EQ(test, q->quiesced_a, 1);
-		KUNIT_EXPECT_EQ(test, q->quiesced_c, 1);
+		KUNIT_EXPECT_EQ_MSG(test, q->quiesced_a, 1, "mode %d", mode);
+		KUNIT_EXPECT_EQ_MSG(test, q->quiesced_c, 1, "mode %d", mode);
+		if (q->b_by_work) {
+			KUNIT_EXPECT_TRUE_MSG(test, q->work_in_time,
+					      "mode %d: the free waited for the sweep", mode);
+			flush_work(&q->work);
+			KUNIT_EXPECT_FALSE_MSG(test, q->b_quiesced_late,
+					       "mode %d: b's callback ran after its owner's free returned",
+					       mode);
+		}
 		KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
 		safe_dma_free(q->a);	/* the descriptor; b and c are gone */
 		dma_test_ctx_exit(&bound);
@@ -790,6 +863,40 @@ static void quiesce_frees_own_buffer_again(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * Sizes the DMA API would WARN about, or wrap: an error, no report.  A
+ * size past the page allocator's largest order fails like any other
+ * allocation that cannot be met (-ENOMEM); one that wraps when rounded to
+ * pages is refused; a pool whose block size dma_pool_create() cannot
+ * hold is refused.
+ */
+static void hostile_sizes_refused(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_dma_pool *pool;
+	struct safe_dma_buf *buf;
+
+	buf = safe_dma_alloc(ctx->dev, 1, SIZE_MAX, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -EOVERFLOW);
+	buf = safe_dma_alloc(ctx->dev, PAGE_SIZE, 1UL << 28, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -ENOMEM);
+	pool = safe_dma_pool_create("safe-hostile", ctx->dev, 8, 1, 1UL << 32);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pool), -EINVAL);
+	if (!IS_ERR(pool))
+		safe_dma_pool_destroy(pool);
+	pool = safe_dma_pool_create("safe-hostile", ctx->dev, 1UL << 32, 1, 8);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pool), -EINVAL);
+	if (!IS_ERR(pool))
+		safe_dma_pool_destroy(pool);
+	/* Positive control: the largest pool block dma_pool_create() takes. */
+	pool = safe_dma_pool_create("safe-hostile", ctx->dev, PAGE_SIZE, 1,
+				    PAGE_SIZE);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(pool));
+	if (!IS_ERR(pool))
+		safe_dma_pool_destroy(pool);
+	dma_test_expect_clean(test, ctx);
+}
+
 /* -------------------------------------------------------------------- */
 /* The untyped calls on no buffer                                        */
 /* -------------------------------------------------------------------- */
@@ -834,6 +941,7 @@ static void untyped_calls_on_no_buffer(struct kunit *test)
 }
 
 static struct kunit_case safe_dma_lifetime_cases[] = {
+	KUNIT_CASE(hostile_sizes_refused),
 	KUNIT_CASE(pool_alloc_during_device_del),
 	KUNIT_CASE(no_alloc_during_failed_probe),
 	KUNIT_CASE(no_alloc_after_device_del),

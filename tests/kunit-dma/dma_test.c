@@ -1280,9 +1280,22 @@ struct mmap_ctx {
 	struct safe_miscdevice misc;
 	int probe_err;
 	bool free_on_error;	/* ->mmap frees the buffer when mapping fails */
+	bool free_on_close;	/* the mapping's ->close frees the buffer */
 };
 
 static struct mmap_ctx *mmap_ctx;
+
+static void mmap_vm_close(struct vm_area_struct *vma)
+{
+	struct mmap_ctx *c = vma->vm_private_data;
+
+	safe_dma_free(c->buf);
+	c->buf = NULL;
+}
+
+static const struct vm_operations_struct mmap_close_ops = {
+	.close = mmap_vm_close,
+};
 
 static int mmap_fop(struct file *f, struct vm_area_struct *vma)
 {
@@ -1292,6 +1305,10 @@ static int mmap_fop(struct file *f, struct vm_area_struct *vma)
 	if (ret && c->free_on_error) {
 		safe_dma_free(c->buf);
 		c->buf = NULL;
+	}
+	if (!ret && c->free_on_close) {
+		vma->vm_private_data = c;
+		vma->vm_ops = &mmap_close_ops;
 	}
 	return ret;
 }
@@ -1524,6 +1541,90 @@ static void mmap_failed_then_freed_under_mmap_lock(struct kunit *test)
 	safe_dma_flush_deferred();
 	/* Freed, not kept as memory a mapping might reach. */
 	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	mmap_unbind(&bound);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * A buffer freed by its mapping's ->close when the process exits without
+ * unmapping: exit_mmap() calls ->close under the mmap lock of an address
+ * space that has no users left, from a task whose ->mm is already gone.
+ */
+static void mmap_freed_by_close_at_exit(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct dma_test_ctx bound;
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	if (!mmap_bind(test, c, &bound))
+		return;
+	c->free_on_close = true;
+	f = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_EQ(test, mmap_word(addr), 0x5afeU);
+	/* Exit: the address space goes with the mapping still in it. */
+	vm_munmap(u.addr, PAGE_SIZE);
+	kthread_unuse_mm(u.mm);
+	mmput(u.mm);
+	KUNIT_EXPECT_NULL(test, c->buf);
+	flush_delayed_fput();
+	__fput_sync(f);
+	safe_dma_flush_deferred();
+	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
+
+	mmap_unbind(&bound);
+	dma_test_expect_clean(test, ctx);
+}
+
+/*
+ * DMA_ATTR_NO_KERNEL_MAPPING memory is not zeroed (dma-direct skips it,
+ * having no address to clear through): mapping it would show user space
+ * what the pages held before.  safe_dma_mmap() refuses it.
+ */
+static void mmap_no_kernel_mapping_refused(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct mmap_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct safe_dma_buf *nkm, *mapped;
+	struct dma_test_ctx bound;
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	if (!mmap_bind(test, c, &bound))
+		return;
+	mapped = c->buf;
+	nkm = safe_dma_alloc(bound.dev, 4, PAGE_SIZE / 4, GFP_KERNEL,
+			     DMA_ATTR_NO_KERNEL_MAPPING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(nkm));
+	f = safe_test_dev_open(MMAP_DEV_NAME, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	c->buf = nkm;
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	KUNIT_EXPECT_EQ(test, (long)addr, (long)-EINVAL);
+	if (!IS_ERR_VALUE(addr))
+		vm_munmap(addr, PAGE_SIZE);
+	/* Positive control: a zeroed buffer maps. */
+	c->buf = mapped;
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+	if (!IS_ERR_VALUE(addr))
+		vm_munmap(addr, PAGE_SIZE);
+	safe_test_user_page_put(&u);
+	flush_delayed_fput();
+	__fput_sync(f);
+	safe_dma_free(nkm);
+	safe_dma_free(mapped);
 
 	mmap_unbind(&bound);
 	dma_test_expect_clean(test, ctx);
@@ -2116,6 +2217,8 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(mmap_zapped_at_unbind),
 	KUNIT_CASE(mmap_zaps_its_own_mappings),
 	KUNIT_CASE(mmap_failed_then_freed_under_mmap_lock),
+	KUNIT_CASE(mmap_freed_by_close_at_exit),
+	KUNIT_CASE(mmap_no_kernel_mapping_refused),
 	KUNIT_CASE_SLOW(mmap_racing_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_cannot_hold_unbind),
 	KUNIT_CASE_SLOW(mmap_lock_holder_waits_once_per_device),

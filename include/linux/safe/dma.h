@@ -40,6 +40,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/llist.h>
+#include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/uio.h>
@@ -116,16 +117,21 @@ struct vm_area_struct;
  * @mappers: the address spaces safe_dma_mmap() mapped it into, under the
  *	binding's lock; each entry pins its mm_struct with mmgrab()
  * @freer: the task freeing the memory while @mem is FREEING
- * @freer_sweep: @freer is sweeping the device's buffers
- * @put_after: the owner freed the buffer from a callback of @freer's
- *	sweep; the sweep releases the descriptor after the memory
+ * @refs: references to the descriptor: its owner's (a devm buffer's
+ *	devres entry's), a sweep's while it frees the memory, a deferred
+ *	free's until it has run
+ * @devm_node: entry in the binding's list of devm buffers released at
+ *	unbind, whose descriptors go at the end of the binding's release
+ * @owner_freed: the owner's safe_dma_free() has begun
  *
  * Fields are private; use the functions below.
  *
  * Invariant: the memory is freed exactly once, with the values recorded
  * here, in process context, before the device's binding ends, and after
  * the quiesce callback (if any) and the zapping of the user mappings made
- * by safe_dma_mmap().  The descriptor lives until its owner frees it.
+ * by safe_dma_mmap().  The descriptor lives until its owner (for a devm
+ * buffer: the end of its device's unbind), a sweep in progress and a
+ * deferred free have all let go of it.
  */
 struct safe_dma_buf {
 	void *cpu;
@@ -150,8 +156,9 @@ struct safe_dma_buf {
 	struct list_head maps;
 	struct list_head mappers;
 	struct task_struct *freer;
-	bool freer_sweep;
-	bool put_after;
+	refcount_t refs;
+	struct list_head devm_node;
+	atomic_t owner_freed;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -193,8 +200,10 @@ void __safe_dma_pool_destroy(struct safe_dma_pool *pool);
  *	%DMA_ATTR_NO_WARN and %DMA_ATTR_PRIVILEGED; the others describe
  *	streaming or MMIO mappings and are refused
  *
- * The memory is zeroed and CPU-owned.  The buffer holds a reference to
- * @dev until it is freed.  The memory lives until the buffer is freed or
+ * The memory is zeroed and CPU-owned; with %DMA_ATTR_NO_KERNEL_MAPPING
+ * it has no CPU address and is not zeroed, and only the device may use
+ * it.  The buffer holds a reference to @dev until it is freed.  The
+ * memory lives until the buffer is freed or
  * @dev is unbound (or deleted), whichever comes first: at unbind safe runs
  * the quiesce callback and frees the memory while the device's DMA state
  * is intact, and a later safe_dma_free() releases only the descriptor.
@@ -207,7 +216,8 @@ void __safe_dma_pool_destroy(struct safe_dma_pool *pool);
  * Return: the buffer; ERR_PTR(-EINVAL) for a NULL @dev, zero @elem_size or
  * @count, __GFP_COMP in @gfp, an attribute safe cannot honour, or a call
  * from hard interrupt context;
- * ERR_PTR(-EOVERFLOW) when the size does not fit in size_t; ERR_PTR(-EIO)
+ * ERR_PTR(-EOVERFLOW) when the size does not fit in size_t, or would not
+ * once rounded up to pages; ERR_PTR(-EIO)
  * when @dev has no coherent DMA mask (logged once); ERR_PTR(-ENODEV) once
  * @dev is being unbound; ERR_PTR(-ENOMEM).
  */
@@ -275,7 +285,14 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  * the buffer's user mappings waits for that lock.
  *
  * A buffer attached to a revocation domain belongs to the domain: freeing
- * it here warns and does nothing (revoke it instead).
+ * it here warns and does nothing (revoke it instead).  A buffer from
+ * devm_safe_dma_alloc() may be freed here until its device's unbind has
+ * completed, from a quiesce callback run during unbind too, whether or
+ * not devres has freed its memory already.
+ * When another free has the memory already (the sweep at unbind), this
+ * does not wait for it; that one releases the descriptor.  Freeing a
+ * buffer twice is a bug: a second free from its own quiesce callback
+ * warns and does nothing.
  *
  * Context: any but NMI.
  * Return: nothing.
@@ -474,7 +491,8 @@ static inline dma_addr_t safe_dma_handle(struct safe_dma_buf *buf)
  * vm_ops and the rest of its ->mmap must not look there for their own
  * file, /proc/PID/maps shows "safe_dma", and a driver's own
  * unmap_mapping_range() on the device inode does not reach the mapping.
- * Return: 0; -EINVAL for a pool buffer or a mapping without a file;
+ * Return: 0; -EINVAL for a pool buffer, a %DMA_ATTR_NO_KERNEL_MAPPING
+ * buffer (its memory is not zeroed) or a mapping without a file;
  * -ENOMEM if the mapping cannot be recorded; -ENODEV for a NULL or
  * ERR_PTR() @buf, once the memory is freed or while the device is
  * leaving; or the error of dma_mmap_attrs().
@@ -623,7 +641,10 @@ static inline int safe_dma_memset(struct safe_dma_buf *buf, size_t offset,
  *
  * Context: process context; may sleep.
  * Return: the pool; ERR_PTR(-EINVAL), ERR_PTR(-EOVERFLOW) or
- * ERR_PTR(-EIO) as safe_dma_alloc(), ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EIO) as safe_dma_alloc(); ERR_PTR(-EINVAL) for a missing @name,
+ * an @align that is not a power of two, or a buffer or alignment above
+ * %INT_MAX bytes (dma_pool_create() keeps them in an int);
+ * ERR_PTR(-ENOMEM).
  */
 static inline struct safe_dma_pool * __must_check
 safe_dma_pool_create(const char *name, struct device *dev, size_t elem_size,
