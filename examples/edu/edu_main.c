@@ -117,10 +117,28 @@ static void edu_forget_irq(struct edu *edu, u32 bit)
 	atomic_andnot(bit, &edu->irq_status);
 }
 
+/*
+ * Wait for the DMA engine to stop, for at most 0.5 s; past that, take its
+ * bus mastering away, so that it copies into no buffer freed after this.
+ * A device that has been unplugged reads all ones.
+ */
+static void edu_dma_stop(struct edu *edu, void __iomem *regs)
+{
+	u32 cmd;
+
+	if (readl_poll_timeout(regs + EDU_REG_DMA_CMD, cmd,
+			       !(cmd & EDU_DMA_START) || cmd == ~0U,
+			       1000, 500000)) {
+		dev_warn(&edu->pdev->dev, "DMA engine stuck: bus mastering off\n");
+		pci_clear_master(edu->pdev);
+	}
+}
+
 static int edu_dma(struct edu *edu, void __iomem *regs, dma_addr_t bus,
 		   size_t len, bool to_ram)
 {
 	u32 cmd = EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0);
+	int ret;
 
 	iowrite32(to_ram ? EDU_DEV_BUF : lower_32_bits(bus),
 		  regs + EDU_REG_DMA_SRC);
@@ -129,7 +147,11 @@ static int edu_dma(struct edu *edu, void __iomem *regs, dma_addr_t bus,
 	iowrite32(len, regs + EDU_REG_DMA_COUNT);
 	edu_forget_irq(edu, EDU_IRQ_DMA);
 	iowrite32(cmd, regs + EDU_REG_DMA_CMD);
-	return edu_wait_irq(edu, EDU_IRQ_DMA);
+	ret = edu_wait_irq(edu, EDU_IRQ_DMA);
+	/* The caller may free the buffer next (a per-open one at close). */
+	if (ret == -ETIMEDOUT)
+		edu_dma_stop(edu, regs);
+	return ret;
 }
 
 /* Only inside the file operations, which run inside the domain. */
@@ -465,12 +487,9 @@ static void edu_quiesce(void *data)
 {
 	struct edu *edu = data;
 	void __iomem *regs = safe_revocable_teardown_ptr(edu->regs);
-	u32 cmd;
 
 	if (regs)
-		readl_poll_timeout(regs + EDU_REG_DMA_CMD, cmd,
-				   !(cmd & EDU_DMA_START) || cmd == ~0U,
-				   1000, 500000);
+		edu_dma_stop(edu, regs);
 }
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)

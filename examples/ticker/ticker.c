@@ -153,6 +153,8 @@ static void ticker_stop(void *data)
 
 	timer_delete_sync(&t->timer);
 	cancel_work_sync(&t->work);
+	/* Neither runs any more: the domain may go. */
+	safe_revocable_domain_put(t->domain);
 }
 
 static int ticker_probe(struct platform_device *pdev)
@@ -165,7 +167,9 @@ static int ticker_probe(struct platform_device *pdev)
 	/*
 	 * Devres undoes in reverse order.  Registered first, freed last: the
 	 * ticker itself; then stopping the timer and the work; then the
-	 * domain, so revocation comes before both.
+	 * domain, so revocation comes before both.  The timer and the work
+	 * run until they are stopped, after the domain's devres put: they
+	 * hold a reference of their own, dropped once they are stopped.
 	 */
 	t = devm_kzalloc(dev, sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -180,6 +184,7 @@ static int ticker_probe(struct platform_device *pdev)
 	t->domain = devm_safe_revocable_domain_create(dev);
 	if (IS_ERR(t->domain))
 		return PTR_ERR(t->domain);
+	safe_revocable_domain_get(t->domain);	/* the timer's and the work's */
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
