@@ -49,6 +49,7 @@ struct edu {
 	/* The device's DMA buffer, typed: a constant index past it fails the build. */
 	SAFE_DMA_REVOCABLE(SAFE_DMA_ARRAY(u8, EDU_BUF_SIZE)) buf;
 	struct mutex lock;		/* the device does one thing at a time */
+	bool stopped;			/* under @lock: unbind, nothing starts */
 	atomic_t irq_status;		/* interrupt causes not yet consumed */
 	atomic64_t completed;		/* operations finished */
 	struct fasync_struct *async_queue;
@@ -175,6 +176,8 @@ static long edu_transfer(struct edu *edu, void *data, size_t len,
 	long ret = -ENODEV;
 
 	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		if (edu->stopped)
+			return -ENODEV;
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		safe_dma_scope(buf, edu->buf) {
@@ -206,6 +209,8 @@ static long edu_roundtrip_buf(struct edu *edu, struct safe_dma_buf *mb,
 	long ret;
 
 	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		if (edu->stopped)
+			return -ENODEV;
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		ret = edu_dma(edu, regs, bus, len, false);
@@ -264,6 +269,8 @@ static long edu_ioc_factorial(struct edu *edu, unsigned long arg)
 	if (get_user(n, up))
 		return -EFAULT;
 	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		if (edu->stopped)
+			return -ENODEV;
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		iowrite32(EDU_STATUS_IRQ_FACT, regs + EDU_REG_STATUS);
@@ -355,6 +362,8 @@ static ssize_t edu_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!len || len > EDU_XFER_MAX)
 		return -EINVAL;
 	scoped_cond_guard(mutex_intr, return -ERESTARTSYS, &edu->lock) {
+		if (edu->stopped)
+			return -ENODEV;
 		safe_revocable_guard_or_return(regs, edu->regs);
 
 		safe_dma_scope(buf, edu->buf) {
@@ -476,6 +485,24 @@ static const struct file_operations edu_fops = {
 };
 
 /*
+ * Unbind frees the interrupt handler, then the MSI vector, and only then
+ * revokes the domain; open files may start operations until then.  One
+ * that completed in between would raise its interrupt into a torn-down
+ * MSI (behind an IOMMU, a write to bus address 0).  So first nothing
+ * starts any more, the operation in flight (under the lock) has ended,
+ * and a DMA that outlived an earlier timeout is stopped.  A devres action
+ * registered after the domain: the device is still bound here.
+ */
+static void edu_stop(void *data)
+{
+	struct edu *edu = data;
+
+	guard(mutex)(&edu->lock);
+	edu->stopped = true;
+	edu_dma_stop(edu, safe_revocable_bound_ptr(edu->regs, &edu->pdev->dev));
+}
+
+/*
  * Before any DMA buffer of the device is freed: the device must not be
  * copying into it.  Runs in the domain's teardown, after every access
  * ended and after the interrupt handler is gone, before anything of the
@@ -501,7 +528,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/*
 	 * Devres undoes all this in reverse order at unbind, which is the
 	 * order that matters: the misc device goes first (no new opens),
-	 * then the interrupt, then the domain is revoked (every access
+	 * then no operation starts any more (edu_stop()), then the interrupt
+	 * and its MSI vector, then the domain is revoked (every access
 	 * finishes, every DMA buffer of the device, per-open ones included,
 	 * is quiesced and freed), and only then is the BAR unmapped and the
 	 * device disabled.
@@ -548,6 +576,10 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	ret = devm_request_irq(dev, pci_irq_vector(pdev, 0), edu_irq,
 			       IRQF_SHARED, KBUILD_MODNAME, edu);
+	if (ret)
+		return ret;
+	/* Runs before the interrupt and the MSI vector are freed. */
+	ret = devm_add_action_or_reset(dev, edu_stop, edu);
 	if (ret)
 		return ret;
 
