@@ -127,16 +127,16 @@ static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
 struct safe_revocable_domain *
 __safe_revocable_domain_create(struct device *dev, const char *name)
 {
-	struct safe_revocable_domain *d __free(kfree) = kzalloc(sizeof(*d),
-								GFP_KERNEL);
+	struct safe_revocable_domain *d __free(kfree) = NULL;
 	struct safe_binding *b = NULL;
 	int ret;
 
-	if (!d)
-		return ERR_PTR(-ENOMEM);
-	/* An unchecked devm or lookup result. */
+	/* An unchecked devm or lookup result: -EINVAL whatever memory says. */
 	if (IS_ERR(dev))
 		return ERR_PTR(-EINVAL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
 	ret = safe_lib_init();
 	if (ret)
 		return ERR_PTR(ret);
@@ -185,7 +185,17 @@ static void safe_revocable_domain_free_work(struct work_struct *work)
 		container_of(work, struct safe_revocable_domain, free_work);
 	struct safe_revocable *r, *tmp;
 
+	/*
+	 * The teardown's own reference: a callback may take one for work it
+	 * hands cleanup to.  Then that work's put is the last, and queues
+	 * this again on a domain already revoked.
+	 */
+	kref_init(&d->ref);
 	safe_revocable_domain_revoke(d);
+	if (!refcount_dec_and_test(&d->ref.refcount)) {
+		safe_revocable_work_done();
+		return;
+	}
 	/* Accesses that began after the revocation and saw it fail. */
 	synchronize_srcu(&d->srcu);
 	list_for_each_entry_safe(r, tmp, &d->resources, node)
@@ -452,40 +462,12 @@ static bool safe_revocable_callbacks_begin(struct safe_revocable_domain *d)
 	return took;
 }
 
-/**
- * safe_revocable_revoke() - revoke one resource
- * @r: the resource
- *
- * After it returns, no access to @r is in flight (nor to any other resource
- * of the domain that was in flight when it started), every new access
- * fails, and the quiesce and release callbacks have run.  Revoking again
- * does nothing.  Costs one SRCU grace period, which waits for every access
- * to the domain, sleepers in safe_revocable_wait() included: revoke single
- * resources only where no access sleeps for long, or revoke the domain,
- * which wakes them first.
- *
- * From a quiesce or release callback of the same domain it never waits
- * for another revocation: a resource that one is revoking (the callback's
- * own, or a sibling that the domain's revocation owns and that waits for
- * the callback) is released by it, after the callback returns.
- *
- * The callbacks of single revocations in one domain run one at a time, so
- * they reach the sibling resources with safe_revocable_teardown(); they
- * must not wait for another revocation of the domain.
- *
- * Context: process context; may sleep.  Not from inside an access to the
- * same domain: that is detected (with lockdep) and refused.
- * Return: 0; -EDEADLK when called from inside an access; -EINVAL for a
- * NULL or error pointer @r.
- */
-int safe_revocable_revoke(struct safe_revocable *r)
+/* safe_revocable_revoke(), holding a reference to @d. */
+static int __safe_revocable_revoke(struct safe_revocable *r,
+				   struct safe_revocable_domain *d)
 {
-	struct safe_revocable_domain *d;
 	bool mine, owned, took;
 
-	if (IS_ERR_OR_NULL(r))
-		return -EINVAL;
-	d = r->domain;
 	if (!safe_revocable_may_revoke(d))
 		return -EDEADLK;
 	/* A teardown callback revoking a sibling: the teardown releases it. */
@@ -520,6 +502,50 @@ int safe_revocable_revoke(struct safe_revocable *r)
 	}
 	wake_up_all(&d->revoke_wq);
 	return 0;
+}
+
+/**
+ * safe_revocable_revoke() - revoke one resource
+ * @r: the resource
+ *
+ * After it returns, no access to @r is in flight (nor to any other resource
+ * of the domain that was in flight when it started), every new access
+ * fails, and the quiesce and release callbacks have run.  Revoking again
+ * does nothing.  Costs one SRCU grace period, which waits for every access
+ * to the domain, sleepers in safe_revocable_wait() included: revoke single
+ * resources only where no access sleeps for long, or revoke the domain,
+ * which wakes them first.
+ *
+ * From a quiesce or release callback of the same domain it never waits
+ * for another revocation: a resource that one is revoking (the callback's
+ * own, or a sibling that the domain's revocation owns and that waits for
+ * the callback) is released by it, after the callback returns.
+ *
+ * The callbacks of single revocations in one domain run one at a time, so
+ * they reach the sibling resources with safe_revocable_teardown(); they
+ * must not wait for another revocation of the domain.
+ *
+ * Context: process context; may sleep.  Not from inside an access to the
+ * same domain: that is detected (with lockdep) and refused.
+ * Return: 0; -EDEADLK when called from inside an access; -EINVAL for a
+ * NULL or error pointer @r.
+ */
+int safe_revocable_revoke(struct safe_revocable *r)
+{
+	struct safe_revocable_domain *d;
+	int ret;
+
+	if (IS_ERR_OR_NULL(r))
+		return -EINVAL;
+	/*
+	 * Our own reference: a callback may drop the caller's last one, and
+	 * the domain must not be freed before our final wake-up.
+	 */
+	d = r->domain;
+	safe_revocable_domain_get(d);
+	ret = __safe_revocable_revoke(r, d);
+	safe_revocable_domain_put(d);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_revoke);
 
@@ -670,9 +696,15 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  */
 int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 {
+	int ret;
+
 	if (IS_ERR_OR_NULL(d))
 		return -EINVAL;
-	return safe_revocable_domain_teardown(d, false);
+	/* As safe_revocable_revoke(): held until our last wake-up. */
+	safe_revocable_domain_get(d);
+	ret = safe_revocable_domain_teardown(d, false);
+	safe_revocable_domain_put(d);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
 

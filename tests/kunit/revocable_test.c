@@ -305,6 +305,64 @@ static void rev_last_put_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, released, 1);
 }
 
+/*
+ * A release callback that the last put's teardown runs hands its cleanup
+ * to work and takes a domain reference for it, as a timer or work must.
+ * The domain stays until that work's put, and the work's access fails.
+ */
+struct t_late {
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r;
+	struct delayed_work work;
+	int released;
+	bool ran;
+	bool got;
+};
+
+static void t_late_work(struct work_struct *work)
+{
+	struct t_late *l = container_of(to_delayed_work(work), struct t_late,
+					work);
+	struct safe_revocable_access a;
+
+	l->got = safe_revocable_try_access(l->r, &a);
+	safe_revocable_end(&a);
+	l->ran = true;
+	safe_revocable_domain_put(l->d);
+}
+
+static void t_late_release(void *ptr)
+{
+	struct t_late *l = ptr;
+
+	l->released++;
+	safe_revocable_domain_get(l->d);
+	schedule_delayed_work(&l->work, msecs_to_jiffies(100));
+}
+
+static void rev_last_put_release_takes_reference(struct kunit *test)
+{
+	struct t_late *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	INIT_DELAYED_WORK(&l->work, t_late_work);
+	l->d = safe_revocable_domain_create(NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(l->d));
+	l->r = safe_revocable_create(l->d, l, t_late_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(l->r));
+
+	safe_revocable_domain_put(l->d);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, l->released, 1);
+	KUNIT_EXPECT_FALSE(test, l->ran);
+	/* The work's put is the last one now; it frees the domain. */
+	flush_delayed_work(&l->work);
+	safe_revocable_flush();
+	KUNIT_EXPECT_TRUE(test, l->ran);
+	KUNIT_EXPECT_FALSE(test, l->got);
+	KUNIT_EXPECT_EQ(test, l->released, 1);
+}
+
 /* --- revocation racing with readers --------------------------------- */
 
 #define RACE_THREADS	4
@@ -3112,6 +3170,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_release_in_reverse_order),
 	KUNIT_CASE(rev_create_errors),
 	KUNIT_CASE(rev_last_put_revokes),
+	KUNIT_CASE(rev_last_put_release_takes_reference),
 	KUNIT_CASE(rev_revoke_races_readers),
 	KUNIT_CASE(rev_domain_of_1000_one_grace_period),
 	KUNIT_CASE(rev_revoke_inside_access_is_refused),
