@@ -619,10 +619,25 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 	safe_dma_unclaim(buf->binding, &buf->mem);
 }
 
+static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed);
+
+/*
+ * The zap waits for the mmap locks of the processes that mapped the
+ * buffer: not from under our own (vm_ops->close, an ->mmap that failed),
+ * which would wait for itself.  Another thread of the process holding it
+ * (a page fault) looks the same from here; either way only the zap and the
+ * free are deferred, never the quiesce callback.
+ */
+static bool safe_dma_mmap_locked(void)
+{
+	return current->mm && rwsem_is_locked(&current->mm->mmap_lock);
+}
+
 /*
  * Quiesce and free the memory, unless another free has it (see
  * safe_dma_claim_buf() for @wait).  Every free, the owner's too, zaps the
- * buffer's own user mappings first.  Process context only.
+ * buffer's own user mappings first.  The quiesce callback has run when
+ * this returns.  Process context only.
  */
 static void safe_dma_free_mem(struct safe_dma_buf *buf, bool wait)
 {
@@ -632,7 +647,10 @@ static void safe_dma_free_mem(struct safe_dma_buf *buf, bool wait)
 	ret = safe_dma_claim_buf(buf, wait);
 	if (ret > 0) {
 		safe_dma_quiesce(buf);
-		safe_dma_free_claimed(buf);
+		if (safe_dma_mmap_locked())
+			safe_dma_defer(buf, true);
+		else
+			safe_dma_free_claimed(buf);
 	} else if (ret == -EBUSY) {
 		/*
 		 * The other free (a sweep) runs the callbacks of all its
@@ -703,6 +721,8 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
  * safe_dma_destroy_pools() - destroy a device's pools at unbind
  * @b: the device's binding, swept already
  *
+ * Returns once every pool of @b is destroyed, by this or by another task.
+ *
  * Context: process context; at unbind or device_del().
  * Return: nothing.
  */
@@ -726,6 +746,13 @@ void safe_dma_destroy_pools(struct safe_binding *b)
 		dma_pool_destroy(p->pool);
 		safe_dma_unclaim(b, &p->state);
 	}
+	/*
+	 * A pool whose last reference went in another task after the
+	 * sweep (a file's ->release after unplug) was claimed there, not
+	 * listed here: its pages must be freed before the device's DMA
+	 * state goes too.
+	 */
+	wait_event(b->wq, !READ_ONCE(b->busy));
 }
 
 /*
@@ -746,13 +773,32 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
-		safe_dma_owner_release(buf);
+		if (buf->deferred_claimed)
+			safe_dma_free_claimed(buf);
+		else
+			safe_dma_owner_release(buf);
 		safe_dma_put_desc(buf);		/* the deferral's */
 		module_put(THIS_MODULE);
 	}
 }
 
 static DECLARE_WORK(safe_dma_deferred_work, safe_dma_deferred_fn);
+
+/*
+ * Hand @buf to process context: the owner's whole free, or with @claimed
+ * only the zap and the free of memory this task has claimed and quiesced
+ * (the sweep waits for that claim).
+ */
+static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed)
+{
+	__module_get(THIS_MODULE);
+	/* Until the work is done with it, whoever else lets go. */
+	refcount_inc(&buf->refs);
+	buf->deferred_claimed = claimed;
+	llist_add(&buf->free_node, &safe_dma_deferred);
+	queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
+		   &safe_dma_deferred_work);
+}
 
 /*
  * Where dma_free_attrs() and a sleeping quiesce callback are not allowed:
@@ -844,22 +890,76 @@ static void safe_dma_devres_release(struct device *dev, void *res)
 	safe_dma_put_desc(buf);
 }
 
+/*
+ * Devm descriptors left at the end of a binding's release wait here for
+ * the rest of the unbind: devres entries older than the binding (actions
+ * a driver registered before its first safe object) run after its release
+ * and may still free a devm buffer by hand.  An unbind, and the devres
+ * release of a failed probe, hold the device lock throughout, so taking
+ * it waits for them.  Each binding queued pins the module whose code
+ * runs the work; safe_dma_exit() waits for the work to return.
+ */
+static LLIST_HEAD(safe_dma_devm_late);
+
+static void safe_dma_devm_late_put(struct safe_binding *b)
+{
+	struct safe_dma_buf *buf, *tmp;
+	LIST_HEAD(done);
+
+	device_lock(b->dev);
+	device_unlock(b->dev);
+	scoped_guard(spinlock_irqsave, &b->lock)
+		list_splice_init(&b->devm_done, &done);
+	list_for_each_entry_safe(buf, tmp, &done, devm_node)
+		safe_dma_put_desc(buf);
+	safe_binding_put(b);
+}
+
+static void safe_dma_devm_late_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&safe_dma_devm_late);
+	struct safe_binding *b, *next;
+
+	llist_for_each_entry_safe(b, next, list, devm_late_node) {
+		safe_dma_devm_late_put(b);
+		module_put(THIS_MODULE);
+	}
+}
+
+static DECLARE_WORK(safe_dma_devm_late_work, safe_dma_devm_late_fn);
+
 /**
  * safe_dma_put_devm() - release the descriptors devres freed at unbind
  * @b: the device's binding, at the end of its release
+ *
+ * Not here and now: once the unbind, older devres entries included, is
+ * over (see safe_dma_devm_late_fn()).
  *
  * Context: process context; at unbind or device_del().
  * Return: nothing.
  */
 void safe_dma_put_devm(struct safe_binding *b)
 {
-	struct safe_dma_buf *buf, *tmp;
-	LIST_HEAD(done);
-
 	scoped_guard(spinlock_irqsave, &b->lock)
-		list_splice_init(&b->devm_done, &done);
-	list_for_each_entry_safe(buf, tmp, &done, devm_node)
-		safe_dma_put_desc(buf);
+		if (list_empty(&b->devm_done))
+			return;
+	kref_get(&b->ref);
+	__module_get(THIS_MODULE);
+	llist_add(&b->devm_late_node, &safe_dma_devm_late);
+	/* Not on safe_wq: its flush may come from under a device lock. */
+	queue_work(system_unbound_wq, &safe_dma_devm_late_work);
+}
+
+/**
+ * safe_dma_exit() - wait for the library's DMA work at module exit
+ *
+ * Context: process context; safe_lib_exit().
+ * Return: nothing.
+ */
+void safe_dma_exit(void)
+{
+	flush_work(&safe_dma_devm_late_work);
+	__safe_dma_flush_deferred();
 }
 
 static int safe_dma_devres_match(struct device *dev, void *res, void *data)
@@ -924,19 +1024,9 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 		      dev_name(buf->dev)))
 		return;
 
-	/*
-	 * The zap waits for the mmap locks of the processes that mapped the
-	 * buffer: not from under our own (vm_ops->close, an ->mmap that
-	 * failed), which would wait for itself.
-	 */
-	if (safe_dma_atomic() ||
-	    (current->mm && rwsem_is_locked(&current->mm->mmap_lock))) {
-		__module_get(THIS_MODULE);
-		/* Until the work is done with it, whoever else lets go. */
-		refcount_inc(&buf->refs);
-		llist_add(&buf->free_node, &safe_dma_deferred);
-		queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
-			   &safe_dma_deferred_work);
+	/* No sleeping here: all of it, the quiesce callback too, waits. */
+	if (safe_dma_atomic()) {
+		safe_dma_defer(buf, false);
 		return;
 	}
 	safe_dma_owner_release(buf);

@@ -61,7 +61,7 @@ int safe_lib_init(void)
  */
 void safe_lib_exit(void)
 {
-	__safe_dma_flush_deferred();
+	safe_dma_exit();
 	if (safe_wq)
 		destroy_workqueue(safe_wq);
 	safe_wq = NULL;

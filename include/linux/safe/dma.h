@@ -123,6 +123,8 @@ struct vm_area_struct;
  * @devm_node: entry in the binding's list of devm buffers released at
  *	unbind, whose descriptors go at the end of the binding's release
  * @owner_freed: the owner's safe_dma_free() has begun
+ * @deferred_claimed: on the deferred list with its memory claimed and
+ *	quiesced already: only the zap and the free are left
  *
  * Fields are private; use the functions below.
  *
@@ -159,6 +161,7 @@ struct safe_dma_buf {
 	refcount_t refs;
 	struct list_head devm_node;
 	atomic_t owner_freed;
+	bool deferred_claimed;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -280,9 +283,11 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  * spinlock held, interrupts or preemption disabled, inside rcu_read_lock())
  * the whole release is deferred to a workqueue; safe_dma_flush_deferred()
  * waits for it.  Without CONFIG_PREEMPT_COUNT a held spinlock cannot be
- * seen, as for might_sleep().  So is a free while the calling process's
- * mmap lock is held (a vm_ops->close, an ->mmap that fails): the zap of
- * the buffer's user mappings waits for that lock.
+ * seen, as for might_sleep().  While the calling process's mmap lock is
+ * held (a vm_ops->close, an ->mmap that fails, or another thread's page
+ * fault) the quiesce callback still runs before this returns; only the
+ * zap of the buffer's user mappings, which waits for that lock, and the
+ * free of the memory are deferred.
  *
  * A buffer attached to a revocation domain belongs to the domain: freeing
  * it here warns and does nothing (revoke it instead).  A buffer from
