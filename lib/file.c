@@ -294,11 +294,34 @@ static int safe_file_mmap(struct file *f, struct vm_area_struct *vma)
 }
 
 #ifdef SAFE_HAVE_MMAP_PREPARE
+/*
+ * What the kernel does after ->mmap_prepare has returned (the desc's
+ * action: a PFN remap, the driver's pages mapped; vm_ops->mapped) runs
+ * outside the access, where an unbind may have freed what it names, and a
+ * mapping made after the unbind escapes the driver's zap.  Refused: map in
+ * the hook itself, or fault pages in through vm_ops->fault.
+ */
+static int safe_file_mmap_prepare_inner(struct vm_area_desc *desc)
+{
+	const struct file_operations *inner = inner_of(desc->file);
+	int ret = inner->mmap_prepare(desc);
+
+	if (ret)
+		return ret;
+	if (desc->action.type != MMAP_NOTHING ||
+	    (desc->vm_ops && desc->vm_ops->mapped)) {
+		pr_warn_once("safe: %ps: an mmap action or vm_ops->mapped would run outside the device's access; mapping refused\n",
+			     inner->mmap_prepare);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int safe_file_mmap_prepare(struct vm_area_desc *desc)
 {
 	struct file *f = desc->file;
 
-	return SAFE_FILE_CALL(f, -ENODEV, inner_of(f)->mmap_prepare(desc));
+	return SAFE_FILE_CALL(f, -ENODEV, safe_file_mmap_prepare_inner(desc));
 }
 #endif
 

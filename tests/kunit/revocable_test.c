@@ -2390,6 +2390,104 @@ static void rev_misc_fasync_deregister_returns_ref(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_fasync_released, 1);
 }
 
+#ifdef vma_desc_test_any
+/*
+ * 7.x runs what ->mmap_prepare asked for (the desc's action, a
+ * vm_ops->mapped) after the hook has returned: outside the access, where
+ * an unbind may have freed what it names.  Refused; a plain
+ * ->mmap_prepare still maps.
+ */
+#define T_MMAP_NAME	"safe-rev-mmap"
+
+enum { T_MP_PLAIN, T_MP_MAPPED, T_MP_KERNEL_PAGES, T_MP_REMAP };
+
+static int t_mp_mode;
+static int t_mp_mapped_calls;
+static struct page *t_mp_page;
+
+static int t_mp_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data)
+{
+	t_mp_mapped_calls++;
+	return 0;
+}
+
+static const struct vm_operations_struct t_mp_mapped_ops = {
+	.mapped = t_mp_mapped,
+};
+
+static int t_mp_prepare(struct vm_area_desc *desc)
+{
+	switch (t_mp_mode) {
+	case T_MP_MAPPED:
+		desc->vm_ops = &t_mp_mapped_ops;
+		break;
+	case T_MP_KERNEL_PAGES:
+		mmap_action_map_kernel_pages(desc, desc->start, &t_mp_page, 1);
+		break;
+	case T_MP_REMAP:
+		mmap_action_remap_full(desc, page_to_pfn(t_mp_page));
+		break;
+	}
+	return 0;
+}
+
+static const struct file_operations t_mp_fops = {
+	.owner = THIS_MODULE,
+	.mmap_prepare = t_mp_prepare,
+};
+
+static void rev_fops_mmap_prepare_nothing_deferred(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	static const int want[] = {
+		[T_MP_PLAIN] = 0, [T_MP_MAPPED] = -EINVAL,
+		[T_MP_KERNEL_PAGES] = -EINVAL, [T_MP_REMAP] = -EINVAL,
+	};
+	struct user_page u;
+	unsigned long addr;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	t_mp_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, t_mp_page);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_MMAP_NAME;
+	sm->fops = &t_mp_fops;
+	sm->domain = t_domain(test);
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open(T_MMAP_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		KUNIT_FAIL(test, "open /dev/" T_MMAP_NAME ": %ld", PTR_ERR(f));
+		goto out;
+	}
+	if (safe_test_user_page_get(&u)) {
+		KUNIT_FAIL(test, "no user memory");
+		goto close;
+	}
+	t_mp_mapped_calls = 0;
+	for (t_mp_mode = 0; t_mp_mode < ARRAY_SIZE(want); t_mp_mode++) {
+		addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+		KUNIT_EXPECT_EQ_MSG(test, IS_ERR_VALUE(addr) ? (long)addr : 0L,
+				    (long)want[t_mp_mode], "mode %d", t_mp_mode);
+		if (!IS_ERR_VALUE(addr))
+			vm_munmap(addr, PAGE_SIZE);
+	}
+	KUNIT_EXPECT_EQ(test, t_mp_mapped_calls, 0);
+	safe_test_user_page_put(&u);
+close:
+	__fput_sync(f);
+out:
+	safe_misc_deregister(sm);
+	__free_page(t_mp_page);
+}
+#else
+static void rev_fops_mmap_prepare_nothing_deferred(struct kunit *test)
+{
+	kunit_skip(test, "no ->mmap_prepare on this kernel");
+}
+#endif
+
 static void rev_cdev_add_fault_injection_fasync(struct kunit *test)
 {
 	struct safe_revocable_domain *d;
@@ -3199,6 +3297,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_no_fault_inside_access),
 	KUNIT_CASE(rev_fops_ioctl_prefault_nested),
 	KUNIT_CASE(rev_fops_every_member_forwarded),
+	KUNIT_CASE(rev_fops_mmap_prepare_nothing_deferred),
 	KUNIT_CASE(rev_fops_no_user_wait_inside_access),
 	KUNIT_CASE(rev_parent_child_teardown),
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
