@@ -475,14 +475,22 @@ static int safe_file_release(struct inode *inode, struct file *f)
 	struct safe_fasync_file *n;
 	int ret = 0;
 
-	if (p->inner->release)
-		ret = p->inner->release(inode, f);
+	/*
+	 * Still listed: notification is on although __fput() saw FASYNC
+	 * clear (an F_SETFL racing FIOASYNC) and skipped ->fasync.  The
+	 * drain has not run and waits for this lock, so the driver's queue
+	 * is there: take the file off it before ->release frees anything.
+	 */
 	scoped_guard(mutex, &p->fasync_lock) {
 		n = safe_fasync_find(p, f);
-		if (n)
+		if (n) {
+			p->inner->fasync(-1, f, 0);
 			list_del(&n->node);
+		}
 	}
 	kfree(n);
+	if (p->inner->release)
+		ret = p->inner->release(inode, f);
 	safe_file_unproxy(f, p);
 	return ret;
 }

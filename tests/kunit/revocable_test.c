@@ -2390,6 +2390,37 @@ static void rev_misc_fasync_deregister_returns_ref(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_fasync_released, 1);
 }
 
+/*
+ * fcntl(F_SETFL) racing ioctl(FIOASYNC) can leave FASYNC clear on a file
+ * that ->fasync put on the driver's queue; __fput() then skips ->fasync.
+ * The last close must still take the file off the queue.
+ */
+static void rev_fops_release_turns_fasync_off(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_fasync_fops;
+	sm->domain = t_domain(test);
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open(T_FASYNC_NAME, O_RDWR);
+	if (IS_ERR(f)) {
+		KUNIT_FAIL(test, "open /dev/" T_FASYNC_NAME ": %ld", PTR_ERR(f));
+	} else {
+		KUNIT_EXPECT_GE(test, f->f_op->fasync(3, f, 1), 0);
+		/* The other thread's F_SETFL write of f_flags wins. */
+		spin_lock(&f->f_lock);
+		f->f_flags &= ~FASYNC;
+		spin_unlock(&f->f_lock);
+		__fput_sync(f);
+	}
+	KUNIT_EXPECT_NULL(test, READ_ONCE(t_fasync_queue));
+	safe_misc_deregister(sm);
+}
+
 #ifdef vma_desc_test_any
 /*
  * 7.x runs what ->mmap_prepare asked for (the desc's action, a
@@ -3298,6 +3329,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_ioctl_prefault_nested),
 	KUNIT_CASE(rev_fops_every_member_forwarded),
 	KUNIT_CASE(rev_fops_mmap_prepare_nothing_deferred),
+	KUNIT_CASE(rev_fops_release_turns_fasync_off),
 	KUNIT_CASE(rev_fops_no_user_wait_inside_access),
 	KUNIT_CASE(rev_parent_child_teardown),
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
