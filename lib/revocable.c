@@ -367,20 +367,23 @@ static bool safe_revocable_unpublish(struct safe_revocable *r)
  * @r: the resource
  *
  * For safe's own bookkeeping resources (the ->fasync drain), whose pointer
- * no access ever loads: no grace period, and no callback runs.
+ * no access ever loads and which only the caller holds: no grace period,
+ * no callback runs, and @r is freed, so a domain whose registrations come
+ * and go does not keep one per registration until it is freed itself.
  *
  * Context: process context (the domain's lock is not irq-safe).
- * Return: true if it was detached, and its callbacks will never run;
- * false if a revocation has it already, which runs them.
+ * Return: true if it was detached and freed, and its callbacks will never
+ * run; false if a revocation has it already, which runs them.
  */
 bool safe_revocable_detach(struct safe_revocable *r)
 {
-	guard(spinlock)(&r->domain->lock);
-	if (r->revoked)
-		return false;
-	r->revoked = true;
-	r->released = true;
-	RCU_INIT_POINTER(r->ptr, NULL);
+	scoped_guard(spinlock, &r->domain->lock) {
+		if (r->revoked)
+			return false;
+		/* Not revoked: no teardown is walking the list. */
+		list_del(&r->node);
+	}
+	kfree(r);
 	return true;
 }
 

@@ -2519,6 +2519,43 @@ static void rev_fops_mmap_prepare_nothing_deferred(struct kunit *test)
 }
 #endif
 
+static size_t t_domain_resources(struct safe_revocable_domain *d)
+{
+	struct list_head *pos;
+	size_t n = 0;
+
+	spin_lock(&d->lock);
+	list_for_each(pos, &d->resources)
+		n++;
+	spin_unlock(&d->lock);
+	return n;
+}
+
+/*
+ * A long-lived domain whose nodes come and go (a hot-plugged sub-device,
+ * a mode switch): each registration's fasync drain must leave the domain
+ * with it, not stay on its list until the domain is freed.
+ */
+static void rev_register_cycles_leave_nothing(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	struct safe_revocable_domain *d = t_domain(test);
+	size_t base;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	base = t_domain_resources(d);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_FASYNC_NAME;
+	sm->fops = &t_fasync_fops;
+	sm->domain = d;
+	for (i = 0; i < 100; i++) {
+		KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+		safe_misc_deregister(sm);
+	}
+	KUNIT_EXPECT_EQ(test, t_domain_resources(d), base);
+}
+
 static void rev_cdev_add_fault_injection_fasync(struct kunit *test)
 {
 	struct safe_revocable_domain *d;
@@ -3330,6 +3367,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_every_member_forwarded),
 	KUNIT_CASE(rev_fops_mmap_prepare_nothing_deferred),
 	KUNIT_CASE(rev_fops_release_turns_fasync_off),
+	KUNIT_CASE(rev_register_cycles_leave_nothing),
 	KUNIT_CASE(rev_fops_no_user_wait_inside_access),
 	KUNIT_CASE(rev_parent_child_teardown),
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
