@@ -34,7 +34,10 @@
 
 #include "compat.h"
 
-/* The largest user range one call faults in; longer reads return short. */
+/*
+ * The largest user range one call faults in: a longer read or write of
+ * user memory reaches the driver cut to it, and returns short.
+ */
 #define SAFE_FILE_PREFAULT_MAX	SZ_1M
 
 /**
@@ -150,24 +153,26 @@ static void safe_file_proxy_unuse(struct safe_file_proxy *p)
 #define inner_of(f)	(safe_proxy(f)->inner)
 
 /*
- * Fault in up to @len bytes at @ubuf; how many are there, or -EFAULT.  A
- * task without a user address space (a kthread, kernel_read()) has
- * nothing to fault in: its copies fail inside, as they would without
- * safe.
+ * Fault in up to SAFE_FILE_PREFAULT_MAX bytes at @ubuf; the length the
+ * driver gets, or -EFAULT when nothing is there.  A range that is mapped
+ * only in part is not cut to that part: the driver's copy fails on the
+ * rest, as it would without safe.  A task without a user address space (a
+ * kthread) has nothing to fault in: its copies fail inside, as they would
+ * without safe.
  */
 static ssize_t safe_file_prefault(const void __user *ubuf, size_t len,
 				  bool write)
 {
 	size_t left;
 
-	len = min_t(size_t, len, SAFE_FILE_PREFAULT_MAX);
 	if (!current->mm)
 		return len;
+	len = min_t(size_t, len, SAFE_FILE_PREFAULT_MAX);
 	left = write ? fault_in_safe_writeable(ubuf, len) :
 		       fault_in_readable(ubuf, len);
 	if (len && left == len)
 		return -EFAULT;
-	return len - left;
+	return len;
 }
 
 static ssize_t safe_file_read(struct file *f, char __user *buf, size_t len,
@@ -193,20 +198,21 @@ static ssize_t safe_file_write(struct file *f, const char __user *buf,
 }
 
 /*
- * Fault in the user part of @i and cut it to what is there.  Without a
- * user address space, as safe_file_prefault().
+ * As safe_file_prefault(), for an iterator.  A kernel one (kernel_write(),
+ * splice, a bvec) has nothing to fault in and keeps its length.
  */
 static int safe_file_prefault_iter(struct iov_iter *i, bool write)
 {
-	size_t len = min_t(size_t, iov_iter_count(i), SAFE_FILE_PREFAULT_MAX);
-	size_t left = 0;
+	size_t len, left;
 
-	if (current->mm)
-		left = write ? fault_in_iov_iter_writeable(i, len) :
-			       fault_in_iov_iter_readable(i, len);
+	if (!user_backed_iter(i) || !current->mm)
+		return 0;
+	len = min_t(size_t, iov_iter_count(i), SAFE_FILE_PREFAULT_MAX);
+	left = write ? fault_in_iov_iter_writeable(i, len) :
+		       fault_in_iov_iter_readable(i, len);
 	if (len && left == len)
 		return -EFAULT;
-	iov_iter_truncate(i, len - left);
+	iov_iter_truncate(i, len);
 	return 0;
 }
 

@@ -2519,6 +2519,108 @@ static void rev_fops_mmap_prepare_nothing_deferred(struct kunit *test)
 }
 #endif
 
+/*
+ * The prefault must not change what the driver sees: a kernel iterator
+ * (kernel_write(), splice) has nothing to fault in and keeps its length,
+ * and a user buffer whose tail is not mapped fails as it would without
+ * safe instead of arriving cut to its mapped part.
+ */
+#define T_LEN_NAME	"safe-rev-len"
+
+static size_t t_len_seen;
+
+static ssize_t t_len_write(struct file *f, const char __user *buf, size_t len,
+			   loff_t *pos)
+{
+	char chunk[256];
+	size_t done;
+
+	t_len_seen = len;
+	for (done = 0; done < len; done += sizeof(chunk))
+		if (copy_from_user(chunk, buf + done,
+				   min(sizeof(chunk), len - done)))
+			return -EFAULT;
+	return len;
+}
+
+static ssize_t t_len_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t n = iov_iter_count(from), done, want;
+	char chunk[256];
+
+	t_len_seen = n;
+	for (done = 0; done < n; done += want) {
+		want = min(sizeof(chunk), n - done);
+		if (copy_from_iter(chunk, want, from) != want)
+			return -EFAULT;
+	}
+	return n;
+}
+
+static const struct file_operations t_len_fops[] = {
+	{ .owner = THIS_MODULE, .write = t_len_write },
+	{ .owner = THIS_MODULE, .write_iter = t_len_write_iter },
+};
+
+static void rev_fops_prefault_keeps_lengths(struct kunit *test)
+{
+	struct safe_miscdevice *sm = kunit_kzalloc(test, sizeof(*sm), GFP_KERNEL);
+	size_t big = 2 * SZ_1M;
+	void *kbuf = kvzalloc(big, GFP_KERNEL);
+	const char __user *ubuf;
+	unsigned long addr;
+	struct user_page u;
+	struct file *f;
+	loff_t pos = 0;
+	int t;
+
+	KUNIT_ASSERT_NOT_NULL(test, sm);
+	KUNIT_ASSERT_NOT_NULL(test, kbuf);
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = T_LEN_NAME;
+	sm->domain = t_domain(test);
+	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
+	addr = vm_mmap(NULL, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+	ubuf = (const char __user *)addr;
+
+	for (t = 0; t < ARRAY_SIZE(t_len_fops) && !IS_ERR_VALUE(addr); t++) {
+		sm->fops = &t_len_fops[t];
+		KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+		f = safe_test_dev_open(T_LEN_NAME, O_RDWR);
+		if (IS_ERR(f)) {
+			KUNIT_FAIL(test, "open /dev/" T_LEN_NAME ": %ld", PTR_ERR(f));
+			safe_misc_deregister(sm);
+			break;
+		}
+		if (t == 1) {
+			/* A kernel iterator: nothing to fault in, nothing cut. */
+			KUNIT_EXPECT_EQ(test, kernel_write(f, kbuf, big, &pos),
+					(ssize_t)big);
+			KUNIT_EXPECT_EQ(test, t_len_seen, big);
+		}
+		/* Positive control: both pages there. */
+		KUNIT_EXPECT_EQ(test, vfs_write(f, ubuf, 2 * PAGE_SIZE, &pos),
+				(ssize_t)(2 * PAGE_SIZE));
+		/* The tail unmapped: fails as without safe, not cut. */
+		vm_munmap(addr + PAGE_SIZE, PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, vfs_write(f, ubuf, 2 * PAGE_SIZE, &pos),
+				    (ssize_t)-EFAULT, "table %d", t);
+		KUNIT_EXPECT_EQ_MSG(test, t_len_seen, 2 * PAGE_SIZE, "table %d", t);
+		addr = vm_mmap(NULL, addr + PAGE_SIZE, PAGE_SIZE,
+			       PROT_READ | PROT_WRITE,
+			       MAP_ANONYMOUS | MAP_PRIVATE | MAP_FIXED, 0);
+		KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+		addr = (unsigned long)ubuf;
+		__fput_sync(f);
+		safe_misc_deregister(sm);
+	}
+	vm_munmap((unsigned long)ubuf, 2 * PAGE_SIZE);
+	safe_test_user_page_put(&u);
+	kvfree(kbuf);
+}
+
 static size_t t_domain_resources(struct safe_revocable_domain *d)
 {
 	struct list_head *pos;
@@ -3368,6 +3470,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_fops_mmap_prepare_nothing_deferred),
 	KUNIT_CASE(rev_fops_release_turns_fasync_off),
 	KUNIT_CASE(rev_register_cycles_leave_nothing),
+	KUNIT_CASE(rev_fops_prefault_keeps_lengths),
 	KUNIT_CASE(rev_fops_no_user_wait_inside_access),
 	KUNIT_CASE(rev_parent_child_teardown),
 	KUNIT_CASE(rev_domain_revoke_waits_single_revocations),
