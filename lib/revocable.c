@@ -727,8 +727,9 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
  * alone or with the domain.
  *
  * Context: a quiesce or release callback run by the revocation of @r's
- * domain or of one of its resources; anywhere else it warns once and
- * returns NULL.
+ * domain or of one of its resources.  Anywhere else it returns NULL, and
+ * warns once if @r is not released yet (a resource still live is reached
+ * through an access).
  * Return: the resource, or NULL once released (or for a NULL or error
  * pointer @r).
  */
@@ -742,6 +743,13 @@ void *safe_revocable_teardown(struct safe_revocable *r)
 	/* Single revocations are over: only this task writes ->old now. */
 	if (safe_revocable_in_teardown(d))
 		return r->old;
+	/*
+	 * Released: gone for good, whoever asks.  A quiesce callback that
+	 * the device's sweep runs after the domain was revoked by hand gets
+	 * this answer, and must stop its engine without the resource.
+	 */
+	if (READ_ONCE(r->released))
+		return NULL;
 	if (WARN_ONCE(READ_ONCE(d->callbacks) != current,
 		      "safe: %s() outside the callbacks of a revocation\n",
 		      __func__))

@@ -358,6 +358,58 @@ static void devm_domain_group_release_no_sweep(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * The devm domain revoked by hand before the device goes: its registers
+ * are released, and the caller-owned buffer's quiesce callback runs in the
+ * binding's sweep.  safe_revocable_teardown() answers NULL there, as the
+ * resource is released, without calling the callback a misuse.
+ */
+struct lt_td {
+	struct safe_revocable *regs;
+	void *got;
+	int ran;
+};
+
+static void lt_teardown_regs(void *arg)
+{
+	struct lt_td *t = arg;
+
+	t->got = safe_revocable_teardown(t->regs);
+	t->ran++;
+}
+
+static void teardown_after_manual_revoke(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct lt_td t = { .got = ERR_PTR(-EINVAL) };
+	struct safe_revocable_domain *d;
+	struct dma_test_ctx dev2;
+	struct safe_dma_buf *buf;
+	static int regs;
+
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &dev2, "safe-dma-td"), 0);
+	d = devm_safe_revocable_domain_create(dev2.dev);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(d));
+	if (!IS_ERR(d))
+		t.regs = safe_revocable_create(d, &regs, NULL);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(t.regs));
+	buf = safe_dma_alloc(dev2.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(buf));
+	if (IS_ERR(d) || IS_ERR_OR_NULL(t.regs) || IS_ERR(buf)) {
+		dma_test_ctx_exit(&dev2);
+		return;
+	}
+	safe_dma_set_quiesce(buf, lt_teardown_regs, &t);
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, t.ran, 0);
+	dma_test_ctx_exit(&dev2);
+	KUNIT_EXPECT_EQ(test, t.ran, 1);
+	KUNIT_EXPECT_NULL(test, t.got);
+	safe_dma_free(buf);
+	dma_test_expect_clean(test, ctx);
+}
+
 #ifdef CONFIG_FAULT_INJECTION
 static void lt_fail_nth(unsigned int n)
 {
@@ -948,6 +1000,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(swept_buffer_has_no_handle),
 	KUNIT_CASE(group_release_keeps_binding),
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
+	KUNIT_CASE(teardown_after_manual_revoke),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
 	KUNIT_CASE(attach_foreign_or_dead_refused),
 	KUNIT_CASE(quiesce_frees_buffers_at_unbind),
