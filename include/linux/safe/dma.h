@@ -121,7 +121,7 @@ struct vm_area_struct;
  *	devres entry's), a sweep's while it frees the memory, a deferred
  *	free's until it has run
  * @devm_node: entry in the binding's list of devm buffers released at
- *	unbind, whose descriptors go at the end of the binding's release
+ *	unbind, whose descriptors go once the whole unbind is over
  * @owner_freed: the owner's safe_dma_free() has begun
  * @deferred_claimed: on the deferred list with its memory claimed and
  *	quiesced already: only the zap and the free are left
