@@ -758,8 +758,7 @@ void safe_dma_destroy_pools(struct safe_binding *b)
 /*
  * Frees from atomic context wait here for process context.  Each pending
  * free pins the module whose code runs it (safe.ko, or the driver that
- * embeds the library), and safe_lib_exit() waits for this work, on
- * whichever workqueue it was queued.
+ * embeds the library), and safe_lib_exit() waits for this work.
  */
 static LLIST_HEAD(safe_dma_deferred);
 
@@ -796,8 +795,12 @@ static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed)
 	refcount_inc(&buf->refs);
 	buf->deferred_claimed = claimed;
 	llist_add(&buf->free_node, &safe_dma_deferred);
-	queue_work(READ_ONCE(safe_wq) ?: system_unbound_wq,
-		   &safe_dma_deferred_work);
+	/*
+	 * One workqueue, always: queued on two (safe_wq appearing between
+	 * two frees) the work could run twice at once, and flush_work()
+	 * would wait for the second only.
+	 */
+	queue_work(system_unbound_wq, &safe_dma_deferred_work);
 }
 
 /*

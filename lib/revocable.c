@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/safe/guard.h>
+#include <linux/safe/dma.h>
 #include <linux/safe/revocable.h>
 #include <linux/export.h>
 #include "internal.h"
@@ -266,6 +267,7 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
 void safe_revocable_flush(void)
 {
 	/* The library's other deferred work: DMA frees from atomic context. */
+	__safe_dma_flush_deferred();
 	if (safe_wq)
 		flush_workqueue(safe_wq);
 	wait_event(safe_revocable_pending_wq,

@@ -51,10 +51,9 @@ int safe_lib_init(void)
  *
  * Every deferred free pins the module that runs it, so by the time a
  * module's exit runs, the last of them has started, but it may still be
- * running: the frees go to system_unbound_wq while the library's own
- * workqueue does not exist (only non-blocking allocations so far), so
- * wait for that work whatever the workqueue, then destroy the workqueue,
- * which waits for the rest.
+ * running: the DMA frees and devm descriptors go to system_unbound_wq, so
+ * wait for that work (safe_dma_exit()), then destroy the workqueue, which
+ * waits for the rest.
  *
  * Context: process context; module exit.
  * Return: nothing.
