@@ -772,11 +772,14 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
+		struct module *pinned = buf->quiesce_pinned;
+
 		if (buf->deferred_claimed)
 			safe_dma_free_claimed(buf);
 		else
 			safe_dma_owner_release(buf);
 		safe_dma_put_desc(buf);		/* the deferral's */
+		module_put(pinned);
 		module_put(THIS_MODULE);
 	}
 }
@@ -791,6 +794,15 @@ static DECLARE_WORK(safe_dma_deferred_work, safe_dma_deferred_fn);
 static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed)
 {
 	__module_get(THIS_MODULE);
+	/*
+	 * The callback's module too: a driver may free a buffer of a device
+	 * it does not own (a DMA controller's), which no unbind of its own
+	 * flushes.  A module already going flushes in its exit (see
+	 * safe_dma_set_quiesce()).
+	 */
+	buf->quiesce_pinned = NULL;
+	if (!claimed && buf->quiesce && try_module_get(buf->quiesce_owner))
+		buf->quiesce_pinned = buf->quiesce_owner;
 	/* Until the work is done with it, whoever else lets go. */
 	refcount_inc(&buf->refs);
 	buf->deferred_claimed = claimed;

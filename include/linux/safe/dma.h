@@ -40,6 +40,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/llist.h>
+#include <linux/module.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -105,6 +106,9 @@ struct vm_area_struct;
  * @owner: &enum safe_dma_owner
  * @quiesce: driver callback that stops the device's DMA, or NULL
  * @quiesce_arg: its argument
+ * @quiesce_owner: the module that set @quiesce
+ * @quiesce_pinned: @quiesce_owner while a deferred free holds a reference
+ *	to it
  * @pool: the pool the memory came from, or NULL for dma_alloc_attrs()
  * @range_errors: accesses refused as out of range (the first one warns)
  * @free_node: entry in the list of frees deferred to process context
@@ -148,6 +152,8 @@ struct safe_dma_buf {
 	u8 owner;
 	void (*quiesce)(void *arg);
 	void *quiesce_arg;
+	struct module *quiesce_owner;
+	struct module *quiesce_pinned;
 	struct safe_dma_pool *pool;
 	atomic_t range_errors;
 	struct llist_node free_node;
@@ -340,6 +346,11 @@ static inline void safe_dma_flush_deferred(void)
  * double free, which warns and does nothing.  Set it before the buffer is
  * attached or shared with other threads.
  *
+ * A free deferred from atomic context holds a reference to the module
+ * that called this until the callback has run, so that module cannot be
+ * unloaded in between; one whose exit is already running when it frees
+ * from atomic context calls safe_dma_flush_deferred() before it returns.
+ *
  * Context: any.
  * Return: 0; -ENODEV (nothing set) for a NULL or ERR_PTR() @buf, or once
  * its memory was freed (its device left).
@@ -351,6 +362,8 @@ static inline int safe_dma_set_quiesce(struct safe_dma_buf *buf,
 		return -ENODEV;
 	buf->quiesce = quiesce;
 	buf->quiesce_arg = arg;
+	/* Inline: the module that calls this, whose code @quiesce is. */
+	buf->quiesce_owner = THIS_MODULE;
 	return 0;
 }
 
