@@ -918,16 +918,18 @@ static LLIST_HEAD(safe_dma_devm_late);
 
 static void safe_dma_devm_late_put(struct safe_binding *b)
 {
+	struct device *dev = b->dev;
 	struct safe_dma_buf *buf, *tmp;
 	LIST_HEAD(done);
 
-	device_lock(b->dev);
-	device_unlock(b->dev);
+	device_lock(dev);
+	device_unlock(dev);
 	scoped_guard(spinlock_irqsave, &b->lock)
 		list_splice_init(&b->devm_done, &done);
 	list_for_each_entry_safe(buf, tmp, &done, devm_node)
 		safe_dma_put_desc(buf);
 	safe_binding_put(b);
+	put_device(dev);
 }
 
 static void safe_dma_devm_late_fn(struct work_struct *work)
@@ -958,7 +960,9 @@ void safe_dma_put_devm(struct safe_binding *b)
 	scoped_guard(spinlock_irqsave, &b->lock)
 		if (list_empty(&b->devm_done))
 			return;
+	/* Past the devres entry: the binding and the device, as its rule says. */
 	kref_get(&b->ref);
+	get_device(b->dev);
 	__module_get(THIS_MODULE);
 	llist_add(&b->devm_late_node, &safe_dma_devm_late);
 	/* Not on safe_wq: its flush may come from under a device lock. */
