@@ -619,7 +619,7 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 	safe_dma_unclaim(buf->binding, &buf->mem);
 }
 
-static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed);
+static void safe_dma_defer_claimed(struct safe_dma_buf *buf);
 
 /*
  * The zap waits for the mmap locks of the processes that mapped the
@@ -648,7 +648,7 @@ static void safe_dma_free_mem(struct safe_dma_buf *buf, bool wait)
 	if (ret > 0) {
 		safe_dma_quiesce(buf);
 		if (safe_dma_mmap_locked())
-			safe_dma_defer(buf, true);
+			safe_dma_defer_claimed(buf);
 		else
 			safe_dma_free_claimed(buf);
 	} else if (ret == -EBUSY) {
@@ -761,23 +761,28 @@ void safe_dma_destroy_pools(struct safe_binding *b)
  * embeds the library), and safe_lib_exit() waits for this work.
  */
 static LLIST_HEAD(safe_dma_deferred);
+static LLIST_HEAD(safe_dma_deferred_claimed);
 
 static void safe_dma_owner_release(struct safe_dma_buf *buf);
 
 static void safe_dma_deferred_fn(struct work_struct *work)
 {
-	struct llist_node *list = llist_del_all(&safe_dma_deferred);
+	struct llist_node *list = llist_del_all(&safe_dma_deferred_claimed);
 	struct safe_dma_buf *buf, *tmp;
 
+	/* Quiesced already; the sweep waits for these claims. */
+	llist_for_each_entry_safe(buf, tmp, list, claimed_node) {
+		safe_dma_free_claimed(buf);
+		safe_dma_put_desc(buf);		/* the deferral's */
+		module_put(THIS_MODULE);
+	}
+
 	/* In the order safe_dma_free() was called. */
-	list = llist_reverse_order(list);
+	list = llist_reverse_order(llist_del_all(&safe_dma_deferred));
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
 		struct module *pinned = buf->quiesce_pinned;
 
-		if (buf->deferred_claimed)
-			safe_dma_free_claimed(buf);
-		else
-			safe_dma_owner_release(buf);
+		safe_dma_owner_release(buf);
 		safe_dma_put_desc(buf);		/* the deferral's */
 		module_put(pinned);
 		module_put(THIS_MODULE);
@@ -787,31 +792,44 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 static DECLARE_WORK(safe_dma_deferred_work, safe_dma_deferred_fn);
 
 /*
- * Hand @buf to process context: the owner's whole free, or with @claimed
- * only the zap and the free of memory this task has claimed and quiesced
- * (the sweep waits for that claim).
+ * Each deferral pins the module that runs the work and holds a descriptor
+ * reference until the work is done with it, whoever else lets go.  The
+ * work goes to one workqueue, always: queued on two (safe_wq appearing
+ * between two frees) it could run twice at once, and flush_work() would
+ * wait for the second only.
  */
-static void safe_dma_defer(struct safe_dma_buf *buf, bool claimed)
+static void safe_dma_hold_deferred(struct safe_dma_buf *buf)
 {
 	__module_get(THIS_MODULE);
-	/*
-	 * The callback's module too: a driver may free a buffer of a device
-	 * it does not own (a DMA controller's), which no unbind of its own
-	 * flushes.  A module already going flushes in its exit (see
-	 * safe_dma_set_quiesce()).
-	 */
-	buf->quiesce_pinned = NULL;
-	if (!claimed && buf->quiesce && try_module_get(buf->quiesce_owner))
-		buf->quiesce_pinned = buf->quiesce_owner;
-	/* Until the work is done with it, whoever else lets go. */
 	refcount_inc(&buf->refs);
-	buf->deferred_claimed = claimed;
+}
+
+/*
+ * The owner's whole free, from atomic context.  It pins the callback's
+ * module too: a driver may free a buffer of a device it does not own (a
+ * DMA controller's), which no unbind of its own flushes.  A module already
+ * going flushes in its exit (see safe_dma_set_quiesce()).
+ */
+static void safe_dma_defer(struct safe_dma_buf *buf)
+{
+	safe_dma_hold_deferred(buf);
+	buf->quiesce_pinned = NULL;
+	if (buf->quiesce && try_module_get(buf->quiesce_owner))
+		buf->quiesce_pinned = buf->quiesce_owner;
 	llist_add(&buf->free_node, &safe_dma_deferred);
-	/*
-	 * One workqueue, always: queued on two (safe_wq appearing between
-	 * two frees) the work could run twice at once, and flush_work()
-	 * would wait for the second only.
-	 */
+	queue_work(system_unbound_wq, &safe_dma_deferred_work);
+}
+
+/*
+ * Only the zap and the free of memory this task has claimed and quiesced
+ * under a mmap lock.  A separate list: the same buffer may wait on the
+ * other already (its owner freed it from atomic context, and then devres
+ * got to it at unbind).
+ */
+static void safe_dma_defer_claimed(struct safe_dma_buf *buf)
+{
+	safe_dma_hold_deferred(buf);
+	llist_add(&buf->claimed_node, &safe_dma_deferred_claimed);
 	queue_work(system_unbound_wq, &safe_dma_deferred_work);
 }
 
@@ -905,80 +923,28 @@ static void safe_dma_devres_release(struct device *dev, void *res)
 	safe_dma_put_desc(buf);
 }
 
-/*
- * Devm descriptors left at the end of a binding's release wait here for
- * the rest of the unbind: devres entries older than the binding (actions
- * a driver registered before its first safe object) run after its release
- * and may still free a devm buffer by hand.  An unbind, and the devres
- * release of a failed probe, hold the device lock throughout, so taking
- * it waits for them.  Each binding queued pins the module whose code
- * runs the work; safe_dma_exit() waits for the work to return.
- */
-static LLIST_HEAD(safe_dma_devm_late);
-
-static void safe_dma_devm_late_put(struct safe_binding *b)
-{
-	struct device *dev = b->dev;
-	struct safe_dma_buf *buf, *tmp;
-	LIST_HEAD(done);
-
-	device_lock(dev);
-	device_unlock(dev);
-	scoped_guard(spinlock_irqsave, &b->lock)
-		list_splice_init(&b->devm_done, &done);
-	list_for_each_entry_safe(buf, tmp, &done, devm_node)
-		safe_dma_put_desc(buf);
-	safe_binding_put(b);
-	put_device(dev);
-}
-
-static void safe_dma_devm_late_fn(struct work_struct *work)
-{
-	struct llist_node *list = llist_del_all(&safe_dma_devm_late);
-	struct safe_binding *b, *next;
-
-	llist_for_each_entry_safe(b, next, list, devm_late_node) {
-		safe_dma_devm_late_put(b);
-		module_put(THIS_MODULE);
-	}
-}
-
-static DECLARE_WORK(safe_dma_devm_late_work, safe_dma_devm_late_fn);
-
 /**
  * safe_dma_put_devm() - release the descriptors devres freed at unbind
  * @b: the device's binding, at the end of its release
  *
- * Not here and now: once the unbind, older devres entries included, is
- * over (see safe_dma_devm_late_fn()).
+ * A devres action registered before the binding (before the driver's
+ * first safe object) runs after this, and must not free a devm buffer: its
+ * descriptor is gone (Documentation/lifetime.rst, D3).  Waiting for the
+ * rest of the unbind here would need the device after its unbind, whose
+ * last reference may release it from a module that is gone by then.
  *
  * Context: process context; at unbind or device_del().
  * Return: nothing.
  */
 void safe_dma_put_devm(struct safe_binding *b)
 {
-	scoped_guard(spinlock_irqsave, &b->lock)
-		if (list_empty(&b->devm_done))
-			return;
-	/* Past the devres entry: the binding and the device, as its rule says. */
-	kref_get(&b->ref);
-	get_device(b->dev);
-	__module_get(THIS_MODULE);
-	llist_add(&b->devm_late_node, &safe_dma_devm_late);
-	/* Not on safe_wq: its flush may come from under a device lock. */
-	queue_work(system_unbound_wq, &safe_dma_devm_late_work);
-}
+	struct safe_dma_buf *buf, *tmp;
+	LIST_HEAD(done);
 
-/**
- * safe_dma_exit() - wait for the library's DMA work at module exit
- *
- * Context: process context; safe_lib_exit().
- * Return: nothing.
- */
-void safe_dma_exit(void)
-{
-	flush_work(&safe_dma_devm_late_work);
-	__safe_dma_flush_deferred();
+	scoped_guard(spinlock_irqsave, &b->lock)
+		list_splice_init(&b->devm_done, &done);
+	list_for_each_entry_safe(buf, tmp, &done, devm_node)
+		safe_dma_put_desc(buf);
 }
 
 static int safe_dma_devres_match(struct device *dev, void *res, void *data)
@@ -1045,7 +1011,7 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 
 	/* No sleeping here: all of it, the quiesce callback too, waits. */
 	if (safe_dma_atomic()) {
-		safe_dma_defer(buf, false);
+		safe_dma_defer(buf);
 		return;
 	}
 	safe_dma_owner_release(buf);

@@ -316,7 +316,7 @@ static int safe_file_mmap_prepare_inner(struct vm_area_desc *desc)
 		return ret;
 	if (desc->action.type != MMAP_NOTHING ||
 	    (desc->vm_ops && desc->vm_ops->mapped)) {
-		pr_warn_once("safe: %ps: an mmap action or vm_ops->mapped would run outside the device's access; mapping refused\n",
+		pr_warn_once("safe: %ps: an mmap action or vm_ops->mapped would run outside the device's access; mapping refused (nothing the hook set up is undone)\n",
 			     inner->mmap_prepare);
 		return -EINVAL;
 	}

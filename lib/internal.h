@@ -36,8 +36,7 @@ void safe_lib_exit(void);
  *	allocation order
  * @pools: pools of @dev not yet destroyed
  * @devm_done: devm buffers whose devres entry was released at unbind:
- *	their descriptors go once the whole unbind is over (dma.c)
- * @devm_late_node: entry in the list of bindings waiting for that
+ *	their descriptors go at the end of the binding's release
  * @busy: DMA memory frees in progress outside @lock
  * @users: DMA allocations and user mappings in progress outside @lock
  * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
@@ -59,7 +58,6 @@ struct safe_binding {
 	struct list_head bufs;
 	struct list_head pools;
 	struct list_head devm_done;
-	struct llist_node devm_late_node;
 	unsigned int busy;
 	unsigned int users;
 	wait_queue_head_t wq;
@@ -83,6 +81,5 @@ void safe_binding_forget_domain(struct safe_revocable_domain *d);
 void safe_dma_sweep(struct safe_binding *b, bool all);
 void safe_dma_destroy_pools(struct safe_binding *b);
 void safe_dma_put_devm(struct safe_binding *b);
-void safe_dma_exit(void);
 
 #endif /* _SAFE_LIB_INTERNAL_H */

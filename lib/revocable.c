@@ -259,7 +259,9 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
  *
  * Their release callbacks have run and their memory is freed when it
  * returns, and so for domains whose last reference those callbacks
- * dropped, and for teardowns deferred to safe's workqueue.
+ * dropped, and for teardowns deferred to safe's workqueue; a domain a
+ * callback took a new reference to stays until that is dropped.  DMA frees
+ * deferred from atomic context before the call have run too.
  *
  * Context: process context; may sleep.  Not from a release callback.
  * Return: nothing.

@@ -51,19 +51,21 @@ int safe_lib_init(void)
  *
  * Every deferred free pins the module that runs it, so by the time a
  * module's exit runs, the last of them has started, but it may still be
- * running: the DMA frees and devm descriptors go to system_unbound_wq, so
- * wait for that work (safe_dma_exit()), then destroy the workqueue, which
- * waits for the rest.
+ * running: the DMA frees go to system_unbound_wq, so wait for that work
+ * (__safe_dma_flush_deferred()), then destroy the workqueue, which waits for the rest,
+ * then wait for DMA frees that the rest deferred.
  *
  * Context: process context; module exit.
  * Return: nothing.
  */
 void safe_lib_exit(void)
 {
-	safe_dma_exit();
+	__safe_dma_flush_deferred();
 	if (safe_wq)
 		destroy_workqueue(safe_wq);
 	safe_wq = NULL;
+	/* Work drained from safe_wq may have deferred DMA frees in turn. */
+	__safe_dma_flush_deferred();
 }
 
 #ifndef SAFE_EMBEDDED

@@ -400,12 +400,15 @@ static void teardown_after_manual_revoke(struct kunit *test)
 		return;
 	}
 	safe_dma_set_quiesce(buf, lt_teardown_regs, &t);
+	/* The callback uses a handle past the devm action's put: hold it. */
+	safe_revocable_domain_get(d);
 
 	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
 	KUNIT_EXPECT_EQ(test, t.ran, 0);
 	dma_test_ctx_exit(&dev2);
 	KUNIT_EXPECT_EQ(test, t.ran, 1);
 	KUNIT_EXPECT_NULL(test, t.got);
+	safe_revocable_domain_put(d);
 	safe_dma_free(buf);
 	dma_test_expect_clean(test, ctx);
 }

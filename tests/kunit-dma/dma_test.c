@@ -825,8 +825,6 @@ struct devm_probe {
 	struct safe_dma_buf *buf;
 	struct safe_dma_buf *early;
 	int probe_err;
-	bool free_in_oldest_action;
-	bool freed_late;
 };
 
 static struct devm_probe *devm_probe_ctx;
@@ -847,26 +845,12 @@ static void devm_action_after(void *arg)
 	rec->live_after = dma_test_live(rec->ctx);
 }
 
-/* Registered before any safe object: runs after the binding's release. */
-static void devm_action_frees_buf(void *arg)
-{
-	struct devm_probe *c = arg;
-
-	safe_dma_free(c->buf);
-	c->freed_late = true;
-}
-
 static int devm_test_probe(struct platform_device *pdev)
 {
 	struct devm_probe *c = devm_probe_ctx;
 	struct device *dev = &pdev->dev;
 	int ret;
 
-	if (c->free_in_oldest_action) {
-		ret = devm_add_action_or_reset(dev, devm_action_frees_buf, c);
-		if (ret)
-			goto out;
-	}
 	/* devres runs in reverse: "after", the buffer, then "before". */
 	ret = devm_add_action_or_reset(dev, devm_action_before, &c->rec);
 	if (ret)
@@ -932,44 +916,7 @@ static void devm_free_at_unbind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.rec.live_before, 0L);
 	KUNIT_EXPECT_EQ(test, c.rec.quiesced, 1);
 	/* Both buffers' device references are gone (taken after probe). */
-	KUNIT_EXPECT_EQ(test, dma_test_refs_settled(bound.dev, bound.refs0 - 2),
-			bound.refs0 - 2);
-
-	dma_test_ctx_exit(&bound);
-	platform_driver_unregister(&devm_test_driver);
-	devm_probe_ctx = NULL;
-	dma_test_expect_clean(test, ctx);
-}
-
-/*
- * A devres action the driver registered before its first safe object runs
- * after the binding's release, and frees a devm buffer by hand: the
- * descriptor must still be there (D3: until the unbind has completed).
- */
-static void devm_freed_by_older_action(struct kunit *test)
-{
-	struct dma_test_ctx *ctx = test->priv;
-	struct devm_probe c = { .rec.ctx = ctx, .free_in_oldest_action = true };
-	struct dma_test_ctx bound;
-	int ret;
-
-	devm_probe_ctx = &c;
-	ret = platform_driver_register(&devm_test_driver);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	ret = dma_test_ctx_init(test, &bound, "safe-dma-devm-test");
-	if (ret) {
-		platform_driver_unregister(&devm_test_driver);
-		KUNIT_ASSERT_EQ(test, ret, 0);
-	}
-	KUNIT_EXPECT_EQ(test, c.probe_err, 0);
-	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 2L);
-
-	device_release_driver(bound.dev);
-	KUNIT_EXPECT_TRUE(test, c.freed_late);
-	KUNIT_EXPECT_EQ(test, c.rec.quiesced, 1);
-	KUNIT_EXPECT_EQ(test, dma_test_live(ctx), 0L);
-	KUNIT_EXPECT_EQ(test, dma_test_refs_settled(bound.dev, bound.refs0 - 2),
-			bound.refs0 - 2);
+	KUNIT_EXPECT_EQ(test, dma_test_refs(bound.dev), bound.refs0 - 2);
 
 	dma_test_ctx_exit(&bound);
 	platform_driver_unregister(&devm_test_driver);
@@ -2324,7 +2271,6 @@ static struct kunit_case safe_dma_cases[] = {
 	KUNIT_CASE(free_in_process_context_is_synchronous),
 	KUNIT_CASE(free_while_another_thread_holds_mmap_lock),
 	KUNIT_CASE(devm_free_at_unbind),
-	KUNIT_CASE(devm_freed_by_older_action),
 	KUNIT_CASE(attach_revoke_quiesce_free),
 	KUNIT_CASE(attach_errors),
 	KUNIT_CASE(scope_type_mismatch),

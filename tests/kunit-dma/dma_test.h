@@ -8,7 +8,6 @@
 #include <kunit/test.h>
 #include <linux/platform_device.h>
 #include <linux/safe/dma.h>
-#include <linux/delay.h>
 #include "../kunit/testutil.h"
 
 /* The DMA-API debug counters read through debugfs. */
@@ -44,21 +43,6 @@ static inline long dma_test_live(struct dma_test_ctx *ctx)
 static inline unsigned int dma_test_refs(struct device *dev)
 {
 	return kref_read(&dev->kobj.kref);
-}
-
-/*
- * The device's references once those of devm descriptors released at the
- * end of an unbind (asynchronously, after the device lock) are gone: waits
- * up to 30 s for @want.
- */
-static inline unsigned int dma_test_refs_settled(struct device *dev,
-						 unsigned int want)
-{
-	int i;
-
-	for (i = 0; i < 300 && dma_test_refs(dev) != want; i++)
-		msleep(100);
-	return dma_test_refs(dev);
 }
 
 /* Tells scripts/check-dma.sh that the report in between is wanted. */

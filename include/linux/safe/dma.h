@@ -127,8 +127,8 @@ struct vm_area_struct;
  * @devm_node: entry in the binding's list of devm buffers released at
  *	unbind, whose descriptors go once the whole unbind is over
  * @owner_freed: the owner's safe_dma_free() has begun
- * @deferred_claimed: on the deferred list with its memory claimed and
- *	quiesced already: only the zap and the free are left
+ * @claimed_node: entry in the list of memory claimed and quiesced under a
+ *	mmap lock, whose zap and free were deferred to process context
  *
  * Fields are private; use the functions below.
  *
@@ -136,7 +136,7 @@ struct vm_area_struct;
  * here, in process context, before the device's binding ends, and after
  * the quiesce callback (if any) and the zapping of the user mappings made
  * by safe_dma_mmap().  The descriptor lives until its owner (for a devm
- * buffer: the end of its device's unbind), a sweep in progress and a
+ * buffer: the end of its device's binding release), a sweep in progress and a
  * deferred free have all let go of it.
  */
 struct safe_dma_buf {
@@ -167,7 +167,7 @@ struct safe_dma_buf {
 	refcount_t refs;
 	struct list_head devm_node;
 	atomic_t owner_freed;
-	bool deferred_claimed;
+	struct llist_node claimed_node;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -297,9 +297,10 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  *
  * A buffer attached to a revocation domain belongs to the domain: freeing
  * it here warns and does nothing (revoke it instead).  A buffer from
- * devm_safe_dma_alloc() may be freed here until its device's unbind has
- * completed, from a quiesce callback run during unbind too, whether or
- * not devres has freed its memory already.
+ * devm_safe_dma_alloc() may be freed here until the end of its device's
+ * binding release, from a quiesce callback run during unbind too, whether
+ * or not devres has freed its memory already; not from a devres action
+ * registered before the driver's first safe object, which runs later.
  * When another free has the memory already (the sweep at unbind), this
  * does not wait for it; that one releases the descriptor.  Freeing a
  * buffer twice is a bug: a second free from its own quiesce callback
@@ -345,6 +346,9 @@ static inline void safe_dma_flush_deferred(void)
  * freed); freeing its own buffer from the owner's safe_dma_free() is a
  * double free, which warns and does nothing.  Set it before the buffer is
  * attached or shared with other threads.
+ *
+ * A free in process context runs the callback before it returns, under
+ * the caller's mmap lock if it holds one (vm_ops->close).
  *
  * A free deferred from atomic context holds a reference to the module
  * that called this until the callback has run, so that module cannot be
