@@ -2391,6 +2391,28 @@ static void rev_misc_fasync_deregister_returns_ref(struct kunit *test)
 }
 
 /*
+ * Register @sm as the misc device @name with @fops on a domain of the
+ * test's, and open it; an error pointer (the failure reported) if the
+ * open fails.
+ */
+static struct file *t_misc_open(struct kunit *test, struct safe_miscdevice *sm,
+				const char *name,
+				const struct file_operations *fops)
+{
+	struct file *f;
+
+	sm->misc.minor = MISC_DYNAMIC_MINOR;
+	sm->misc.name = name;
+	sm->fops = fops;
+	sm->domain = t_domain(test);
+	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
+	f = safe_test_dev_open(name, O_RDWR);
+	if (IS_ERR(f))
+		KUNIT_FAIL(test, "open /dev/%s: %ld", name, PTR_ERR(f));
+	return f;
+}
+
+/*
  * fcntl(F_SETFL) racing ioctl(FIOASYNC) can leave FASYNC clear on a file
  * that ->fasync put on the driver's queue; __fput() then skips ->fasync.
  * The last close must still take the file off the queue.
@@ -2401,15 +2423,8 @@ static void rev_fops_release_turns_fasync_off(struct kunit *test)
 	struct file *f;
 
 	KUNIT_ASSERT_NOT_NULL(test, sm);
-	sm->misc.minor = MISC_DYNAMIC_MINOR;
-	sm->misc.name = T_FASYNC_NAME;
-	sm->fops = &t_fasync_fops;
-	sm->domain = t_domain(test);
-	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
-	f = safe_test_dev_open(T_FASYNC_NAME, O_RDWR);
-	if (IS_ERR(f)) {
-		KUNIT_FAIL(test, "open /dev/" T_FASYNC_NAME ": %ld", PTR_ERR(f));
-	} else {
+	f = t_misc_open(test, sm, T_FASYNC_NAME, &t_fasync_fops);
+	if (!IS_ERR(f)) {
 		KUNIT_EXPECT_GE(test, f->f_op->fasync(3, f, 1), 0);
 		/* The other thread's F_SETFL write of f_flags wins. */
 		spin_lock(&f->f_lock);
@@ -2482,16 +2497,9 @@ static void rev_fops_mmap_prepare_nothing_deferred(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sm);
 	t_mp_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, t_mp_page);
-	sm->misc.minor = MISC_DYNAMIC_MINOR;
-	sm->misc.name = T_MMAP_NAME;
-	sm->fops = &t_mp_fops;
-	sm->domain = t_domain(test);
-	KUNIT_ASSERT_EQ(test, safe_misc_register(sm), 0);
-	f = safe_test_dev_open(T_MMAP_NAME, O_RDWR);
-	if (IS_ERR(f)) {
-		KUNIT_FAIL(test, "open /dev/" T_MMAP_NAME ": %ld", PTR_ERR(f));
+	f = t_misc_open(test, sm, T_MMAP_NAME, &t_mp_fops);
+	if (IS_ERR(f))
 		goto out;
-	}
 	if (safe_test_user_page_get(&u)) {
 		KUNIT_FAIL(test, "no user memory");
 		goto close;
