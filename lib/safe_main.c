@@ -51,9 +51,9 @@ int safe_lib_init(void)
  *
  * Every deferred free pins the module that runs it, so by the time a
  * module's exit runs, the last of them has started, but it may still be
- * running: the DMA frees go to system_unbound_wq, so wait for that work
- * (__safe_dma_flush_deferred()), then destroy the workqueue, which waits for the rest,
- * then wait for DMA frees that the rest deferred.
+ * running: the DMA frees go to system_unbound_wq, so wait for that work,
+ * then destroy the workqueue, which waits for the rest, then wait for DMA
+ * frees that the rest deferred.
  *
  * Context: process context; module exit.
  * Return: nothing.
