@@ -19,7 +19,12 @@ vm_kernel() {
 		vm_kdir=$(bash "$SAFE_ROOT/scripts/debug-kernel.sh" "${1#debug-}") || return 1
 		vm_image=$vm_kdir/arch/x86/boot/bzImage
 		# loglevel=5: warnings (lockdep, WARN) reach the console too.
-		vm_qemu=(--machine q35-iommu --memory 1024 --append loglevel=5 --icount)
+		# A soft lockup panics at once and prints every task's stack,
+		# the locks each holds and every CPU's backtrace
+		# (panic_print=0x49): a stuck run ends in seconds, not at the
+		# VM's timeout, and its log says who holds what.
+		vm_qemu=(--machine q35-iommu --memory 1024 --icount --append
+			 "loglevel=5 softlockup_panic=1 panic_print=0x49")
 		;;
 	*)
 		vm_kdir=$(headers_dir "$1") || return 1
