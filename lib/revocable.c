@@ -87,7 +87,8 @@ static void safe_revocable_work_done(void)
 /*
  * A lockdep class per domain, not per call site: two instances of one
  * driver may revoke each other's domain from inside an access, which
- * with one class looks like a domain revoked inside its own access.
+ * with one class looks like a domain revoked inside its own access.  The
+ * domain's callbacks are a second class (see safe_revocable_callbacks_wait()).
  */
 static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 				    const char *name)
@@ -96,16 +97,25 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	/*
-	 * The class's name too is the domain's own: lockdep forgets every
+	 * The classes' names too are the domain's own: lockdep forgets every
 	 * class named from a module's memory when the module goes.
 	 */
 	d->name = kstrdup_const(name, GFP_KERNEL);
-	if (!d->name)
+	d->callbacks_name = kasprintf(GFP_KERNEL, "%s:callbacks", name);
+	if (!d->name || !d->callbacks_name) {
+		kfree(d->callbacks_name);
+		kfree_const(d->name);
 		return -ENOMEM;
+	}
 	lockdep_register_key(&d->key);
+	lockdep_register_key(&d->callbacks_key);
+	lockdep_init_map(&d->callbacks_map, d->callbacks_name,
+			 &d->callbacks_key, 0);
 	ret = __init_srcu_struct(&d->srcu, d->name, &d->key);
 	if (ret) {
+		lockdep_unregister_key(&d->callbacks_key);
 		lockdep_unregister_key(&d->key);
+		kfree(d->callbacks_name);
 		kfree_const(d->name);
 	}
 #else
@@ -114,12 +124,14 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 	return ret;
 }
 
-/* After the last access: lockdep forgets the class.  May sleep. */
+/* After the last access: lockdep forgets the classes.  May sleep. */
 static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
 {
 	cleanup_srcu_struct(&d->srcu);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_unregister_key(&d->callbacks_key);
 	lockdep_unregister_key(&d->key);
+	kfree(d->callbacks_name);
 	kfree_const(d->name);
 #endif
 }
@@ -446,27 +458,46 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
 }
 
 /*
+ * For lockdep, the domain's callbacks are a lock: the teardown and the
+ * single revocation whose turn it is hold it while quiesce and release
+ * callbacks run, and a task that waits for them takes it for a moment, as
+ * flush_work() does for a work item.  So a callback that waits for such a
+ * task (cancel_work_sync() of work that revokes the same domain) is a
+ * reported cycle, even when the two never overlap, instead of a hang
+ * that only the hung-task detector sees.
+ */
+static void safe_revocable_callbacks_wait(struct safe_revocable_domain *d)
+{
+	lock_map_acquire(&d->callbacks_map);
+	lock_map_release(&d->callbacks_map);
+}
+
+/*
  * Single revocations of @d run their callbacks one at a time, so that a
  * callback can reach the sibling resources (safe_revocable_teardown()):
  * no other single revocation releases one meanwhile, and the domain's
  * teardown waits for @busy.  A callback revoking a sibling runs that
- * revocation's callbacks itself.  True: the caller took the turn.
+ * revocation's callbacks itself, in the turn it has.  True: the caller
+ * took the turn, and ends it with safe_revocable_callbacks_end().
  */
-static bool safe_revocable_callbacks_take(struct safe_revocable_domain *d,
-					  bool *took)
+static bool safe_revocable_callbacks_take(struct safe_revocable_domain *d)
 {
-	struct task_struct *owner = cmpxchg(&d->callbacks, NULL, current);
-
-	*took = !owner;
-	return !owner || owner == current;
+	return !cmpxchg(&d->callbacks, NULL, current);
 }
 
 static bool safe_revocable_callbacks_begin(struct safe_revocable_domain *d)
 {
-	bool took;
+	if (READ_ONCE(d->callbacks) == current)
+		return false;
+	lock_map_acquire(&d->callbacks_map);
+	wait_event(d->revoke_wq, safe_revocable_callbacks_take(d));
+	return true;
+}
 
-	wait_event(d->revoke_wq, safe_revocable_callbacks_take(d, &took));
-	return took;
+static void safe_revocable_callbacks_end(struct safe_revocable_domain *d)
+{
+	lock_map_release(&d->callbacks_map);
+	WRITE_ONCE(d->callbacks, NULL);
 }
 
 /* safe_revocable_revoke(), holding a reference to @d. */
@@ -493,6 +524,7 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
 	if (owned)
 		return 0;
 	if (!mine) {
+		safe_revocable_callbacks_wait(d);
 		wait_event(d->revoke_wq, READ_ONCE(r->released));
 		return 0;
 	}
@@ -505,7 +537,7 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
 		r->revoker = NULL;
 		d->busy--;
 		if (took)
-			WRITE_ONCE(d->callbacks, NULL);
+			safe_revocable_callbacks_end(d);
 	}
 	wake_up_all(&d->revoke_wq);
 	return 0;
@@ -575,6 +607,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	 * now, and every later one fails.
 	 */
 	wake_up_all(&d->wq);
+	lock_map_acquire(&d->callbacks_map);
 	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 
 	/*
@@ -593,6 +626,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 		if (r->by_domain)
 			safe_revocable_release(r);
 	WRITE_ONCE(d->teardown, NULL);
+	lock_map_release(&d->callbacks_map);
 
 	safe_binding_forget_domain(d);
 	WRITE_ONCE(d->revoked, true);
@@ -665,6 +699,7 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 		return refused ? -EDEADLK : -EINPROGRESS;
 	}
 	if (!first) {
+		safe_revocable_callbacks_wait(d);
 		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
 		return 0;
 	}
