@@ -84,11 +84,20 @@ static void safe_revocable_work_done(void)
 	module_put(THIS_MODULE);
 }
 
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static void safe_revocable_names_free(struct safe_revocable_domain *d)
+{
+	kfree(d->teardown_name);
+	kfree(d->turn_name);
+	kfree_const(d->name);
+}
+#endif
+
 /*
  * A lockdep class per domain, not per call site: two instances of one
  * driver may revoke each other's domain from inside an access, which
  * with one class looks like a domain revoked inside its own access.  The
- * domain's callbacks are a second class (see safe_revocable_callbacks_wait()).
+ * domain's callbacks are two more (see safe_revocable_wait_turn()).
  */
 static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 				    const char *name)
@@ -101,22 +110,28 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 	 * class named from a module's memory when the module goes.
 	 */
 	d->name = kstrdup_const(name, GFP_KERNEL);
-	d->callbacks_name = kasprintf(GFP_KERNEL, "%s:callbacks", name);
-	if (!d->name || !d->callbacks_name) {
-		kfree(d->callbacks_name);
-		kfree_const(d->name);
+	d->turn_name = kasprintf(GFP_KERNEL, "%s:turn", name);
+	d->teardown_name = kasprintf(GFP_KERNEL, "%s:teardown", name);
+	if (!d->name || !d->turn_name || !d->teardown_name) {
+		safe_revocable_names_free(d);
 		return -ENOMEM;
 	}
 	lockdep_register_key(&d->key);
-	lockdep_register_key(&d->callbacks_key);
-	lockdep_init_map(&d->callbacks_map, d->callbacks_name,
-			 &d->callbacks_key, 0);
+	/*
+	 * A key each, not subclasses of one: unregistering a key forgets
+	 * only the classes of its subclass 0.
+	 */
+	lockdep_register_key(&d->turn_key);
+	lockdep_register_key(&d->teardown_key);
+	lockdep_init_map(&d->turn_map, d->turn_name, &d->turn_key, 0);
+	lockdep_init_map(&d->teardown_map, d->teardown_name,
+			 &d->teardown_key, 0);
 	ret = __init_srcu_struct(&d->srcu, d->name, &d->key);
 	if (ret) {
-		lockdep_unregister_key(&d->callbacks_key);
+		lockdep_unregister_key(&d->teardown_key);
+		lockdep_unregister_key(&d->turn_key);
 		lockdep_unregister_key(&d->key);
-		kfree(d->callbacks_name);
-		kfree_const(d->name);
+		safe_revocable_names_free(d);
 	}
 #else
 	ret = init_srcu_struct(&d->srcu);
@@ -129,10 +144,10 @@ static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
 {
 	cleanup_srcu_struct(&d->srcu);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lockdep_unregister_key(&d->callbacks_key);
+	lockdep_unregister_key(&d->teardown_key);
+	lockdep_unregister_key(&d->turn_key);
 	lockdep_unregister_key(&d->key);
-	kfree(d->callbacks_name);
-	kfree_const(d->name);
+	safe_revocable_names_free(d);
 #endif
 }
 
@@ -458,18 +473,30 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
 }
 
 /*
- * For lockdep, the domain's callbacks are a lock: the teardown and the
- * single revocation whose turn it is hold it while quiesce and release
- * callbacks run, and a task that waits for them takes it for a moment, as
- * flush_work() does for a work item.  So a callback that waits for such a
- * task (cancel_work_sync() of work that revokes the same domain) is a
- * reported cycle, even when the two never overlap, instead of a hang
- * that only the hung-task detector sees.
+ * For lockdep, a domain's callbacks are two locks, so that a callback
+ * waiting for a task that waits for them (cancel_work_sync() of work that
+ * revokes in the same domain) is a reported cycle, not a silent hang:
+ *
+ * - turn_map is the turn of single revocations: held while one runs its
+ *   callbacks, and taken for a moment by the teardown before it waits for
+ *   them, and by a revocation waiting for a resource that another single
+ *   revocation releases.  Like a mutex, it predicts the cycle from two
+ *   runs that never overlapped.
+ * - teardown_map is held while the domain's teardown runs its callbacks,
+ *   and taken for a moment only by a revocation that will wait for the
+ *   whole teardown, as flush_work() does for a busy work item.
+ *
+ * They are apart because a single revocation and a teardown never wait
+ * for each other's callbacks the other way round: the teardown waits for
+ * single revocations before its own callbacks.  A revocation waiting for
+ * a resource the teardown releases waits for part of it only; lockdep is
+ * not told, since that wait ends before any later-created resource's
+ * callbacks (see Documentation/revocable.rst).
  */
-static void safe_revocable_callbacks_wait(struct safe_revocable_domain *d)
+static void safe_revocable_wait_turn(struct safe_revocable_domain *d)
 {
-	lock_map_acquire(&d->callbacks_map);
-	lock_map_release(&d->callbacks_map);
+	lock_map_acquire(&d->turn_map);
+	lock_map_release(&d->turn_map);
 }
 
 /*
@@ -489,14 +516,14 @@ static bool safe_revocable_callbacks_begin(struct safe_revocable_domain *d)
 {
 	if (READ_ONCE(d->callbacks) == current)
 		return false;
-	lock_map_acquire(&d->callbacks_map);
+	lock_map_acquire(&d->turn_map);
 	wait_event(d->revoke_wq, safe_revocable_callbacks_take(d));
 	return true;
 }
 
 static void safe_revocable_callbacks_end(struct safe_revocable_domain *d)
 {
-	lock_map_release(&d->callbacks_map);
+	lock_map_release(&d->turn_map);
 	WRITE_ONCE(d->callbacks, NULL);
 }
 
@@ -504,7 +531,7 @@ static void safe_revocable_callbacks_end(struct safe_revocable_domain *d)
 static int __safe_revocable_revoke(struct safe_revocable *r,
 				   struct safe_revocable_domain *d)
 {
-	bool mine, owned, took;
+	bool mine, owned, took, turn;
 
 	if (!safe_revocable_may_revoke(d))
 		return -EDEADLK;
@@ -520,11 +547,14 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
 		}
 		/* Our callback's revocation, or one waiting for it, owns @r. */
 		owned = !mine && safe_revocable_revoking(d);
+		turn = !mine && !r->by_domain && !r->released;
 	}
 	if (owned)
 		return 0;
 	if (!mine) {
-		safe_revocable_callbacks_wait(d);
+		/* Released by another single revocation, in its turn. */
+		if (turn)
+			safe_revocable_wait_turn(d);
 		wait_event(d->revoke_wq, READ_ONCE(r->released));
 		return 0;
 	}
@@ -607,7 +637,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	 * now, and every later one fails.
 	 */
 	wake_up_all(&d->wq);
-	lock_map_acquire(&d->callbacks_map);
+	safe_revocable_wait_turn(d);
 	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 
 	/*
@@ -616,6 +646,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	 * everything before releasing anything, so quiesce callbacks still
 	 * find every resource through safe_revocable_teardown().
 	 */
+	lock_map_acquire(&d->teardown_map);
 	WRITE_ONCE(d->teardown, current);
 	list_for_each_entry_reverse(r, &d->resources, node)
 		if (r->by_domain)
@@ -626,7 +657,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 		if (r->by_domain)
 			safe_revocable_release(r);
 	WRITE_ONCE(d->teardown, NULL);
-	lock_map_release(&d->callbacks_map);
+	lock_map_release(&d->teardown_map);
 
 	safe_binding_forget_domain(d);
 	WRITE_ONCE(d->revoked, true);
@@ -699,7 +730,11 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 		return refused ? -EDEADLK : -EINPROGRESS;
 	}
 	if (!first) {
-		safe_revocable_callbacks_wait(d);
+		/* Another task's teardown, still running its callbacks. */
+		if (!READ_ONCE(d->revoked)) {
+			lock_map_acquire(&d->teardown_map);
+			lock_map_release(&d->teardown_map);
+		}
 		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
 		return 0;
 	}

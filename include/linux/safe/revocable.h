@@ -71,10 +71,12 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @grace_periods: SRCU grace periods revocation has waited for (test hook)
  * @key: the lockdep class of @srcu, one per domain
  * @name: the class's name, a copy of the creator's (lockdep builds)
- * @callbacks_key: the lockdep class of @callbacks_map
- * @callbacks_name: its name, the creator's with ":callbacks" (lockdep builds)
- * @callbacks_map: held while quiesce and release callbacks run, and
- *	acquired for a moment by whoever waits for them (lockdep builds)
+ * @turn_key: the lockdep class of @turn_map
+ * @teardown_key: the lockdep class of @teardown_map
+ * @turn_name: @turn_map's class name, the creator's with ":turn"
+ * @teardown_name: @teardown_map's, with ":teardown" (both lockdep builds)
+ * @turn_map: held while a single revocation runs callbacks (its turn)
+ * @teardown_map: held while the teardown runs callbacks
  *
  * Fields are private; use the functions below.
  *
@@ -104,9 +106,12 @@ struct safe_revocable_domain {
 	unsigned long grace_periods;
 	struct lock_class_key key;
 	const char *name;
-	struct lock_class_key callbacks_key;
-	const char *callbacks_name;
-	struct lockdep_map callbacks_map;
+	struct lock_class_key turn_key;
+	struct lock_class_key teardown_key;
+	const char *turn_name;
+	const char *teardown_name;
+	struct lockdep_map turn_map;
+	struct lockdep_map teardown_map;
 };
 
 /**
@@ -201,10 +206,10 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  * Each domain is a lockdep class of its own, named after the call site:
  * domains of one driver (two instances, a parent's and a child's) and of
  * different drivers nest without false reports, and a domain may outlive
- * the module that created it.  Its callbacks are a second class, "<call
- * site>:callbacks": a callback that waits for a task which waits for the
- * domain's callbacks (cancel_work_sync() of work that revokes the domain)
- * is a lockdep report, not only a hang.
+ * the module that created it.  Its callbacks are two more, "<call
+ * site>:turn" and "<call site>:teardown": a callback that waits for a task
+ * which waits for the domain's callbacks (cancel_work_sync() of work that
+ * revokes in the domain) is a lockdep report, not only a hang.
  *
  * Context: process context; may sleep.  @dev, if given, is being probed
  * or is bound.
