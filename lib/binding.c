@@ -254,6 +254,7 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
 	INIT_LIST_HEAD(&nb->bufs);
 	INIT_LIST_HEAD(&nb->pools);
 	INIT_LIST_HEAD(&nb->devm_done);
+	INIT_LIST_HEAD(&nb->quiescers);
 	init_waitqueue_head(&nb->wq);
 	nb->dev = dev;
 	*slot = nb;
@@ -341,4 +342,51 @@ void safe_binding_forget_domain(struct safe_revocable_domain *d)
 	scoped_guard(spinlock_irqsave, &b->lock)
 		list_del_init(&d->binding_node);
 	wake_up_all(&b->wq);
+}
+
+/**
+ * safe_binding_quiescing() - is this task in a quiesce callback of @b's?
+ * @b: the binding
+ *
+ * Context: any.
+ * Return: true while the current task runs the quiesce callback of one
+ * of @b's DMA buffers (dma.c lists it on @b->quiescers meanwhile).
+ */
+bool safe_binding_quiescing(struct safe_binding *b)
+{
+	struct safe_quiescer *q;
+
+	guard(spinlock_irqsave)(&b->lock);
+	list_for_each_entry(q, &b->quiescers, node)
+		if (q->task == current)
+			return true;
+	return false;
+}
+
+static bool safe_binding_others_quiescing(struct safe_binding *b)
+{
+	struct safe_quiescer *q;
+
+	guard(spinlock_irqsave)(&b->lock);
+	list_for_each_entry(q, &b->quiescers, node)
+		if (q->task != current)
+			return true;
+	return false;
+}
+
+/**
+ * safe_binding_wait_quiescers() - wait for other tasks' quiesce callbacks
+ * @b: the binding
+ *
+ * A domain's teardown calls it before it releases anything: a quiesce
+ * callback that another task runs meanwhile (an owner freeing its buffer
+ * while the device leaves) may hold resources of the domain that it got
+ * from safe_revocable_teardown().
+ *
+ * Context: process context; may sleep.
+ * Return: nothing.
+ */
+void safe_binding_wait_quiescers(struct safe_binding *b)
+{
+	wait_event(b->wq, !safe_binding_others_quiescing(b));
 }

@@ -441,13 +441,20 @@ static void safe_dma_put_desc(struct safe_dma_buf *buf)
  */
 static void safe_dma_quiesce(struct safe_dma_buf *buf)
 {
+	struct safe_quiescer q = { .task = current };
 	struct safe_binding *b = buf->binding;
 	bool run = false;
 
+	/*
+	 * Listed as a quiescer of the binding while the callback runs: a
+	 * domain teardown of the device in progress lets it reach the
+	 * domain's resources and releases none before it has returned.
+	 */
 	scoped_guard(spinlock_irqsave, &b->lock) {
 		if (buf->quiesce_state == SAFE_DMA_QUIESCE_NONE &&
 		    buf->mem != SAFE_DMA_MEM_GONE && buf->quiesce) {
 			buf->quiesce_state = SAFE_DMA_QUIESCE_RUNNING;
+			list_add(&q.node, &b->quiescers);
 			run = true;
 		}
 	}
@@ -457,8 +464,10 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 		return;
 	}
 	buf->quiesce(buf->quiesce_arg);
-	scoped_guard(spinlock_irqsave, &b->lock)
+	scoped_guard(spinlock_irqsave, &b->lock) {
+		list_del(&q.node);
 		WRITE_ONCE(buf->quiesce_state, SAFE_DMA_QUIESCE_DONE);
+	}
 	wake_up_all(&b->wq);
 }
 
@@ -1066,8 +1075,11 @@ struct safe_revocable *__safe_dma_attach(struct safe_dma_buf *buf,
 	}
 	r = safe_revocable_create_quiesced(d, buf, safe_dma_revoke_quiesce,
 					   safe_dma_revoke_release);
-	if (IS_ERR(r))
-		buf->owner = SAFE_DMA_OWNER_CALLER;
+	if (IS_ERR(r)) {
+		/* Under the lock: a sweep meanwhile must see the owner. */
+		scoped_guard(spinlock_irqsave, &buf->binding->lock)
+			buf->owner = SAFE_DMA_OWNER_CALLER;
+	}
 	return r;
 }
 EXPORT_SYMBOL_GPL(__safe_dma_attach);

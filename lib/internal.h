@@ -37,6 +37,7 @@ void safe_lib_exit(void);
  * @pools: pools of @dev not yet destroyed
  * @devm_done: devm buffers whose devres entry was released at unbind:
  *	their descriptors go at the end of the binding's release
+ * @quiescers: the tasks running a quiesce callback of a buffer of @dev
  * @busy: DMA memory frees in progress outside @lock
  * @users: DMA allocations and user mappings in progress outside @lock
  * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
@@ -58,6 +59,7 @@ struct safe_binding {
 	struct list_head bufs;
 	struct list_head pools;
 	struct list_head devm_done;
+	struct list_head quiescers;
 	unsigned int busy;
 	unsigned int users;
 	wait_queue_head_t wq;
@@ -76,6 +78,15 @@ void safe_binding_put(struct safe_binding *b);
 int safe_binding_add_domain(struct safe_binding *b,
 			    struct safe_revocable_domain *d);
 void safe_binding_forget_domain(struct safe_revocable_domain *d);
+
+/* A task in a DMA quiesce callback, on its binding's @quiescers list. */
+struct safe_quiescer {
+	struct list_head node;
+	struct task_struct *task;
+};
+
+bool safe_binding_quiescing(struct safe_binding *b);
+void safe_binding_wait_quiescers(struct safe_binding *b);
 
 /* DMA side of a binding, in dma.c. */
 void safe_dma_sweep(struct safe_binding *b, bool all);

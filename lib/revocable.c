@@ -653,6 +653,17 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 			safe_revocable_quiesce(r);
 	if (sweep && d->binding)
 		safe_dma_sweep(d->binding, false);
+	/*
+	 * DMA quiesce callbacks of the device that other tasks run meanwhile
+	 * (an owner's free racing this) may hold resources they got from
+	 * safe_revocable_teardown(): release nothing under them.  Once
+	 * @releasing is set, later ones get NULL.
+	 */
+	if (d->binding) {
+		scoped_guard(spinlock, &d->lock)
+			d->releasing = true;
+		safe_binding_wait_quiescers(d->binding);
+	}
 	list_for_each_entry_reverse(r, &d->resources, node)
 		if (r->by_domain)
 			safe_revocable_release(r);
@@ -798,12 +809,17 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
  * until the callback returns (other single revocations wait for it, and
  * so does the domain's teardown).  A quiesce callback that stops a DMA
  * engine reaches the registers this way, whether its buffer is revoked
- * alone or with the domain.
+ * alone or with the domain.  So does the quiesce callback of a DMA buffer
+ * of the domain's device that another task runs while the domain's
+ * teardown is under way (an owner freeing its buffer as the device
+ * leaves): it gets the resources the teardown revoked, which releases
+ * none of them before that callback has returned.
  *
  * Context: a quiesce or release callback run by the revocation of @r's
- * domain or of one of its resources.  Anywhere else it returns NULL, and
- * warns once if @r is not released yet (a resource still live is reached
- * through an access).
+ * domain or of one of its resources, or a DMA quiesce callback of the
+ * domain's device during the domain's teardown.  Anywhere else it returns
+ * NULL, and warns once if @r is not released yet (a resource still live
+ * is reached through an access).
  * Return: the resource, or NULL once released (or for a NULL or error
  * pointer @r).
  */
@@ -824,6 +840,17 @@ void *safe_revocable_teardown(struct safe_revocable *r)
 	 */
 	if (READ_ONCE(r->released))
 		return NULL;
+	/*
+	 * A DMA quiesce callback of the domain's device, run by another task
+	 * while the domain's teardown is under way (an owner freeing its
+	 * buffer as the device leaves): the teardown waits for it before it
+	 * releases anything (see safe_revocable_finish()).
+	 */
+	if (READ_ONCE(d->dead) && READ_ONCE(d->callbacks) != current &&
+	    d->binding && safe_binding_quiescing(d->binding)) {
+		guard(spinlock)(&d->lock);
+		return r->by_domain && !d->releasing ? r->old : NULL;
+	}
 	if (WARN_ONCE(READ_ONCE(d->callbacks) != current,
 		      "safe: %s() outside the callbacks of a revocation\n",
 		      __func__))

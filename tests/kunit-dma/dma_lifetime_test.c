@@ -413,6 +413,84 @@ static void teardown_after_manual_revoke(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * An owner frees its buffer while the device's devm domain is being torn
+ * down at device_del() (here held in another resource's quiesce
+ * callback), before the sweep reaches the buffer.  The buffer's quiesce
+ * callback runs in the owner's task, and must still reach the domain's
+ * registers through safe_revocable_teardown() to stop the engine before
+ * the memory goes: the teardown releases nothing before it ends.
+ */
+struct lt_race {
+	struct dma_test_ctx dev;
+	struct completion in_quiesce, go, done;
+};
+
+static void lt_race_hold(void *arg)
+{
+	struct lt_race *r = arg;
+
+	complete(&r->in_quiesce);
+	wait_for_completion(&r->go);
+}
+
+static int lt_race_del(void *arg)
+{
+	struct lt_race *r = arg;
+
+	dma_test_ctx_exit(&r->dev);
+	complete(&r->done);
+	return 0;
+}
+
+static void owner_free_during_teardown_reaches_regs(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct lt_td t = { .got = ERR_PTR(-EINVAL) };
+	struct safe_revocable_domain *d;
+	struct safe_revocable *hold;
+	struct safe_dma_buf *buf;
+	struct task_struct *task;
+	struct lt_race *r;
+	static int regs;
+
+	/* Not freed if the device_del() hangs: its thread still uses it. */
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	init_completion(&r->in_quiesce);
+	init_completion(&r->go);
+	init_completion(&r->done);
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &r->dev, "safe-dma-race"), 0);
+	d = devm_safe_revocable_domain_create(r->dev.dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	t.regs = safe_revocable_create(d, &regs, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t.regs));
+	hold = safe_revocable_create_quiesced(d, r, lt_race_hold, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hold));
+	buf = safe_dma_alloc(r->dev.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	safe_dma_set_quiesce(buf, lt_teardown_regs, &t);
+	/* The callback uses a handle past the devm action's put: hold it. */
+	safe_revocable_domain_get(d);
+
+	task = kthread_run(lt_race_del, r, "safe-dma-race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r->in_quiesce,
+							    10 * HZ));
+	safe_dma_free(buf);
+	KUNIT_EXPECT_EQ(test, t.ran, 1);
+	KUNIT_EXPECT_PTR_EQ(test, t.got, (void *)&regs);
+	complete(&r->go);
+	if (!wait_for_completion_timeout(&r->done, 10 * HZ)) {
+		KUNIT_FAIL(test, "device_del() hung");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, t.ran, 1);
+	safe_revocable_domain_put(d);
+	kfree(r);
+	dma_test_expect_clean(test, ctx);
+}
+
 #ifdef CONFIG_FAULT_INJECTION
 static void lt_fail_nth(unsigned int n)
 {
@@ -1004,6 +1082,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(group_release_keeps_binding),
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(teardown_after_manual_revoke),
+	KUNIT_CASE(owner_free_during_teardown_reaches_regs),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
 	KUNIT_CASE(attach_foreign_or_dead_refused),
 	KUNIT_CASE(quiesce_frees_buffers_at_unbind),

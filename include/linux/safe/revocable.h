@@ -67,6 +67,7 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @busy: single-resource revocations in progress
  * @dead: set once domain revocation starts; new accesses fail
  * @sweep: @teardown_work sweeps the device's DMA buffers (unbind)
+ * @releasing: the teardown's release callbacks are about to run
  * @revoked: set once domain revocation has finished
  * @grace_periods: SRCU grace periods revocation has waited for (test hook)
  * @key: the lockdep class of @srcu, one per domain
@@ -102,6 +103,7 @@ struct safe_revocable_domain {
 	unsigned int busy;
 	bool dead;
 	bool sweep;
+	bool releasing;
 	bool revoked;
 	unsigned long grace_periods;
 	struct lock_class_key key;
