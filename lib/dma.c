@@ -609,8 +609,8 @@ static void safe_dma_lose(struct safe_dma_buf *buf)
 	list_add_tail(&l->node, &safe_dma_lost_list);
 }
 
-/* Free memory this task has claimed.  Process context. */
-static void safe_dma_free_claimed(struct safe_dma_buf *buf)
+/* Free memory this task has claimed, still counted busy.  Process context. */
+static void safe_dma_free_claimed_mem(struct safe_dma_buf *buf)
 {
 	/* User mappings first: after this no PTE points at the memory. */
 	if (!safe_dma_zap(buf)) {
@@ -625,6 +625,12 @@ static void safe_dma_free_claimed(struct safe_dma_buf *buf)
 	buf->cpu = NULL;
 	/* Nobody may hand the address of memory gone to a device. */
 	WRITE_ONCE(buf->handle, 0);
+}
+
+/* Free memory this task has claimed, and say so.  Process context. */
+static void safe_dma_free_claimed(struct safe_dma_buf *buf)
+{
+	safe_dma_free_claimed_mem(buf);
 	safe_dma_unclaim(buf->binding, &buf->mem);
 }
 
@@ -779,10 +785,25 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 	struct llist_node *list = llist_del_all(&safe_dma_deferred_claimed);
 	struct safe_dma_buf *buf, *tmp;
 
-	/* Quiesced already; the sweep waits for these claims. */
+	/*
+	 * Quiesced already; the sweep waits for these claims.  The claim is
+	 * given up only after the deferral's reference is dropped: that put
+	 * may be the descriptor's last, and its put_device() must come
+	 * before the unbind waiting for us returns, not after, when the
+	 * device's ->release may be in a module that is gone.
+	 */
 	llist_for_each_entry_safe(buf, tmp, list, claimed_node) {
-		safe_dma_free_claimed(buf);
+		struct safe_binding *b = buf->binding;
+
+		kref_get(&b->ref);
+		safe_dma_free_claimed_mem(buf);
+		scoped_guard(spinlock_irqsave, &b->lock)
+			WRITE_ONCE(buf->mem, SAFE_DMA_MEM_GONE);
 		safe_dma_put_desc(buf);		/* the deferral's */
+		scoped_guard(spinlock_irqsave, &b->lock)
+			b->busy--;
+		wake_up_all(&b->wq);
+		safe_binding_put(b);
 		module_put(THIS_MODULE);
 	}
 
