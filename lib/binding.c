@@ -344,49 +344,96 @@ void safe_binding_forget_domain(struct safe_revocable_domain *d)
 	wake_up_all(&b->wq);
 }
 
-/**
- * safe_binding_quiescing() - is this task in a quiesce callback of @b's?
- * @b: the binding
- *
- * Context: any.
- * Return: true while the current task runs the quiesce callback of one
- * of @b's DMA buffers (dma.c lists it on @b->quiescers meanwhile).
- */
-bool safe_binding_quiescing(struct safe_binding *b)
+/* The current task's innermost quiesce callback of @b, or NULL. */
+static struct safe_quiescer *safe_binding_quiescer(struct safe_binding *b)
 {
 	struct safe_quiescer *q;
 
-	guard(spinlock_irqsave)(&b->lock);
+	lockdep_assert_held(&b->lock);
 	list_for_each_entry(q, &b->quiescers, node)
 		if (q->task == current)
-			return true;
-	return false;
+			return q;
+	return NULL;
 }
 
-static bool safe_binding_others_quiescing(struct safe_binding *b)
+/**
+ * safe_binding_lend() - lend a domain's resources to a quiesce callback
+ * @b: the binding of @d's device
+ * @d: the domain, dead, whose teardown has not released anything yet
+ *
+ * Records that the current task's quiesce callback of one of @b's buffers
+ * holds resources of @d, before the caller checks that @d's teardown has
+ * not begun to release them: the teardown marks that first and then
+ * waits for borrowers (safe_binding_wait_borrowers()), so one of the two
+ * sees the other.
+ *
+ * Context: any.
+ * Return: 0 if lent now; 1 if lent already; -ENOENT when the task runs no
+ * quiesce callback of @b; -EBUSY when the callback borrowed from another
+ * domain.
+ */
+int safe_binding_lend(struct safe_binding *b, struct safe_revocable_domain *d)
+{
+	struct safe_quiescer *q;
+
+	guard(spinlock_irqsave)(&b->lock);
+	q = safe_binding_quiescer(b);
+	if (!q)
+		return -ENOENT;
+	if (q->lent == d)
+		return 1;
+	if (q->lent)
+		return -EBUSY;
+	q->lent = d;
+	return 0;
+}
+
+/**
+ * safe_binding_unlend() - take back a loan that safe_binding_lend() made
+ * @b: the binding
+ *
+ * For a loan made just now that turned out to be too late.
+ *
+ * Context: any.
+ * Return: nothing.
+ */
+void safe_binding_unlend(struct safe_binding *b)
+{
+	struct safe_quiescer *q;
+
+	scoped_guard(spinlock_irqsave, &b->lock) {
+		q = safe_binding_quiescer(b);
+		if (q)
+			q->lent = NULL;
+	}
+	wake_up_all(&b->wq);
+}
+
+static bool safe_binding_lent(struct safe_binding *b,
+			      struct safe_revocable_domain *d)
 {
 	struct safe_quiescer *q;
 
 	guard(spinlock_irqsave)(&b->lock);
 	list_for_each_entry(q, &b->quiescers, node)
-		if (q->task != current)
+		if (q->lent == d && q->task != current)
 			return true;
 	return false;
 }
 
 /**
- * safe_binding_wait_quiescers() - wait for other tasks' quiesce callbacks
- * @b: the binding
+ * safe_binding_wait_borrowers() - wait for quiesce callbacks using @d's resources
+ * @b: the binding of @d's device
+ * @d: the domain, whose teardown is about to release its resources
  *
- * A domain's teardown calls it before it releases anything: a quiesce
- * callback that another task runs meanwhile (an owner freeing its buffer
- * while the device leaves) may hold resources of the domain that it got
- * from safe_revocable_teardown().
+ * Only callbacks that borrowed from @d are waited for: a callback that
+ * did must not wait for @d's revocation itself.
  *
  * Context: process context; may sleep.
  * Return: nothing.
  */
-void safe_binding_wait_quiescers(struct safe_binding *b)
+void safe_binding_wait_borrowers(struct safe_binding *b,
+				 struct safe_revocable_domain *d)
 {
-	wait_event(b->wq, !safe_binding_others_quiescing(b));
+	wait_event(b->wq, !safe_binding_lent(b, d));
 }

@@ -79,14 +79,22 @@ int safe_binding_add_domain(struct safe_binding *b,
 			    struct safe_revocable_domain *d);
 void safe_binding_forget_domain(struct safe_revocable_domain *d);
 
-/* A task in a DMA quiesce callback, on its binding's @quiescers list. */
+/*
+ * A task in a DMA quiesce callback, on its binding's @quiescers list;
+ * @lent: the domain whose revoked resources the callback borrowed from
+ * safe_revocable_teardown() (one at most), which releases none of them
+ * before the callback has returned.
+ */
 struct safe_quiescer {
 	struct list_head node;
 	struct task_struct *task;
+	struct safe_revocable_domain *lent;
 };
 
-bool safe_binding_quiescing(struct safe_binding *b);
-void safe_binding_wait_quiescers(struct safe_binding *b);
+int safe_binding_lend(struct safe_binding *b, struct safe_revocable_domain *d);
+void safe_binding_unlend(struct safe_binding *b);
+void safe_binding_wait_borrowers(struct safe_binding *b,
+				 struct safe_revocable_domain *d);
 
 /* DMA side of a binding, in dma.c. */
 void safe_dma_sweep(struct safe_binding *b, bool all);

@@ -655,14 +655,14 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 		safe_dma_sweep(d->binding, false);
 	/*
 	 * DMA quiesce callbacks of the device that other tasks run meanwhile
-	 * (an owner's free racing this) may hold resources they got from
+	 * (an owner's free racing this) may have borrowed resources from
 	 * safe_revocable_teardown(): release nothing under them.  Once
 	 * @releasing is set, later ones get NULL.
 	 */
 	if (d->binding) {
 		scoped_guard(spinlock, &d->lock)
 			d->releasing = true;
-		safe_binding_wait_quiescers(d->binding);
+		safe_binding_wait_borrowers(d->binding, d);
 	}
 	list_for_each_entry_reverse(r, &d->resources, node)
 		if (r->by_domain)
@@ -741,8 +741,9 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 		return refused ? -EDEADLK : -EINPROGRESS;
 	}
 	if (!first) {
-		/* Another task's teardown, still running its callbacks. */
+		/* Another task's teardown, which waits for single ones too. */
 		if (!READ_ONCE(d->revoked)) {
+			safe_revocable_wait_turn(d);
 			lock_map_acquire(&d->teardown_map);
 			lock_map_release(&d->teardown_map);
 		}
@@ -761,7 +762,9 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  * sleepers on its wait queue, waits one SRCU grace period for the
  * accesses in flight and for single-resource revocations in progress to
  * finish, then runs the quiesce callbacks and then the release callbacks
- * of all resources, each in reverse order of creation.  Revoking again
+ * of all resources, each in reverse order of creation.  Before the
+ * release callbacks it waits for the DMA quiesce callbacks of other tasks
+ * that borrowed the domain's resources (see safe_revocable_teardown()).  Revoking again
  * does nothing; a concurrent caller returns once the first one has
  * finished.
  *
@@ -796,6 +799,36 @@ int safe_revocable_domain_revoke(struct safe_revocable_domain *d)
 }
 EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
 
+/*
+ * A DMA quiesce callback of the domain's device, run by another task
+ * while the domain's teardown is under way (an owner freeing its buffer
+ * as the device leaves): lent first, so that the teardown waits for the
+ * callback before it releases anything (see safe_revocable_finish()),
+ * then checked.  Not a quiesce callback: NULL, and a warning for a
+ * resource not released.
+ */
+static void *safe_revocable_teardown_lend(struct safe_revocable *r)
+{
+	struct safe_revocable_domain *d = r->domain;
+	int lent = safe_binding_lend(d->binding, d);
+
+	if (lent == -ENOENT) {
+		WARN_ONCE(1, "safe: %s() outside the callbacks of a revocation\n",
+			  "safe_revocable_teardown");
+		return NULL;
+	}
+	if (WARN_ONCE(lent == -EBUSY,
+		      "safe: a quiesce callback borrowed from two domains\n"))
+		return NULL;
+	scoped_guard(spinlock, &d->lock) {
+		if (r->by_domain && !d->releasing)
+			return r->old;
+	}
+	if (!lent)
+		safe_binding_unlend(d->binding);
+	return NULL;
+}
+
 /**
  * safe_revocable_teardown() - a resource, from its domain's teardown
  * @r: the resource
@@ -812,8 +845,11 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_revoke);
  * alone or with the domain.  So does the quiesce callback of a DMA buffer
  * of the domain's device that another task runs while the domain's
  * teardown is under way (an owner freeing its buffer as the device
- * leaves): it gets the resources the teardown revoked, which releases
- * none of them before that callback has returned.
+ * leaves): it borrows the resources the teardown revoked, and the
+ * teardown releases none of them before that callback has returned.  It
+ * gets NULL, without a warning, once the teardown has begun to release
+ * them; and it must not wait for that domain's revocation itself.  One
+ * callback borrows from one domain.
  *
  * Context: a quiesce or release callback run by the revocation of @r's
  * domain or of one of its resources, or a DMA quiesce callback of the
@@ -840,17 +876,9 @@ void *safe_revocable_teardown(struct safe_revocable *r)
 	 */
 	if (READ_ONCE(r->released))
 		return NULL;
-	/*
-	 * A DMA quiesce callback of the domain's device, run by another task
-	 * while the domain's teardown is under way (an owner freeing its
-	 * buffer as the device leaves): the teardown waits for it before it
-	 * releases anything (see safe_revocable_finish()).
-	 */
 	if (READ_ONCE(d->dead) && READ_ONCE(d->callbacks) != current &&
-	    d->binding && safe_binding_quiescing(d->binding)) {
-		guard(spinlock)(&d->lock);
-		return r->by_domain && !d->releasing ? r->old : NULL;
-	}
+	    d->binding)
+		return safe_revocable_teardown_lend(r);
 	if (WARN_ONCE(READ_ONCE(d->callbacks) != current,
 		      "safe: %s() outside the callbacks of a revocation\n",
 		      __func__))

@@ -491,6 +491,115 @@ static void owner_free_during_teardown_reaches_regs(struct kunit *test)
 	dma_test_expect_clean(test, ctx);
 }
 
+/*
+ * The same while the domain is revoked by hand, with the device staying:
+ * no sweep waits for the owner's free, so the teardown itself must not
+ * release the registers while the owner's quiesce callback, which
+ * borrowed them, still runs.
+ */
+struct lt_borrow {
+	struct lt_race race;
+	struct safe_revocable_domain *d;
+	struct safe_revocable *regs;
+	struct safe_dma_buf *buf;
+	struct completion borrowed, go_on, freed, revoked;
+	void *got;
+	int regs_released;
+};
+
+static void lt_borrow_quiesce(void *arg)
+{
+	struct lt_borrow *b = arg;
+
+	b->got = safe_revocable_teardown(b->regs);
+	complete(&b->borrowed);
+	wait_for_completion(&b->go_on);
+}
+
+static void lt_borrow_regs_release(void *arg)
+{
+	struct lt_borrow *b = container_of(arg, struct lt_borrow, race);
+
+	b->regs_released++;
+}
+
+static int lt_borrow_free(void *arg)
+{
+	struct lt_borrow *b = arg;
+
+	safe_dma_free(b->buf);
+	complete(&b->freed);
+	return 0;
+}
+
+static int lt_borrow_revoke(void *arg)
+{
+	struct lt_borrow *b = arg;
+
+	safe_revocable_domain_revoke(b->d);
+	complete(&b->revoked);
+	return 0;
+}
+
+static void owner_quiesce_borrows_during_manual_revoke(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	struct safe_revocable *hold;
+	struct task_struct *task;
+	struct lt_borrow *b;
+	bool released_early;
+
+	/* Not freed if something hangs: its threads still use it. */
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	init_completion(&b->race.in_quiesce);
+	init_completion(&b->race.go);
+	init_completion(&b->borrowed);
+	init_completion(&b->go_on);
+	init_completion(&b->freed);
+	init_completion(&b->revoked);
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &b->race.dev, "safe-dma-borrow"), 0);
+	b->d = safe_revocable_domain_create(b->race.dev.dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b->d));
+	b->regs = safe_revocable_create(b->d, &b->race, lt_borrow_regs_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b->regs));
+	hold = safe_revocable_create_quiesced(b->d, &b->race, lt_race_hold,
+					      NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hold));
+	b->buf = safe_dma_alloc(b->race.dev.dev, 4, 64, GFP_KERNEL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b->buf));
+	safe_dma_set_quiesce(b->buf, lt_borrow_quiesce, b);
+
+	/* The revocation stops in a quiesce callback, its registers revoked. */
+	task = kthread_run(lt_borrow_revoke, b, "safe-dma-revoke");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b->race.in_quiesce,
+							    10 * HZ));
+	/* The owner's free borrows them, and holds on. */
+	task = kthread_run(lt_borrow_free, b, "safe-dma-borrow");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b->borrowed,
+							    10 * HZ));
+	KUNIT_EXPECT_PTR_EQ(test, b->got, (void *)&b->race);
+	/* The revocation goes on, and must not release them meanwhile. */
+	complete(&b->race.go);
+	released_early = wait_for_completion_timeout(&b->revoked, HZ / 2);
+	KUNIT_EXPECT_FALSE(test, released_early);
+	KUNIT_EXPECT_EQ(test, b->regs_released, 0);
+	complete(&b->go_on);
+	if (!wait_for_completion_timeout(&b->freed, 10 * HZ) ||
+	    (!released_early &&
+	     !wait_for_completion_timeout(&b->revoked, 10 * HZ))) {
+		KUNIT_FAIL(test, "the free or the revocation hung");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, b->regs_released, 1);
+	safe_revocable_domain_put(b->d);
+	dma_test_ctx_exit(&b->race.dev);
+	kfree(b);
+	dma_test_expect_clean(test, ctx);
+}
+
 #ifdef CONFIG_FAULT_INJECTION
 static void lt_fail_nth(unsigned int n)
 {
@@ -1083,6 +1192,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(devm_domain_group_release_no_sweep),
 	KUNIT_CASE(teardown_after_manual_revoke),
 	KUNIT_CASE(owner_free_during_teardown_reaches_regs),
+	KUNIT_CASE(owner_quiesce_borrows_during_manual_revoke),
 	KUNIT_CASE(devm_domain_create_faults_keep_device),
 	KUNIT_CASE(attach_foreign_or_dead_refused),
 	KUNIT_CASE(quiesce_frees_buffers_at_unbind),
