@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The very last suite: waits that lockdep must see, and must not see.  Its
- * last case provokes a lockdep report on purpose, and a report turns
- * lockdep off for the rest of the boot, so it runs after every other
- * suite (see Kbuild).
+ * Waits that lockdep must see, and must not see.  The last case provokes
+ * a lockdep report on purpose, and a report turns lockdep off for the
+ * rest of the boot, so this suite runs after every other but the kmemleak
+ * sweep, which does not need lockdep (see Kbuild).
  */
 #include <kunit/test.h>
 #include <linux/debug_locks.h>
