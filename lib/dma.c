@@ -807,19 +807,14 @@ static void safe_dma_deferred_fn(struct work_struct *work)
 		module_put(THIS_MODULE);
 	}
 
-	/* In the order safe_dma_free() was called; counted busy as above. */
+	/* In the order safe_dma_free() was called. */
 	list = llist_reverse_order(llist_del_all(&safe_dma_deferred));
 	llist_for_each_entry_safe(buf, tmp, list, free_node) {
 		struct module *pinned = buf->quiesce_pinned;
-		struct safe_binding *b = buf->binding;
 
 		safe_dma_owner_release(buf);
 		safe_dma_put_desc(buf);		/* the deferral's */
 		module_put(pinned);
-		scoped_guard(spinlock_irqsave, &b->lock)
-			b->busy--;
-		wake_up_all(&b->wq);
-		safe_binding_put(b);
 		module_put(THIS_MODULE);
 	}
 }
@@ -847,15 +842,6 @@ static void safe_dma_hold_deferred(struct safe_dma_buf *buf)
  */
 static void safe_dma_defer(struct safe_dma_buf *buf)
 {
-	struct safe_binding *b = buf->binding;
-
-	/*
-	 * Counted busy until the work's last put, which may be the device's
-	 * last reference: the unbind waits for that, not only for the free.
-	 */
-	kref_get(&b->ref);
-	scoped_guard(spinlock_irqsave, &b->lock)
-		b->busy++;
 	safe_dma_hold_deferred(buf);
 	buf->quiesce_pinned = NULL;
 	if (buf->quiesce && try_module_get(buf->quiesce_owner))
