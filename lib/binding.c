@@ -356,55 +356,79 @@ static struct safe_quiescer *safe_binding_quiescer(struct safe_binding *b)
 	return NULL;
 }
 
+static bool safe_quiescer_lent(struct safe_quiescer *q,
+			       struct safe_revocable_domain *d)
+{
+	int i;
+
+	for (i = 0; i < SAFE_QUIESCER_LOANS; i++)
+		if (q->lent[i] == d)
+			return true;
+	return false;
+}
+
 /**
  * safe_binding_lend() - lend a domain's resources to a quiesce callback
  * @b: the binding of @d's device
- * @d: the domain, dead, whose teardown has not released anything yet
+ * @d: the domain, dead
  *
- * Records that the current task's quiesce callback of one of @b's buffers
- * holds resources of @d, before the caller checks that @d's teardown has
- * not begun to release them: the teardown marks that first and then
- * waits for borrowers (safe_binding_wait_borrowers()), so one of the two
- * sees the other.
+ * Records that the current task's innermost quiesce callback of one of
+ * @b's buffers holds resources of @d, before the caller checks that
+ * @d's teardown has not begun to release them: the teardown marks that
+ * first and then waits for borrowers (safe_binding_wait_borrowers()), so
+ * one of the two sees the other.
  *
  * Context: any.
- * Return: 0 if lent now; 1 if lent already; -ENOENT when the task runs no
- * quiesce callback of @b; -EBUSY when the callback borrowed from another
- * domain.
+ * Return: 0 if lent now; 1 if one of the task's quiesce callbacks holds
+ * a loan of @d already (the teardown waits for it); -ENOENT when the task
+ * runs no quiesce callback of @b; -EBUSY when the callback borrowed from
+ * SAFE_QUIESCER_LOANS other domains.
  */
 int safe_binding_lend(struct safe_binding *b, struct safe_revocable_domain *d)
 {
-	struct safe_quiescer *q;
+	struct safe_quiescer *q, *inner = NULL;
+	int i;
 
 	guard(spinlock_irqsave)(&b->lock);
-	q = safe_binding_quiescer(b);
-	if (!q)
+	list_for_each_entry(q, &b->quiescers, node) {
+		if (q->task != current)
+			continue;
+		if (safe_quiescer_lent(q, d))
+			return 1;
+		inner = inner ?: q;
+	}
+	if (!inner)
 		return -ENOENT;
-	if (q->lent == d)
-		return 1;
-	if (q->lent)
-		return -EBUSY;
-	q->lent = d;
-	return 0;
+	for (i = 0; i < SAFE_QUIESCER_LOANS; i++) {
+		if (!inner->lent[i]) {
+			inner->lent[i] = d;
+			return 0;
+		}
+	}
+	return -EBUSY;
 }
 
 /**
  * safe_binding_unlend() - take back a loan that safe_binding_lend() made
  * @b: the binding
+ * @d: the domain
  *
  * For a loan made just now that turned out to be too late.
  *
  * Context: any.
  * Return: nothing.
  */
-void safe_binding_unlend(struct safe_binding *b)
+void safe_binding_unlend(struct safe_binding *b,
+			 struct safe_revocable_domain *d)
 {
 	struct safe_quiescer *q;
+	int i;
 
 	scoped_guard(spinlock_irqsave, &b->lock) {
 		q = safe_binding_quiescer(b);
-		if (q)
-			q->lent = NULL;
+		for (i = 0; q && i < SAFE_QUIESCER_LOANS; i++)
+			if (q->lent[i] == d)
+				q->lent[i] = NULL;
 	}
 	wake_up_all(&b->wq);
 }
@@ -416,7 +440,7 @@ static bool safe_binding_lent(struct safe_binding *b,
 
 	guard(spinlock_irqsave)(&b->lock);
 	list_for_each_entry(q, &b->quiescers, node)
-		if (q->lent == d && q->task != current)
+		if (q->task != current && safe_quiescer_lent(q, d))
 			return true;
 	return false;
 }

@@ -464,6 +464,10 @@ static void safe_dma_quiesce(struct safe_dma_buf *buf)
 		return;
 	}
 	buf->quiesce(buf->quiesce_arg);
+	/* Loans end here; their teardowns wait for the list entry to go. */
+	for (int i = 0; i < SAFE_QUIESCER_LOANS; i++)
+		if (q.lent[i])
+			safe_revocable_loan_end(q.lent[i]);
 	scoped_guard(spinlock_irqsave, &b->lock) {
 		list_del(&q.node);
 		WRITE_ONCE(buf->quiesce_state, SAFE_DMA_QUIESCE_DONE);

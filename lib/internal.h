@@ -79,20 +79,26 @@ int safe_binding_add_domain(struct safe_binding *b,
 			    struct safe_revocable_domain *d);
 void safe_binding_forget_domain(struct safe_revocable_domain *d);
 
+/* How many domains one quiesce callback may borrow from. */
+#define SAFE_QUIESCER_LOANS	4
+
 /*
  * A task in a DMA quiesce callback, on its binding's @quiescers list;
- * @lent: the domain whose revoked resources the callback borrowed from
- * safe_revocable_teardown() (one at most), which releases none of them
- * before the callback has returned.
+ * @lent: the domains whose revoked resources the callback borrowed from
+ * safe_revocable_teardown(), whose teardowns release none of them before
+ * the callback has returned.
  */
 struct safe_quiescer {
 	struct list_head node;
 	struct task_struct *task;
-	struct safe_revocable_domain *lent;
+	struct safe_revocable_domain *lent[SAFE_QUIESCER_LOANS];
 };
 
+void safe_revocable_loan_end(struct safe_revocable_domain *d);
+
 int safe_binding_lend(struct safe_binding *b, struct safe_revocable_domain *d);
-void safe_binding_unlend(struct safe_binding *b);
+void safe_binding_unlend(struct safe_binding *b,
+			 struct safe_revocable_domain *d);
 void safe_binding_wait_borrowers(struct safe_binding *b,
 				 struct safe_revocable_domain *d);
 

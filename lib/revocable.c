@@ -87,6 +87,7 @@ static void safe_revocable_work_done(void)
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 static void safe_revocable_names_free(struct safe_revocable_domain *d)
 {
+	kfree(d->borrow_name);
 	kfree(d->teardown_name);
 	kfree(d->turn_name);
 	kfree_const(d->name);
@@ -112,7 +113,8 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 	d->name = kstrdup_const(name, GFP_KERNEL);
 	d->turn_name = kasprintf(GFP_KERNEL, "%s:turn", name);
 	d->teardown_name = kasprintf(GFP_KERNEL, "%s:teardown", name);
-	if (!d->name || !d->turn_name || !d->teardown_name) {
+	d->borrow_name = kasprintf(GFP_KERNEL, "%s:borrow", name);
+	if (!d->name || !d->turn_name || !d->teardown_name || !d->borrow_name) {
 		safe_revocable_names_free(d);
 		return -ENOMEM;
 	}
@@ -123,11 +125,14 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 	 */
 	lockdep_register_key(&d->turn_key);
 	lockdep_register_key(&d->teardown_key);
+	lockdep_register_key(&d->borrow_key);
 	lockdep_init_map(&d->turn_map, d->turn_name, &d->turn_key, 0);
 	lockdep_init_map(&d->teardown_map, d->teardown_name,
 			 &d->teardown_key, 0);
+	lockdep_init_map(&d->borrow_map, d->borrow_name, &d->borrow_key, 0);
 	ret = __init_srcu_struct(&d->srcu, d->name, &d->key);
 	if (ret) {
+		lockdep_unregister_key(&d->borrow_key);
 		lockdep_unregister_key(&d->teardown_key);
 		lockdep_unregister_key(&d->turn_key);
 		lockdep_unregister_key(&d->key);
@@ -144,6 +149,7 @@ static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
 {
 	cleanup_srcu_struct(&d->srcu);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_unregister_key(&d->borrow_key);
 	lockdep_unregister_key(&d->teardown_key);
 	lockdep_unregister_key(&d->turn_key);
 	lockdep_unregister_key(&d->key);
@@ -662,6 +668,8 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	if (d->binding) {
 		scoped_guard(spinlock, &d->lock)
 			d->releasing = true;
+		lock_map_acquire(&d->borrow_map);
+		lock_map_release(&d->borrow_map);
 		safe_binding_wait_borrowers(d->binding, d);
 	}
 	list_for_each_entry_reverse(r, &d->resources, node)
@@ -811,6 +819,7 @@ static void *safe_revocable_teardown_lend(struct safe_revocable *r)
 {
 	struct safe_revocable_domain *d = r->domain;
 	int lent = safe_binding_lend(d->binding, d);
+	void *res;
 
 	if (lent == -ENOENT) {
 		WARN_ONCE(1, "safe: %s() outside the callbacks of a revocation\n",
@@ -818,15 +827,31 @@ static void *safe_revocable_teardown_lend(struct safe_revocable *r)
 		return NULL;
 	}
 	if (WARN_ONCE(lent == -EBUSY,
-		      "safe: a quiesce callback borrowed from two domains\n"))
+		      "safe: a quiesce callback borrowed from more than %d domains\n",
+		      SAFE_QUIESCER_LOANS))
 		return NULL;
-	scoped_guard(spinlock, &d->lock) {
-		if (r->by_domain && !d->releasing)
-			return r->old;
-	}
-	if (!lent)
-		safe_binding_unlend(d->binding);
-	return NULL;
+	/* A loan already held: the teardown waits for it, @releasing or not. */
+	scoped_guard(spinlock, &d->lock)
+		res = r->by_domain && (lent || !d->releasing) ? r->old : NULL;
+	if (!lent && res)
+		lock_map_acquire(&d->borrow_map);
+	else if (!lent)
+		safe_binding_unlend(d->binding, d);
+	return res;
+}
+
+/**
+ * safe_revocable_loan_end() - a quiesce callback that borrowed from @d is over
+ * @d: the domain
+ *
+ * Only tells lockdep; the teardown waits for the quiescer's list entry.
+ *
+ * Context: the task that borrowed, before its entry leaves the list.
+ * Return: nothing.
+ */
+void safe_revocable_loan_end(struct safe_revocable_domain *d)
+{
+	lock_map_release(&d->borrow_map);
 }
 
 /**
@@ -846,10 +871,13 @@ static void *safe_revocable_teardown_lend(struct safe_revocable *r)
  * of the domain's device that another task runs while the domain's
  * teardown is under way (an owner freeing its buffer as the device
  * leaves): it borrows the resources the teardown revoked, and the
- * teardown releases none of them before that callback has returned.  It
- * gets NULL, without a warning, once the teardown has begun to release
- * them; and it must not wait for that domain's revocation itself.  One
- * callback borrows from one domain.
+ * teardown releases none of them before that callback has returned.  A
+ * callback that had not borrowed from the domain yet gets NULL, without a
+ * warning, once the teardown is about to release; one that borrowed must
+ * not wait for that domain's revocation, nor for a lock or event held by
+ * a task revoking it (lockdep sees such a cycle through the domain's
+ * "<call site>:borrow" class).  One callback borrows from at most
+ * SAFE_QUIESCER_LOANS (4) domains.
  *
  * Context: a quiesce or release callback run by the revocation of @r's
  * domain or of one of its resources, or a DMA quiesce callback of the

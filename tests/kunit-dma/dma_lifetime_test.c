@@ -503,7 +503,7 @@ struct lt_borrow {
 	struct safe_revocable *regs;
 	struct safe_dma_buf *buf;
 	struct completion borrowed, go_on, freed, revoked;
-	void *got;
+	void *got, *got_again;
 	int regs_released;
 };
 
@@ -514,6 +514,8 @@ static void lt_borrow_quiesce(void *arg)
 	b->got = safe_revocable_teardown(b->regs);
 	complete(&b->borrowed);
 	wait_for_completion(&b->go_on);
+	/* Asked again while the teardown waits for this very loan. */
+	b->got_again = safe_revocable_teardown(b->regs);
 }
 
 static void lt_borrow_regs_release(void *arg)
@@ -594,6 +596,7 @@ static void owner_quiesce_borrows_during_manual_revoke(struct kunit *test)
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, b->regs_released, 1);
+	KUNIT_EXPECT_PTR_EQ(test, b->got_again, (void *)&b->race);
 	safe_revocable_domain_put(b->d);
 	dma_test_ctx_exit(&b->race.dev);
 	kfree(b);

@@ -74,10 +74,14 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @name: the class's name, a copy of the creator's (lockdep builds)
  * @turn_key: the lockdep class of @turn_map
  * @teardown_key: the lockdep class of @teardown_map
+ * @borrow_key: the lockdep class of @borrow_map
  * @turn_name: @turn_map's class name, the creator's with ":turn"
- * @teardown_name: @teardown_map's, with ":teardown" (both lockdep builds)
+ * @teardown_name: @teardown_map's, with ":teardown"
+ * @borrow_name: @borrow_map's, with ":borrow" (all three lockdep builds)
  * @turn_map: held while a single revocation runs callbacks (its turn)
  * @teardown_map: held while the teardown runs callbacks
+ * @borrow_map: held by a DMA quiesce callback of another task while it
+ *	borrows resources from the teardown (safe_revocable_teardown())
  *
  * Fields are private; use the functions below.
  *
@@ -110,10 +114,13 @@ struct safe_revocable_domain {
 	const char *name;
 	struct lock_class_key turn_key;
 	struct lock_class_key teardown_key;
+	struct lock_class_key borrow_key;
 	const char *turn_name;
 	const char *teardown_name;
+	const char *borrow_name;
 	struct lockdep_map turn_map;
 	struct lockdep_map teardown_map;
+	struct lockdep_map borrow_map;
 };
 
 /**
