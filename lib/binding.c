@@ -446,7 +446,7 @@ static bool safe_binding_lent(struct safe_binding *b,
 }
 
 /**
- * safe_binding_wait_borrowers() - wait for quiesce callbacks using @d's resources
+ * safe_binding_wait_borrowers() - wait for quiesce callbacks lent @d
  * @b: the binding of @d's device
  * @d: the domain, whose teardown is about to release its resources
  *

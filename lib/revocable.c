@@ -772,9 +772,9 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
  * finish, then runs the quiesce callbacks and then the release callbacks
  * of all resources, each in reverse order of creation.  Before the
  * release callbacks it waits for the DMA quiesce callbacks of other tasks
- * that borrowed the domain's resources (see safe_revocable_teardown()).  Revoking again
- * does nothing; a concurrent caller returns once the first one has
- * finished.
+ * that borrowed the domain's resources (see safe_revocable_teardown()).
+ * Revoking again does nothing; a concurrent caller returns once the first
+ * one has finished.
  *
  * From a callback that the domain's revocation runs it does nothing.
  * From a callback that safe_revocable_revoke() runs on one of @d's
@@ -833,8 +833,13 @@ static void *safe_revocable_teardown_lend(struct safe_revocable *r)
 	/* A loan already held: the teardown waits for it, @releasing or not. */
 	scoped_guard(spinlock, &d->lock)
 		res = r->by_domain && (lent || !d->releasing) ? r->old : NULL;
+	/*
+	 * A trylock for lockdep: the borrower never waits for the map, only
+	 * the teardown does, and what the borrower takes while holding it is
+	 * what the teardown must not hold.
+	 */
 	if (!lent && res)
-		lock_map_acquire(&d->borrow_map);
+		lock_map_acquire_try(&d->borrow_map);
 	else if (!lent)
 		safe_binding_unlend(d->binding, d);
 	return res;

@@ -503,19 +503,27 @@ struct lt_borrow {
 	struct safe_revocable *regs;
 	struct safe_dma_buf *buf;
 	struct completion borrowed, go_on, freed, revoked;
+	struct mutex lock;	/* the driver's register lock */
 	void *got, *got_again;
 	int regs_released;
 };
 
+/*
+ * Registers under a driver mutex, borrowed inside it and used again later
+ * under it: the loan is no lock the callback waits for, so lockdep must
+ * see no cycle between the mutex and the domain.
+ */
 static void lt_borrow_quiesce(void *arg)
 {
 	struct lt_borrow *b = arg;
 
-	b->got = safe_revocable_teardown(b->regs);
+	scoped_guard(mutex, &b->lock)
+		b->got = safe_revocable_teardown(b->regs);
 	complete(&b->borrowed);
 	wait_for_completion(&b->go_on);
 	/* Asked again while the teardown waits for this very loan. */
-	b->got_again = safe_revocable_teardown(b->regs);
+	scoped_guard(mutex, &b->lock)
+		b->got_again = safe_revocable_teardown(b->regs);
 }
 
 static void lt_borrow_regs_release(void *arg)
@@ -560,7 +568,9 @@ static void owner_quiesce_borrows_during_manual_revoke(struct kunit *test)
 	init_completion(&b->go_on);
 	init_completion(&b->freed);
 	init_completion(&b->revoked);
-	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &b->race.dev, "safe-dma-borrow"), 0);
+	mutex_init(&b->lock);
+	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &b->race.dev,
+						"safe-dma-borrow"), 0);
 	b->d = safe_revocable_domain_create(b->race.dev.dev);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(b->d));
 	b->regs = safe_revocable_create(b->d, &b->race, lt_borrow_regs_release);
