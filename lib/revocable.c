@@ -886,9 +886,10 @@ void safe_revocable_loan_end(struct safe_revocable_domain *d)
  *
  * Context: a quiesce or release callback run by the revocation of @r's
  * domain or of one of its resources, or a DMA quiesce callback of the
- * domain's device during the domain's teardown.  Anywhere else it returns
- * NULL, and warns once if @r is not released yet (a resource still live
- * is reached through an access).
+ * domain's device during the domain's teardown; not under a lock that
+ * interrupt handlers take (it takes the domain's lock, which is not
+ * irq-safe).  Anywhere else it returns NULL, and warns once if @r is not
+ * released yet (a resource still live is reached through an access).
  * Return: the resource, or NULL once released (or for a NULL or error
  * pointer @r).
  */
