@@ -92,13 +92,23 @@ static void safe_revocable_names_free(struct safe_revocable_domain *d)
 	kfree(d->turn_name);
 	kfree_const(d->name);
 }
+
+/* Lockdep forgets the domain's classes, then their names go.  May sleep. */
+static void safe_revocable_classes_forget(struct safe_revocable_domain *d)
+{
+	lockdep_unregister_key(&d->borrow_key);
+	lockdep_unregister_key(&d->teardown_key);
+	lockdep_unregister_key(&d->turn_key);
+	lockdep_unregister_key(&d->key);
+	safe_revocable_names_free(d);
+}
 #endif
 
 /*
  * A lockdep class per domain, not per call site: two instances of one
  * driver may revoke each other's domain from inside an access, which
  * with one class looks like a domain revoked inside its own access.  The
- * domain's callbacks are two more (see safe_revocable_wait_turn()).
+ * domain's callbacks are two more (see safe_revocable_lockdep_wait()).
  */
 static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 				    const char *name)
@@ -131,13 +141,8 @@ static int safe_revocable_srcu_init(struct safe_revocable_domain *d,
 			 &d->teardown_key, 0);
 	lockdep_init_map(&d->borrow_map, d->borrow_name, &d->borrow_key, 0);
 	ret = __init_srcu_struct(&d->srcu, d->name, &d->key);
-	if (ret) {
-		lockdep_unregister_key(&d->borrow_key);
-		lockdep_unregister_key(&d->teardown_key);
-		lockdep_unregister_key(&d->turn_key);
-		lockdep_unregister_key(&d->key);
-		safe_revocable_names_free(d);
-	}
+	if (ret)
+		safe_revocable_classes_forget(d);
 #else
 	ret = init_srcu_struct(&d->srcu);
 #endif
@@ -149,11 +154,7 @@ static void safe_revocable_srcu_cleanup(struct safe_revocable_domain *d)
 {
 	cleanup_srcu_struct(&d->srcu);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lockdep_unregister_key(&d->borrow_key);
-	lockdep_unregister_key(&d->teardown_key);
-	lockdep_unregister_key(&d->turn_key);
-	lockdep_unregister_key(&d->key);
-	safe_revocable_names_free(d);
+	safe_revocable_classes_forget(d);
 #endif
 }
 
@@ -498,11 +499,13 @@ static bool safe_revocable_revoking(struct safe_revocable_domain *d)
  * a resource the teardown releases waits for part of it only; lockdep is
  * not told, since that wait ends before any later-created resource's
  * callbacks (see Documentation/revocable.rst).
+ *
+ * A wait for one of them takes it for a moment, as flush_work() does.
  */
-static void safe_revocable_wait_turn(struct safe_revocable_domain *d)
+static void safe_revocable_lockdep_wait(struct lockdep_map *map)
 {
-	lock_map_acquire(&d->turn_map);
-	lock_map_release(&d->turn_map);
+	lock_map_acquire(map);
+	lock_map_release(map);
 }
 
 /*
@@ -560,7 +563,7 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
 	if (!mine) {
 		/* Released by another single revocation, in its turn. */
 		if (turn)
-			safe_revocable_wait_turn(d);
+			safe_revocable_lockdep_wait(&d->turn_map);
 		wait_event(d->revoke_wq, READ_ONCE(r->released));
 		return 0;
 	}
@@ -643,7 +646,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	 * now, and every later one fails.
 	 */
 	wake_up_all(&d->wq);
-	safe_revocable_wait_turn(d);
+	safe_revocable_lockdep_wait(&d->turn_map);
 	wait_event(d->revoke_wq, !READ_ONCE(d->busy));
 
 	/*
@@ -668,8 +671,7 @@ static void safe_revocable_finish(struct safe_revocable_domain *d,
 	if (d->binding) {
 		scoped_guard(spinlock, &d->lock)
 			d->releasing = true;
-		lock_map_acquire(&d->borrow_map);
-		lock_map_release(&d->borrow_map);
+		safe_revocable_lockdep_wait(&d->borrow_map);
 		safe_binding_wait_borrowers(d->binding, d);
 	}
 	list_for_each_entry_reverse(r, &d->resources, node)
@@ -751,9 +753,8 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 	if (!first) {
 		/* Another task's teardown, which waits for single ones too. */
 		if (!READ_ONCE(d->revoked)) {
-			safe_revocable_wait_turn(d);
-			lock_map_acquire(&d->teardown_map);
-			lock_map_release(&d->teardown_map);
+			safe_revocable_lockdep_wait(&d->turn_map);
+			safe_revocable_lockdep_wait(&d->teardown_map);
 		}
 		wait_event(d->revoke_wq, READ_ONCE(d->revoked));
 		return 0;
