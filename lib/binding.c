@@ -214,6 +214,11 @@ static void safe_binding_release(struct device *dev, void *res)
 	wait_event(b->wq, safe_binding_no_domains(b));
 	safe_dma_sweep(b, true);
 	safe_dma_destroy_pools(b);
+	/*
+	 * Frees deferred since the sweep release descriptors only; their
+	 * device references go before the unbind returns, too.
+	 */
+	safe_dma_finish_deferred(b, false);
 	/* Quiesce callbacks are over: devm buffers' descriptors can go. */
 	safe_dma_put_devm(b);
 	safe_binding_put(b);
@@ -255,6 +260,9 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
 	INIT_LIST_HEAD(&nb->pools);
 	INIT_LIST_HEAD(&nb->devm_done);
 	INIT_LIST_HEAD(&nb->quiescers);
+	INIT_LIST_HEAD(&nb->deferred_frees);
+	INIT_LIST_HEAD(&nb->deferred_claimed);
+	INIT_LIST_HEAD(&nb->deferred_node);
 	init_waitqueue_head(&nb->wq);
 	nb->dev = dev;
 	*slot = nb;

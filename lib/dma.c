@@ -28,11 +28,11 @@
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
-#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
 #include <linux/pseudo_fs.h>
@@ -227,6 +227,8 @@ static struct safe_dma_buf *safe_dma_new(struct device *dev,
 	INIT_LIST_HEAD(&buf->devm_node);
 	INIT_LIST_HEAD(&buf->maps);
 	INIT_LIST_HEAD(&buf->mappers);
+	INIT_LIST_HEAD(&buf->free_node);
+	INIT_LIST_HEAD(&buf->claimed_node);
 	buf->dev = get_device(dev);
 	return buf;
 }
@@ -694,8 +696,10 @@ static void safe_dma_release(struct safe_dma_buf *buf, bool wait)
  *	caller owns (a device domain's teardown at unbind; buffers of devres
  *	and of domains are freed in their own place in the order)
  *
- * Quiesces every buffer taken, newest first, then frees them, then waits
- * for frees that others started.  New allocations for the device fail.
+ * Quiesces every buffer taken, newest first, then frees them, then runs
+ * the frees of the device's buffers deferred to safe's work, whoever owns
+ * them (see safe_dma_finish_deferred()), and waits for frees that others
+ * started.  New allocations for the device fail.
  *
  * Context: process context; at unbind or device_del().
  * Return: nothing.
@@ -732,8 +736,11 @@ void safe_dma_sweep(struct safe_binding *b, bool all)
 		safe_dma_free_claimed(buf);
 		safe_dma_put_desc(buf);
 	}
-	/* Frees that others started. */
-	wait_event(b->wq, !READ_ONCE(b->busy));
+	/*
+	 * Frees that others started: those deferred to safe's work are run
+	 * here, not waited for behind other devices'.
+	 */
+	safe_dma_finish_deferred(b, true);
 }
 
 /**
@@ -775,67 +782,227 @@ void safe_dma_destroy_pools(struct safe_binding *b)
 }
 
 /*
- * Frees from atomic context wait here for process context.  Each pending
- * free pins the module whose code runs it (safe.ko, or the driver that
- * embeds the library), and safe_lib_exit() waits for this work.
+ * Frees deferred to process context wait here: the owners' frees from
+ * atomic context, and the zap and free of memory claimed and quiesced
+ * under a mmap lock.  Each binding lists its own, oldest first, and is
+ * on safe_dma_deferred while it lists any.  One work item runs them, one
+ * at a time and a device after another, so that a device's unbind can
+ * take its own over in one step (see safe_dma_finish_deferred()) instead
+ * of waiting behind other devices'.  Each pins the module whose code runs
+ * it (safe.ko, or the driver that embeds the library), and safe_lib_exit()
+ * waits for them.
+ *
+ * Each is counted in one of two slots, the one current when it was
+ * queued, until it is done: safe_dma_flush_deferred() switches the slot
+ * and waits for the old one to empty, so frees deferred while it waits
+ * cannot keep it waiting.  All under the lock, which is raw: frees are
+ * deferred from hard interrupt context too, even on PREEMPT_RT.
  */
-static LLIST_HEAD(safe_dma_deferred);
-static LLIST_HEAD(safe_dma_deferred_claimed);
+static DEFINE_RAW_SPINLOCK(safe_dma_deferred_lock);
+static LIST_HEAD(safe_dma_deferred);
+static unsigned int safe_dma_deferred_listed;
+static unsigned int safe_dma_deferred_count[2];
+static unsigned int safe_dma_deferred_slot;
+static DECLARE_WAIT_QUEUE_HEAD(safe_dma_deferred_wq);
+static DEFINE_MUTEX(safe_dma_flush_mutex);
 
 static void safe_dma_owner_release(struct safe_dma_buf *buf);
 
-static void safe_dma_deferred_fn(struct work_struct *work)
+/*
+ * Run one deferred free of @buf, taken off its list: @claimed says which.
+ * Its binding is held across: the descriptor's last put may drop it.
+ */
+static void safe_dma_run_deferred(struct safe_dma_buf *buf, bool claimed)
 {
-	struct llist_node *list = llist_del_all(&safe_dma_deferred_claimed);
-	struct safe_dma_buf *buf, *tmp;
+	struct safe_binding *b = buf->binding;
+	unsigned int slot = claimed ? buf->claimed_slot : buf->free_slot;
+	struct module *pinned = NULL;
+	bool idle;
 
-	/*
-	 * Quiesced already; the sweep waits for these claims.  The claim is
-	 * given up only after the deferral's reference is dropped: that put
-	 * may be the descriptor's last, and its put_device() must come
-	 * before the unbind waiting for us returns, not after, when the
-	 * device's ->release may be in a module that is gone.
-	 */
-	llist_for_each_entry_safe(buf, tmp, list, claimed_node) {
-		struct safe_binding *b = buf->binding;
-
-		kref_get(&b->ref);
+	kref_get(&b->ref);
+	if (claimed) {
+		/*
+		 * Quiesced already; the sweep waits for this claim.  The claim
+		 * is given up only after the deferral's reference is dropped:
+		 * that put may be the descriptor's last, and its put_device()
+		 * must come before the unbind waiting for us returns, not
+		 * after, when the device's ->release may be in a module that
+		 * is gone.
+		 */
 		safe_dma_free_claimed_mem(buf);
 		scoped_guard(spinlock_irqsave, &b->lock)
 			WRITE_ONCE(buf->mem, SAFE_DMA_MEM_GONE);
-		safe_dma_put_desc(buf);		/* the deferral's */
+	} else {
+		pinned = buf->quiesce_pinned;
+		safe_dma_owner_release(buf);
+	}
+	safe_dma_put_desc(buf);		/* the deferral's */
+	module_put(pinned);
+	if (claimed) {
 		scoped_guard(spinlock_irqsave, &b->lock)
 			b->busy--;
-		wake_up_all(&b->wq);
-		safe_binding_put(b);
-		module_put(THIS_MODULE);
 	}
+	atomic_dec(&b->deferred);
+	wake_up_all(&b->wq);
+	safe_binding_put(b);
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock)
+		idle = !--safe_dma_deferred_count[slot];
+	if (idle)
+		wake_up_all(&safe_dma_deferred_wq);
+	module_put(THIS_MODULE);
+}
 
-	/* In the order safe_dma_free() was called. */
-	list = llist_reverse_order(llist_del_all(&safe_dma_deferred));
-	llist_for_each_entry_safe(buf, tmp, list, free_node) {
-		struct module *pinned = buf->quiesce_pinned;
+/*
+ * Take the oldest deferred free of the binding first in line off its
+ * list, claimed memory first (its sweep is waiting), and send the binding
+ * to the back of the line.  NULL when none is left.
+ */
+static struct safe_dma_buf *safe_dma_take_deferred(bool *claimed)
+{
+	struct safe_dma_buf *buf;
+	struct safe_binding *b;
 
-		safe_dma_owner_release(buf);
-		safe_dma_put_desc(buf);		/* the deferral's */
-		module_put(pinned);
-		module_put(THIS_MODULE);
+	guard(raw_spinlock_irqsave)(&safe_dma_deferred_lock);
+	b = list_first_entry_or_null(&safe_dma_deferred, struct safe_binding,
+				     deferred_node);
+	if (!b)
+		return NULL;
+	buf = list_first_entry_or_null(&b->deferred_claimed,
+				       struct safe_dma_buf, claimed_node);
+	*claimed = buf;
+	if (buf) {
+		list_del_init(&buf->claimed_node);
+	} else {
+		buf = list_first_entry(&b->deferred_frees, struct safe_dma_buf,
+				       free_node);
+		list_del_init(&buf->free_node);
 	}
+	safe_dma_deferred_listed--;
+	if (!--b->deferred_listed)
+		list_del_init(&b->deferred_node);
+	else
+		list_move_tail(&b->deferred_node, &safe_dma_deferred);
+	return buf;
+}
+
+/*
+ * At most as many as were listed when it started, then again if more
+ * are: a run ends however fast others free.
+ */
+static void safe_dma_deferred_fn(struct work_struct *work)
+{
+	struct safe_dma_buf *buf;
+	unsigned int n;
+	bool claimed;
+
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock)
+		n = safe_dma_deferred_listed;
+	while (n-- && (buf = safe_dma_take_deferred(&claimed))) {
+		safe_dma_run_deferred(buf, claimed);
+		cond_resched();
+	}
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock)
+		n = safe_dma_deferred_listed;
+	if (n)
+		queue_work(system_unbound_wq, work);
 }
 
 static DECLARE_WORK(safe_dma_deferred_work, safe_dma_deferred_fn);
 
-/*
- * Each deferral pins the module that runs the work and holds a descriptor
- * reference until the work is done with it, whoever else lets go.  The
- * work goes to one workqueue, always: queued on two (safe_wq appearing
- * between two frees) it could run twice at once, and flush_work() would
- * wait for the second only.
- */
-static void safe_dma_hold_deferred(struct safe_dma_buf *buf)
+/* Run the deferred frees that @b lists, in this task. */
+static void safe_dma_take_over_deferred(struct safe_binding *b)
 {
+	struct safe_dma_buf *buf, *tmp;
+	LIST_HEAD(claimed);
+	LIST_HEAD(frees);
+
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock) {
+		list_splice_init(&b->deferred_claimed, &claimed);
+		list_splice_init(&b->deferred_frees, &frees);
+		list_del_init(&b->deferred_node);
+		safe_dma_deferred_listed -= b->deferred_listed;
+		b->deferred_listed = 0;
+	}
+	/* Off every list before it runs, as the work takes them. */
+	list_for_each_entry_safe(buf, tmp, &claimed, claimed_node) {
+		list_del_init(&buf->claimed_node);
+		safe_dma_run_deferred(buf, true);
+	}
+	list_for_each_entry_safe(buf, tmp, &frees, free_node) {
+		list_del_init(&buf->free_node);
+		safe_dma_run_deferred(buf, false);
+	}
+}
+
+/* The claims of @b are over (for @busy), and its deferrals (for @mine). */
+static bool safe_dma_own_done(struct safe_binding *b, bool busy, bool mine)
+{
+	return (!busy || !READ_ONCE(b->busy)) &&
+	       (!mine || !atomic_read(&b->deferred));
+}
+
+/**
+ * safe_dma_finish_deferred() - finish a binding's deferred frees
+ * @b: the device's binding, at unbind
+ * @busy: a sweep: wait for frees of @b's memory that other tasks started
+ *	as well; otherwise the binding's release, after its sweep
+ *
+ * Runs the frees of @b's buffers that wait for safe's work in the
+ * caller's task, until none is left; it waits for the work only to finish
+ * one of them it started.  An unbind so leaves none of its own behind and
+ * does not wait behind other devices' deferred frees.  Frees deferred from
+ * interrupt context meanwhile are taken over too (the wait polls: a hard
+ * interrupt handler cannot wake it).
+ *
+ * A sweep under the caller's mmap lock (a domain revoked from a mapping's
+ * ->close) leaves them to the work, whose zaps wait for that lock, and
+ * waits for its claims only; another thread holding the lock looks the
+ * same from here.  The binding's release takes them over in any case: the
+ * memory is gone by then, only descriptors are left.
+ *
+ * Context: process context; at unbind, device_del() or a domain's
+ * teardown.  Not from a quiesce callback.
+ * Return: nothing.
+ */
+void safe_dma_finish_deferred(struct safe_binding *b, bool busy)
+{
+	for (;;) {
+		bool mine = !busy || !safe_dma_mmap_locked();
+
+		if (mine)
+			safe_dma_take_over_deferred(b);
+		if (safe_dma_own_done(b, busy, mine))
+			return;
+		wait_event_timeout(b->wq, safe_dma_own_done(b, busy, mine) ||
+				   (mine && !list_empty_careful(&b->deferred_node)),
+				   HZ / 10);
+	}
+}
+
+/*
+ * Each deferral pins the module that runs it and holds a descriptor
+ * reference until it is done with it, whoever else lets go.  @slot
+ * records the flush slot it is counted in.  The work always goes to the
+ * same workqueue, so that it never runs twice at once.
+ */
+static void safe_dma_queue_deferred(struct safe_dma_buf *buf,
+				    struct list_head *node,
+				    struct list_head *list, u8 *slot)
+{
+	struct safe_binding *b = buf->binding;
+
 	__module_get(THIS_MODULE);
 	refcount_inc(&buf->refs);
+	atomic_inc(&b->deferred);
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock) {
+		*slot = safe_dma_deferred_slot;
+		safe_dma_deferred_count[*slot]++;
+		safe_dma_deferred_listed++;
+		list_add_tail(node, list);
+		if (!b->deferred_listed++)
+			list_add_tail(&b->deferred_node, &safe_dma_deferred);
+	}
+	queue_work(system_unbound_wq, &safe_dma_deferred_work);
 }
 
 /*
@@ -846,25 +1013,25 @@ static void safe_dma_hold_deferred(struct safe_dma_buf *buf)
  */
 static void safe_dma_defer(struct safe_dma_buf *buf)
 {
-	safe_dma_hold_deferred(buf);
 	buf->quiesce_pinned = NULL;
 	if (buf->quiesce && try_module_get(buf->quiesce_owner))
 		buf->quiesce_pinned = buf->quiesce_owner;
-	llist_add(&buf->free_node, &safe_dma_deferred);
-	queue_work(system_unbound_wq, &safe_dma_deferred_work);
+	safe_dma_queue_deferred(buf, &buf->free_node,
+				&buf->binding->deferred_frees, &buf->free_slot);
 }
 
 /*
  * Only the zap and the free of memory this task has claimed and quiesced
  * under a mmap lock.  A separate list: the same buffer may wait on the
  * other already (its owner freed it from atomic context, and then devres
- * got to it at unbind).
+ * got to it at unbind).  Process context: a waiting sweep may take it.
  */
 static void safe_dma_defer_claimed(struct safe_dma_buf *buf)
 {
-	safe_dma_hold_deferred(buf);
-	llist_add(&buf->claimed_node, &safe_dma_deferred_claimed);
-	queue_work(system_unbound_wq, &safe_dma_deferred_work);
+	safe_dma_queue_deferred(buf, &buf->claimed_node,
+				&buf->binding->deferred_claimed,
+				&buf->claimed_slot);
+	wake_up_all(&buf->binding->wq);
 }
 
 /*
@@ -1052,8 +1219,34 @@ void __safe_dma_free(struct safe_dma_buf *buf)
 }
 EXPORT_SYMBOL_GPL(__safe_dma_free);
 
-/* Wait for deferred frees; see safe_dma_flush_deferred(). */
+/*
+ * Wait for deferred frees; see safe_dma_flush_deferred().  Those counted
+ * in the old slot may be run by the work or by an unbind that took them
+ * over.
+ */
 void __safe_dma_flush_deferred(void)
+{
+	unsigned int old;
+
+	guard(mutex)(&safe_dma_flush_mutex);
+	scoped_guard(raw_spinlock_irqsave, &safe_dma_deferred_lock) {
+		old = safe_dma_deferred_slot;
+		safe_dma_deferred_slot = !old;
+	}
+	wait_event(safe_dma_deferred_wq,
+		   !READ_ONCE(safe_dma_deferred_count[old]));
+}
+
+/**
+ * safe_dma_exit() - wait for the deferred-free work to return
+ *
+ * After __safe_dma_flush_deferred(): the work may still be on its way out
+ * of the module's code.
+ *
+ * Context: process context; module exit.
+ * Return: nothing.
+ */
+void safe_dma_exit(void)
 {
 	flush_work(&safe_dma_deferred_work);
 }

@@ -15,9 +15,11 @@
 struct safe_revocable_domain;
 
 /*
- * The library's own workqueue: last domain puts and frees deferred from
- * atomic context run here, so unloading the library (or the module that
- * embeds it) can wait for them with safe_lib_exit().
+ * The library's own workqueue: last domain puts run here, so unloading
+ * the library (or the module that embeds it) can wait for them with
+ * safe_lib_exit().  DMA frees deferred to process context run on
+ * system_unbound_wq (an atomic allocation may come before this exists),
+ * or in the unbind of their device (dma.c).
  */
 extern struct workqueue_struct *safe_wq;
 
@@ -40,7 +42,17 @@ void safe_lib_exit(void);
  * @quiescers: the tasks running a quiesce callback of a buffer of @dev
  * @busy: DMA memory frees in progress outside @lock
  * @users: DMA allocations and user mappings in progress outside @lock
- * @wq: woken when @busy or @users drops to 0 or a domain leaves @domains
+ * @deferred: frees of @dev's buffers deferred to process context and not
+ *	yet done, by safe's work or by a sweep or release of this binding
+ *	that took them over (dma.c)
+ * @deferred_frees: those of them that are owners' frees from atomic
+ *	context and wait for the work, oldest first, under dma.c's lock
+ * @deferred_claimed: those that are the zap and free of memory claimed
+ *	under a mmap lock, likewise
+ * @deferred_node: entry in dma.c's list of bindings that list any
+ * @deferred_listed: how many @deferred_frees and @deferred_claimed list
+ * @wq: woken when @busy, @users or @deferred drops to 0 or a domain leaves
+ *	@domains
  * @swept: the buffers were swept at unbind; new allocations fail
  * @dead: the devres entry was released; the device is unbound or deleted
  * @zap_hurry: a wait for an mmap lock ran out (dma.c); until
@@ -62,6 +74,11 @@ struct safe_binding {
 	struct list_head quiescers;
 	unsigned int busy;
 	unsigned int users;
+	atomic_t deferred;
+	struct list_head deferred_frees;
+	struct list_head deferred_claimed;
+	struct list_head deferred_node;
+	unsigned int deferred_listed;
 	wait_queue_head_t wq;
 	bool swept;
 	bool dead;
@@ -106,5 +123,7 @@ void safe_binding_wait_borrowers(struct safe_binding *b,
 void safe_dma_sweep(struct safe_binding *b, bool all);
 void safe_dma_destroy_pools(struct safe_binding *b);
 void safe_dma_put_devm(struct safe_binding *b);
+void safe_dma_finish_deferred(struct safe_binding *b, bool busy);
+void safe_dma_exit(void);
 
 #endif /* _SAFE_LIB_INTERNAL_H */

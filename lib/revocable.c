@@ -297,7 +297,8 @@ EXPORT_SYMBOL_GPL(safe_revocable_domain_put);
  * callback took a new reference to stays until that is dropped.  DMA frees
  * deferred from atomic context before the call have run too.
  *
- * Context: process context; may sleep.  Not from a release callback.
+ * Context: process context; may sleep.  Not from a release callback
+ * or a DMA quiesce callback.
  * Return: nothing.
  */
 void safe_revocable_flush(void)

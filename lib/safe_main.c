@@ -51,9 +51,10 @@ int safe_lib_init(void)
  *
  * Every deferred free pins the module that runs it, so by the time a
  * module's exit runs, the last of them has started, but it may still be
- * running: the DMA frees go to system_unbound_wq, so wait for that work,
- * then destroy the workqueue, which waits for the rest, then wait for DMA
- * frees that the rest deferred.
+ * running: the DMA frees run on system_unbound_wq (or in an unbind that
+ * took them over), so wait for them, then destroy the workqueue, which
+ * waits for the rest, then wait for DMA frees that the rest deferred, and
+ * for the DMA work to return.
  *
  * Context: process context; module exit.
  * Return: nothing.
@@ -66,6 +67,7 @@ void safe_lib_exit(void)
 	safe_wq = NULL;
 	/* Work drained from safe_wq may have deferred DMA frees in turn. */
 	__safe_dma_flush_deferred();
+	safe_dma_exit();
 }
 
 #ifndef SAFE_EMBEDDED

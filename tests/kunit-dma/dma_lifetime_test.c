@@ -15,6 +15,7 @@
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/mmap_lock.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -805,6 +806,213 @@ static void lib_exit_waits_for_deferred_frees(struct kunit *test)
 #endif
 
 /* -------------------------------------------------------------------- */
+/* Deferred frees at unbind                                              */
+/* -------------------------------------------------------------------- */
+
+/*
+ * Frees deferred to process context (from atomic context, or the zap and
+ * free of memory claimed under a mmap lock) are run by one work item for
+ * every device.  A device's unbind must finish its own: one left behind
+ * drops the descriptor's device reference after the unbind, from safe's
+ * work, when the module whose code releases the device may be gone.  And
+ * it must not wait for other devices' deferred frees: a quiesce callback
+ * polling slow hardware, a zap waiting up to 10 s for a stalled mmap
+ * lock.  Here another device's quiesce callback holds the work up.
+ */
+/*
+ * DEFER_ATOMIC_MM_BUSY: as DEFER_ATOMIC, with the unbinding task's mmap
+ * lock held by another thread of its process (a page fault, a reader of
+ * /proc/PID/maps), which from inside the unbind looks like its own.
+ */
+enum { DEFER_ATOMIC, DEFER_MMAP_LOCKED, DEFER_ATOMIC_MM_BUSY, DEFER_MODES };
+
+struct defer_block {
+	struct completion started, go;
+};
+
+static void defer_block_quiesce(void *arg)
+{
+	struct defer_block *db = arg;
+
+	complete(&db->started);
+	wait_for_completion_timeout(&db->go, 30 * HZ);
+}
+
+struct defer_del {
+	struct platform_device *pdev;
+	bool mm_busy;
+	struct mm_struct *mm;
+	struct completion held, release, done;
+};
+
+static int defer_mm_holder_fn(void *arg)
+{
+	struct defer_del *dd = arg;
+
+	mmap_read_lock(dd->mm);
+	complete(&dd->held);
+	wait_for_completion(&dd->release);
+	mmap_read_unlock(dd->mm);
+	complete(&dd->held);
+	return 0;
+}
+
+static int defer_del_fn(void *arg)
+{
+	struct defer_del *dd = arg;
+	struct task_struct *t = NULL;
+	struct user_page u;
+
+	if (dd->mm_busy && !safe_test_user_page_get(&u)) {
+		dd->mm = u.mm;
+		t = kthread_run(defer_mm_holder_fn, dd, "safe-dma-defer-mm");
+		if (IS_ERR(t))
+			t = NULL;
+		else
+			wait_for_completion(&dd->held);
+	}
+	platform_device_del(dd->pdev);
+	if (t) {
+		complete(&dd->release);
+		wait_for_completion(&dd->held);
+	}
+	if (dd->mm)
+		safe_test_user_page_put(&u);
+	complete(&dd->done);
+	return 0;
+}
+
+/* Free @buf where its free is deferred, as @mode says. */
+static void defer_free(struct kunit *test, struct safe_dma_buf *buf, int mode)
+{
+	static DEFINE_SPINLOCK(lock);
+	struct user_page u;
+
+	if (mode != DEFER_MMAP_LOCKED) {
+		scoped_guard(spinlock, &lock)
+			safe_dma_free(buf);
+		return;
+	}
+	/* Under our own mmap lock, as from a mapping's ->close. */
+	if (safe_test_user_page_get(&u)) {
+		KUNIT_FAIL(test, "no user page");
+		safe_dma_free(buf);
+		return;
+	}
+	mmap_read_lock(u.mm);
+	safe_dma_free(buf);
+	mmap_read_unlock(u.mm);
+	safe_test_user_page_put(&u);
+}
+
+/* What device_del() itself drops of a device's references (its bus's). */
+static int device_del_drops(struct kunit *test)
+{
+	struct dma_test_ctx c;
+	unsigned int refs;
+
+	if (dma_test_ctx_init(test, &c, "safe-dma-defer-ctl"))
+		return -1;
+	refs = dma_test_refs(c.dev);
+	platform_device_del(c.pdev);
+	refs -= dma_test_refs(c.dev);
+	platform_device_put(c.pdev);
+	return refs;
+}
+
+/*
+ * One mode: another device's quiesce callback holds the work up while
+ * @other's buffer is freed where its free is deferred, then @other is
+ * deleted.  False if a thread is left using @dd (the test stops).
+ */
+static bool defer_one(struct kunit *test, struct dma_test_ctx *ctx,
+		      struct defer_block *db, struct defer_del *dd, int mode,
+		      int drops)
+{
+	struct safe_dma_buf *blocker, *buf;
+	static DEFINE_SPINLOCK(lock);
+	struct dma_test_ctx other;
+	struct task_struct *t;
+	unsigned int refs;
+
+	blocker = safe_dma_alloc(ctx->dev, 4, 16, GFP_KERNEL, 0);
+	if (IS_ERR(blocker)) {
+		KUNIT_FAIL(test, "safe_dma_alloc: %ld", PTR_ERR(blocker));
+		return true;
+	}
+	safe_dma_set_quiesce(blocker, defer_block_quiesce, db);
+	scoped_guard(spinlock, &lock)
+		safe_dma_free(blocker);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&db->started,
+							    10 * HZ));
+	if (dma_test_ctx_init(test, &other, "safe-dma-defer")) {
+		KUNIT_FAIL(test, "no second device");
+		goto out;
+	}
+	refs = dma_test_refs(other.dev);
+	buf = safe_dma_alloc(other.dev, 4, 16, GFP_KERNEL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(buf));
+	if (!IS_ERR(buf))
+		defer_free(test, buf, mode);
+
+	dd->pdev = other.pdev;
+	dd->mm_busy = mode == DEFER_ATOMIC_MM_BUSY;
+	t = kthread_run(defer_del_fn, dd, "safe-dma-defer-del");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "no thread");
+		dma_test_ctx_exit(&other);
+		goto out;
+	}
+	if (!wait_for_completion_timeout(&dd->done, 5 * HZ)) {
+		KUNIT_FAIL(test, "mode %d: the unbind waited for another device's deferred free",
+			   mode);
+		complete(&db->go);
+		if (!wait_for_completion_timeout(&dd->done, 30 * HZ)) {
+			KUNIT_FAIL(test, "mode %d: the unbind hangs", mode);
+			return false;
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, dma_test_refs(other.dev), refs - drops,
+			    "mode %d: a deferred free holds the device after its unbind",
+			    mode);
+	platform_device_put(other.pdev);
+out:
+	complete(&db->go);
+	safe_dma_flush_deferred();
+	return true;
+}
+
+static void unbind_finishes_own_deferred_frees(struct kunit *test)
+{
+	struct dma_test_ctx *ctx = test->priv;
+	int mode, drops = device_del_drops(test);
+
+	KUNIT_ASSERT_GE(test, drops, 0);
+	for (mode = 0; mode < DEFER_MODES; mode++) {
+		/* Freed only if no thread is left using them. */
+		struct defer_block *db = kzalloc(sizeof(*db), GFP_KERNEL);
+		struct defer_del *dd = kzalloc(sizeof(*dd), GFP_KERNEL);
+
+		if (!db || !dd) {
+			kfree(db);
+			kfree(dd);
+			KUNIT_FAIL(test, "-ENOMEM");
+			return;
+		}
+		init_completion(&db->started);
+		init_completion(&db->go);
+		init_completion(&dd->held);
+		init_completion(&dd->release);
+		init_completion(&dd->done);
+		if (!defer_one(test, ctx, db, dd, mode, drops))
+			return;
+		kfree(db);
+		kfree(dd);
+		dma_test_expect_clean(test, ctx);
+	}
+}
+
+/* -------------------------------------------------------------------- */
 /* Allocations from interrupt context                                    */
 /* -------------------------------------------------------------------- */
 
@@ -1211,6 +1419,7 @@ static struct kunit_case safe_dma_lifetime_cases[] = {
 	KUNIT_CASE(quiesce_frees_buffers_at_unbind),
 	KUNIT_CASE(quiesce_frees_own_buffer_again),
 	KUNIT_CASE(lib_exit_waits_for_deferred_frees),
+	KUNIT_CASE(unbind_finishes_own_deferred_frees),
 	/* Last: on failure lockdep is off for the rest of the run. */
 	KUNIT_CASE(alloc_from_irq_lockdep_clean),
 	/* After the lockdep case: an oops turns lockdep off. */

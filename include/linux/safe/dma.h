@@ -39,7 +39,6 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
-#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
@@ -111,7 +110,9 @@ struct vm_area_struct;
  *	to it
  * @pool: the pool the memory came from, or NULL for dma_alloc_attrs()
  * @range_errors: accesses refused as out of range (the first one warns)
- * @free_node: entry in the list of frees deferred to process context
+ * @free_node: entry in the list of owners' frees deferred to process
+ *	context, under that list's lock
+ * @free_slot: the flush slot that deferral is counted in (dma.c)
  * @binding: the device's binding, which frees the memory at unbind
  * @bind_node: entry in the binding's list while the memory is allocated
  * @mem: where the memory is, under the binding's lock
@@ -128,7 +129,9 @@ struct vm_area_struct;
  *	unbind, whose descriptors go once the whole unbind is over
  * @owner_freed: the owner's safe_dma_free() has begun
  * @claimed_node: entry in the list of memory claimed and quiesced under a
- *	mmap lock, whose zap and free were deferred to process context
+ *	mmap lock, whose zap and free were deferred to process context, under
+ *	that list's lock
+ * @claimed_slot: the flush slot that deferral is counted in (dma.c)
  *
  * Fields are private; use the functions below.
  *
@@ -156,7 +159,8 @@ struct safe_dma_buf {
 	struct module *quiesce_pinned;
 	struct safe_dma_pool *pool;
 	atomic_t range_errors;
-	struct llist_node free_node;
+	struct list_head free_node;
+	u8 free_slot;
 	struct safe_binding *binding;
 	struct list_head bind_node;
 	u8 mem;
@@ -167,7 +171,8 @@ struct safe_dma_buf {
 	refcount_t refs;
 	struct list_head devm_node;
 	atomic_t owner_freed;
-	struct llist_node claimed_node;
+	struct list_head claimed_node;
+	u8 claimed_slot;
 };
 
 struct safe_dma_buf *__safe_dma_alloc(struct device *dev, size_t elem_size,
@@ -288,8 +293,9 @@ devm_safe_dma_alloc(struct device *dev, size_t elem_size, size_t count,
  * quiesce callback may sleep, so from atomic context (IRQ or softirq, a
  * spinlock held, interrupts or preemption disabled, inside rcu_read_lock())
  * the whole release is deferred to a workqueue; safe_dma_flush_deferred()
- * waits for it.  Without CONFIG_PREEMPT_COUNT a held spinlock cannot be
- * seen, as for might_sleep().  While the calling process's mmap lock is
+ * waits for it, and the device's unbind finishes it.  Without
+ * CONFIG_PREEMPT_COUNT a held spinlock cannot be seen, as for
+ * might_sleep().  While the calling process's mmap lock is
  * held (a vm_ops->close, an ->mmap that fails, or another thread's page
  * fault) the quiesce callback still runs before this returns; only the
  * zap of the buffer's user mappings, which waits for that lock, and the
@@ -320,11 +326,14 @@ DEFINE_FREE(safe_dma, struct safe_dma_buf *, IS_ERR_OR_NULL(_T) ? (void)0 : safe
 /**
  * safe_dma_flush_deferred() - wait for frees deferred from atomic context
  *
- * Call it before the device's driver unbinds if it freed buffers from
- * atomic context (CONFIG_DMA_API_DEBUG reports allocations still pending
- * at unbind), and from the exit of a module that embeds the library.
+ * A device's unbind finishes the deferred frees of its own buffers, so a
+ * driver needs this only where it frees buffers of a device it does not
+ * own (a DMA controller's) from atomic context, before it is unloaded,
+ * and in the exit of a module that embeds the library.  Frees deferred
+ * after the call are not waited for (though some may be done by then).
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep.  Not from a quiesce callback,
+ * which may be one of the frees it waits for.
  * Return: nothing.
  */
 static inline void safe_dma_flush_deferred(void)
