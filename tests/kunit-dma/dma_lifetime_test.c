@@ -267,13 +267,20 @@ static void swept_buffer_has_no_handle(struct kunit *test)
 	struct dma_test_ctx *ctx = test->priv;
 	struct dma_test_ctx other;
 	struct safe_dma_buf *buf;
+	SAFE_DMA(u32) h;
+	dma_addr_t addr;
 
 	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-swept"), 0);
 	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, safe_dma_init(h, buf), 0);
 	KUNIT_EXPECT_NE(test, safe_dma_handle(buf), (dma_addr_t)0);
 	dma_test_ctx_exit(&other);
 	KUNIT_EXPECT_EQ(test, safe_dma_handle(buf), (dma_addr_t)0);
+	/* Nor an element's: not an offset from 0 that a device could use. */
+	addr = 1;
+	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(h, 1, &addr), -ENODEV);
+	KUNIT_EXPECT_EQ(test, addr, (dma_addr_t)0);
 	safe_dma_free(buf);
 	dma_test_expect_clean(test, ctx);
 }

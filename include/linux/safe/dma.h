@@ -830,6 +830,23 @@ static __always_inline bool __safe_dma_ok(size_t first, size_t cnt, size_t n,
 #define __safe_dma_ok_h(first, cnt)					\
 	__safe_dma_ok(first, cnt, __safe_dma_n(__sd_h), __sd_h.__safe_dma_count)
 
+/*
+ * The bus address @off bytes into @buf, in range: none once the memory is
+ * gone (an offset from 0 could be a real bus address).
+ */
+static inline int __safe_dma_addr(struct safe_dma_buf *buf, size_t off,
+				  dma_addr_t *out)
+{
+	dma_addr_t addr = safe_dma_handle(buf);
+
+	if (unlikely(!READ_ONCE(buf->cpu))) {
+		*out = 0;
+		return -ENODEV;
+	}
+	*out = addr + off;
+	return 0;
+}
+
 /* A failed read: the destination is zeroed, the buffer is not touched. */
 static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 				       void *out, size_t size)
@@ -1031,8 +1048,9 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * safe_dma_handle().
  *
  * Context: any.
- * Return: 0; -ERANGE when @i is out of range (*@out is then 0).  A
- * constant @i out of a SAFE_DMA_ARRAY() fails the build.
+ * Return: 0; -ERANGE when @i is out of range, -ENODEV once the memory was
+ * freed (its device left); *@out is then 0.  A constant @i out of a
+ * SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_addr_of(h, i, out)					\
 	({								\
@@ -1041,8 +1059,9 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 		dma_addr_t *__sd_out = (out);				\
 									\
 		__safe_dma_ok_h(__sd_i, 1) ?			\
-		(*__sd_out = safe_dma_handle(__sd_h.buf) +		\
-			__sd_i * sizeof(*__sd_h.__safe_dma_cpu), 0) :	\
+		__safe_dma_addr(__sd_h.buf,				\
+				__sd_i * sizeof(*__sd_h.__safe_dma_cpu),\
+				__sd_out) :				\
 		__safe_dma_get_error(__sd_h.buf, __sd_i, __sd_out,	\
 				     sizeof(*__sd_out));		\
 	})
