@@ -628,8 +628,12 @@ static void safe_dma_free_claimed_mem(struct safe_dma_buf *buf)
 		dma_free_attrs(buf->dev, buf->size, buf->cpu, buf->handle,
 			       buf->attrs);
 	}
-	buf->cpu = NULL;
-	/* Nobody may hand the address of memory gone to a device. */
+	WRITE_ONCE(buf->cpu, NULL);
+	/*
+	 * Nobody may hand the address of memory gone to a device; a reader
+	 * that sees the handle gone sees the CPU address gone, too.
+	 */
+	smp_wmb();
 	WRITE_ONCE(buf->handle, 0);
 }
 
@@ -1325,6 +1329,13 @@ int __safe_dma_range_error(struct safe_dma_buf *buf, size_t first, size_t n)
 {
 	if (!buf) {
 		WARN_ONCE(1, "safe_dma: access through a handle bound to no buffer\n");
+		return -ENODEV;
+	}
+	/* Seen first with CONFIG_SAFE_DEBUG, see __safe_dma_alive(). */
+	if (!READ_ONCE(buf->cpu)) {
+		if (atomic_inc_return(&buf->stale_errors) == 1)
+			WARN(1, "safe_dma: %s: access to a buffer whose memory was freed at unbind\n",
+			     dev_name(buf->dev));
 		return -ENODEV;
 	}
 	if (atomic_inc_return(&buf->range_errors) == 1)

@@ -269,6 +269,8 @@ static void swept_buffer_has_no_handle(struct kunit *test)
 	struct safe_dma_buf *buf;
 	SAFE_DMA(u32) h;
 	dma_addr_t addr;
+	u32 v = 1;
+	int ret;
 
 	KUNIT_ASSERT_EQ(test, dma_test_ctx_init(test, &other, "safe-dma-swept"), 0);
 	buf = safe_dma_alloc(other.dev, 4, 64, GFP_KERNEL, 0);
@@ -281,6 +283,18 @@ static void swept_buffer_has_no_handle(struct kunit *test)
 	addr = 1;
 	KUNIT_EXPECT_EQ(test, safe_dma_addr_of(h, 1, &addr), -ENODEV);
 	KUNIT_EXPECT_EQ(test, addr, (dma_addr_t)0);
+	/* The handle's CPU address is stale: refused (CONFIG_SAFE_DEBUG). */
+	if (IS_ENABLED(CONFIG_SAFE_DEBUG)) {
+		dma_test_expect_report_begin();
+		ret = safe_dma_get(h, 0, &v);
+		dma_test_expect_report_end();
+		KUNIT_EXPECT_EQ(test, ret, -ENODEV);
+		KUNIT_EXPECT_EQ(test, v, 0U);
+		KUNIT_EXPECT_EQ(test, atomic_read(&buf->stale_errors), 1);
+		/* Unless refused, it would write pages now someone else's. */
+		if (ret == -ENODEV)
+			KUNIT_EXPECT_EQ(test, safe_dma_set(h, 0, 5), -ENODEV);
+	}
 	safe_dma_free(buf);
 	dma_test_expect_clean(test, ctx);
 }

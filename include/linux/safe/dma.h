@@ -44,6 +44,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/uio.h>
+#include <asm/barrier.h>
 
 /**
  * enum safe_dma_phase - who may touch a buffer, and how
@@ -110,6 +111,8 @@ struct vm_area_struct;
  *	to it
  * @pool: the pool the memory came from, or NULL for dma_alloc_attrs()
  * @range_errors: accesses refused as out of range (the first one warns)
+ * @stale_errors: accesses refused because the memory was freed at unbind
+ *	(the first one warns)
  * @free_node: entry in the list of owners' frees deferred to process
  *	context, under that list's lock
  * @free_slot: the flush slot that deferral is counted in (dma.c)
@@ -159,6 +162,7 @@ struct safe_dma_buf {
 	struct module *quiesce_pinned;
 	struct safe_dma_pool *pool;
 	atomic_t range_errors;
+	atomic_t stale_errors;
 	struct list_head free_node;
 	u8 free_slot;
 	struct safe_binding *binding;
@@ -766,7 +770,8 @@ DEFINE_FREE(safe_dma_pool, struct safe_dma_pool *,
  *	a SAFE_DMA() handle)
  *
  * Like SAFE_DMA(), but a constant index is checked at build time, and the
- * access then compiles to exactly the raw READ_ONCE()/WRITE_ONCE().
+ * access then compiles to exactly the raw READ_ONCE()/WRITE_ONCE()
+ * (without CONFIG_SAFE_DEBUG, which also checks the memory is there).
  * safe_dma_init() checks the buffer has at least @n elements.
  *
  * Example::
@@ -826,9 +831,25 @@ static __always_inline bool __safe_dma_ok(size_t first, size_t cnt, size_t n,
 	return likely(__safe_dma_in_range(first, cnt, count));
 }
 
+/*
+ * Is the memory of @buf still there?  A handle keeps the CPU address it
+ * was bound to, so an access after the unbind freed the memory is the
+ * caller's bug (see the accessors' Context:).  Checked only with
+ * CONFIG_SAFE_DEBUG, and only for an access that starts after the unbind,
+ * not one racing it.
+ */
+static __always_inline bool __safe_dma_alive(struct safe_dma_buf *buf)
+{
+	return !IS_ENABLED(CONFIG_SAFE_DEBUG) || (buf && READ_ONCE(buf->cpu));
+}
+
 /* __safe_dma_ok() for the accessors' local handle __sd_h. */
-#define __safe_dma_ok_h(first, cnt)					\
+#define __safe_dma_in_h(first, cnt)					\
 	__safe_dma_ok(first, cnt, __safe_dma_n(__sd_h), __sd_h.__safe_dma_count)
+
+/* ... and, for those that touch the memory, __safe_dma_alive(). */
+#define __safe_dma_ok_h(first, cnt)					\
+	(__safe_dma_in_h(first, cnt) && __safe_dma_alive(__sd_h.buf))
 
 /*
  * The bus address @off bytes into @buf, in range: none once the memory is
@@ -839,6 +860,7 @@ static inline int __safe_dma_addr(struct safe_dma_buf *buf, size_t off,
 {
 	dma_addr_t addr = safe_dma_handle(buf);
 
+	smp_rmb();	/* the handle before the CPU address: see the sweep */
 	if (unlikely(!READ_ONCE(buf->cpu))) {
 		*out = 0;
 		return -ENODEV;
@@ -926,7 +948,10 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * Checks that the buffer's elements have the size of the handle's type,
  * that a SAFE_DMA_ARRAY() handle's count fits, and that the buffer has a
  * CPU mapping.  The handle then borrows the buffer: it does not own it,
- * and must not be used after the buffer is freed.
+ * and must not be used after the buffer is freed, nor after its device
+ * was unbound, which frees the memory (see safe_dma_alloc()); accesses
+ * through it then fail with -ENODEV in CONFIG_SAFE_DEBUG builds, while
+ * the descriptor lives (a devm buffer's goes at the end of the unbind).
  *
  * Context: any.
  * Return: 0; -EINVAL for a NULL buffer or one that does not fit; -ENODEV
@@ -985,10 +1010,11 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * One READ_ONCE() of element @i; the element type must be 1, 2, 4 or 8
  * bytes (use safe_dma_get_field() or safe_dma_copy_out() for structures).
  *
- * Context: any.
+ * Context: any; where the memory is alive (bound, or inside an access).
  * Return: 0; -ERANGE when @i is out of range, with *@out zeroed, the buffer
  * untouched and a warning the first time for this buffer; -ENODEV, the
- * same way, through a handle bound to no buffer.  A constant @i out of a
+ * same way, through a handle bound to no buffer, or with CONFIG_SAFE_DEBUG
+ * once the memory was freed at unbind.  A constant @i out of a
  * SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_get(h, i, out)	__safe_dma_read(h, i, __SAFE_DMA_WHOLE, out)
@@ -1001,10 +1027,11 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * One WRITE_ONCE() of element @i.
  *
- * Context: any.
+ * Context: any; where the memory is alive (bound, or inside an access).
  * Return: 0; -ERANGE when @i is out of range (nothing written; warns the
  * first time for this buffer); -ENODEV through a handle bound to no
- * buffer.  A constant @i out of a SAFE_DMA_ARRAY() fails the build.
+ * buffer, or with CONFIG_SAFE_DEBUG once the memory was freed at unbind.
+ * A constant @i out of a SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_set(h, i, val)	__safe_dma_write(h, i, __SAFE_DMA_WHOLE, val)
 
@@ -1017,8 +1044,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * One READ_ONCE() of the field.
  *
- * Context: any.
- * Return: 0 or -ERANGE, as safe_dma_get().
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: 0, -ERANGE or -ENODEV, as safe_dma_get().
  */
 #define safe_dma_get_field(h, i, field, out)				\
 	__safe_dma_read(h, i, .field, out)
@@ -1032,8 +1059,8 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  *
  * One WRITE_ONCE() of the field.
  *
- * Context: any.
- * Return: 0 or -ERANGE, as safe_dma_set().
+ * Context: any; where the memory is alive (bound, or inside an access).
+ * Return: 0, -ERANGE or -ENODEV, as safe_dma_set().
  */
 #define safe_dma_set_field(h, i, field, val)				\
 	__safe_dma_write(h, i, .field, val)
@@ -1058,7 +1085,7 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
 		size_t __sd_i = (i);					\
 		dma_addr_t *__sd_out = (out);				\
 									\
-		__safe_dma_ok_h(__sd_i, 1) ?			\
+		__safe_dma_in_h(__sd_i, 1) ?			\
 		__safe_dma_addr(__sd_h.buf,				\
 				__sd_i * sizeof(*__sd_h.__safe_dma_cpu),\
 				__sd_out) :				\
@@ -1077,11 +1104,12 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * memory needs none, but ordering against the device is the caller's
  * (dma_wmb() before handing the elements over).
  *
- * Context: any.
+ * Context: any; where the memory is alive (bound, or inside an access).
  * Return: 0; -ERANGE when the range does not fit (nothing copied; warns
  * the first time for this buffer); -ENODEV through a handle bound to no
- * buffer, even for zero elements.  A constant range out of a
- * SAFE_DMA_ARRAY() fails the build.
+ * buffer, even for zero elements, or with CONFIG_SAFE_DEBUG once the
+ * memory was freed at unbind.  A constant range out of a SAFE_DMA_ARRAY()
+ * fails the build.
  */
 #define safe_dma_copy_in(h, first, src, n)				\
 	__safe_dma_copy(h, first, const typeof(*__sd_h.__safe_dma_cpu) *, \
@@ -1097,11 +1125,12 @@ static inline int __safe_dma_get_error(struct safe_dma_buf *buf, size_t i,
  * A plain memcpy(), as safe_dma_copy_in(): read barriers (dma_rmb()) are
  * the caller's.
  *
- * Context: any.
+ * Context: any; where the memory is alive (bound, or inside an access).
  * Return: 0; -ERANGE when the range does not fit (nothing copied, @dst
  * untouched; warns the first time for this buffer); -ENODEV through a
- * handle bound to no buffer, even for zero elements.  A constant range out
- * of a SAFE_DMA_ARRAY() fails the build.
+ * handle bound to no buffer, even for zero elements, or with
+ * CONFIG_SAFE_DEBUG once the memory was freed at unbind.  A constant range
+ * out of a SAFE_DMA_ARRAY() fails the build.
  */
 #define safe_dma_copy_out(h, first, dst, n)				\
 	__safe_dma_copy(h, first, typeof(__sd_h.__safe_dma_cpu),	\
