@@ -862,42 +862,24 @@ static void defer_block_quiesce(void *arg)
 struct defer_del {
 	struct platform_device *pdev;
 	bool mm_busy;
-	struct mm_struct *mm;
-	struct completion held, release, done;
+	struct completion done;
 };
-
-static int defer_mm_holder_fn(void *arg)
-{
-	struct defer_del *dd = arg;
-
-	mmap_read_lock(dd->mm);
-	complete(&dd->held);
-	wait_for_completion(&dd->release);
-	mmap_read_unlock(dd->mm);
-	complete(&dd->held);
-	return 0;
-}
 
 static int defer_del_fn(void *arg)
 {
 	struct defer_del *dd = arg;
-	struct task_struct *t = NULL;
+	struct mm_holder h;
 	struct user_page u;
+	bool mm = false, held = false;
 
 	if (dd->mm_busy && !safe_test_user_page_get(&u)) {
-		dd->mm = u.mm;
-		t = kthread_run(defer_mm_holder_fn, dd, "safe-dma-defer-mm");
-		if (IS_ERR(t))
-			t = NULL;
-		else
-			wait_for_completion(&dd->held);
+		mm = true;
+		held = !mm_holder_start(&h, u.mm);
 	}
 	platform_device_del(dd->pdev);
-	if (t) {
-		complete(&dd->release);
-		wait_for_completion(&dd->held);
-	}
-	if (dd->mm)
+	if (held)
+		mm_holder_stop(&h);
+	if (mm)
 		safe_test_user_page_put(&u);
 	complete(&dd->done);
 	return 0;
@@ -1022,8 +1004,6 @@ static void unbind_finishes_own_deferred_frees(struct kunit *test)
 		}
 		init_completion(&db->started);
 		init_completion(&db->go);
-		init_completion(&dd->held);
-		init_completion(&dd->release);
 		init_completion(&dd->done);
 		if (!defer_one(test, ctx, db, dd, mode, drops))
 			return;

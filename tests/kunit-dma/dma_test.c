@@ -755,13 +755,6 @@ static void free_in_process_context_is_synchronous(struct kunit *test)
  * fault, say).  The free is still the caller's own: the quiesce callback
  * has run when it returns, so the owner may free the callback's argument.
  */
-struct mm_holder {
-	struct mm_struct *mm;
-	struct completion held;
-	struct completion release;
-	struct completion done;
-};
-
 static int mm_holder_fn(void *arg)
 {
 	struct mm_holder *h = arg;
@@ -774,20 +767,37 @@ static int mm_holder_fn(void *arg)
 	return 0;
 }
 
+int mm_holder_start(struct mm_holder *h, struct mm_struct *mm)
+{
+	struct task_struct *t;
+
+	h->mm = mm;
+	init_completion(&h->held);
+	init_completion(&h->release);
+	init_completion(&h->done);
+	t = kthread_run(mm_holder_fn, h, "safe-mm-holder");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	wait_for_completion(&h->held);
+	return 0;
+}
+
+void mm_holder_stop(struct mm_holder *h)
+{
+	complete(&h->release);
+	wait_for_completion(&h->done);
+}
+
 static void free_while_another_thread_holds_mmap_lock(struct kunit *test)
 {
 	struct dma_test_ctx *ctx = test->priv;
 	struct dma_test_rec rec = { .ctx = ctx };
 	struct safe_dma_buf *buf;
-	struct task_struct *t;
 	struct mm_holder h;
 	struct user_page u;
+	int held;
 
 	KUNIT_ASSERT_EQ(test, safe_test_user_page_get(&u), 0);
-	h.mm = u.mm;
-	init_completion(&h.held);
-	init_completion(&h.release);
-	init_completion(&h.done);
 	buf = safe_dma_alloc(ctx->dev, 4, 256, GFP_KERNEL, 0);
 	if (IS_ERR(buf)) {
 		safe_test_user_page_put(&u);
@@ -797,19 +807,15 @@ static void free_while_another_thread_holds_mmap_lock(struct kunit *test)
 	rec.cpu = safe_dma_cpu_ptr(buf);
 	*(u32 *)rec.cpu = 0xfeed;
 	safe_dma_set_quiesce(buf, quiesce_full, &rec);
-	t = kthread_run(mm_holder_fn, &h, "safe-mm-holder");
-	KUNIT_EXPECT_FALSE(test, IS_ERR(t));
-	if (!IS_ERR(t))
-		wait_for_completion(&h.held);
+	held = mm_holder_start(&h, u.mm);
+	KUNIT_EXPECT_EQ(test, held, 0);
 
 	safe_dma_free(buf);
 	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);
 	KUNIT_EXPECT_EQ(test, rec.seen, 0xfeed);
 
-	if (!IS_ERR(t)) {
-		complete(&h.release);
-		wait_for_completion(&h.done);
-	}
+	if (!held)
+		mm_holder_stop(&h);
 	safe_dma_flush_deferred();
 	safe_test_user_page_put(&u);
 	KUNIT_EXPECT_EQ(test, rec.quiesced, 1);

@@ -6,6 +6,7 @@
 #define _SAFE_DMA_TEST_H
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/platform_device.h>
 #include <linux/safe/dma.h>
 #include "../kunit/testutil.h"
@@ -33,6 +34,21 @@ int dma_test_ctx_init(struct kunit *test, struct dma_test_ctx *ctx,
 		      const char *name);
 void dma_test_ctx_exit(struct dma_test_ctx *ctx);
 void dma_test_expect_clean(struct kunit *test, struct dma_test_ctx *ctx);
+
+/*
+ * Another thread of a process holding its mmap lock for reading (a page
+ * fault, a reader of /proc/PID/maps), from mm_holder_start(), which
+ * returns once it holds the lock, to mm_holder_stop().
+ */
+struct mm_holder {
+	struct mm_struct *mm;
+	struct completion held;
+	struct completion release;
+	struct completion done;
+};
+
+int mm_holder_start(struct mm_holder *h, struct mm_struct *mm);
+void mm_holder_stop(struct mm_holder *h);
 
 /* Live coherent allocations since the start of the test. */
 static inline long dma_test_live(struct dma_test_ctx *ctx)
