@@ -10,6 +10,11 @@
  * allocates for gets one devres entry, created at its first domain, buffer
  * or pool, whose release revokes the domains and frees the DMA memory that
  * is still allocated.  Whatever is freed later releases only descriptors.
+ *
+ * The devres release is this copy of the library's code (safe.ko's, or
+ * that of the module that embeds it), and a device outlives any module
+ * that merely allocated on it: the library's exit releases the bindings
+ * left (safe_bindings_exit()).
  */
 #include <linux/device.h>
 #include <linux/kernfs.h>
@@ -18,6 +23,15 @@
 #include <linux/safe/guard.h>
 #include <linux/safe/revocable.h>
 #include "internal.h"
+
+/*
+ * The bindings whose release has not finished, and the library's exit
+ * waiting for them.  Interrupts off: safe_binding_get() may be called
+ * with interrupts off.
+ */
+static LIST_HEAD(safe_bindings);
+static DEFINE_SPINLOCK(safe_bindings_lock);
+static DECLARE_WAIT_QUEUE_HEAD(safe_bindings_wq);
 
 static void safe_binding_free(struct kref *ref)
 {
@@ -183,7 +197,8 @@ static void safe_binding_release(struct device *dev, void *res)
 	struct safe_binding *b = *(struct safe_binding **)res;
 	struct safe_revocable_domain *d;
 
-	if (!safe_device_leaving(dev, true) && safe_binding_readd(dev, b))
+	if (!READ_ONCE(b->unloading) && !safe_device_leaving(dev, true) &&
+	    safe_binding_readd(dev, b))
 		return;
 	scoped_guard(spinlock_irqsave, &b->lock)
 		b->dead = true;
@@ -221,7 +236,99 @@ static void safe_binding_release(struct device *dev, void *res)
 	safe_dma_finish_deferred(b, false);
 	/* Quiesce callbacks are over: devm buffers' descriptors can go. */
 	safe_dma_put_devm(b);
-	safe_binding_put(b);
+	/*
+	 * Last, and all under the lock that safe_bindings_exit() tests the
+	 * entry under: once that sees it gone, only this function's return
+	 * is left of the library's code here, which safe_bindings_exit()
+	 * waits for too.
+	 */
+	scoped_guard(spinlock_irqsave, &safe_bindings_lock) {
+		list_del_init(&b->all_node);
+		safe_binding_put(b);
+		wake_up_all(&safe_bindings_wq);
+	}
+}
+
+static int safe_binding_match(struct device *dev, void *res, void *data)
+{
+	return *(struct safe_binding **)res == data;
+}
+
+static bool safe_binding_listed(struct safe_binding *b)
+{
+	guard(spinlock_irqsave)(&safe_bindings_lock);
+	return !list_empty(&b->all_node);
+}
+
+/**
+ * safe_bindings_exit() - release the bindings this copy of safe still has
+ *
+ * A binding goes when its device is unbound or deleted, and its devres
+ * release is the library's code.  A module that allocated on a device it
+ * does not drive (a DMA controller's, a parent's) leaves one behind when
+ * it is unloaded, and only that device's unbind would release it, after
+ * the code is gone.  Release each here, under its device's lock as an
+ * unbind does: its domains are revoked and its DMA memory is freed while
+ * the device, still bound, has its DMA state.  A binding whose release
+ * runs elsewhere meanwhile (its device is leaving) is waited for, and so
+ * is the return from each release: a task preempted on its way out of
+ * safe_binding_release() must not resume in unloaded code.  Tasks RCU
+ * waits for such a task (kernels with tracing or kprobes build it, as
+ * Debian's do); elsewhere it is plain RCU, which covers a kernel without
+ * preemption but leaves a preempted task's last instructions uncovered.
+ *
+ * Only the bindings: a devm_safe_*() entry added on a device the module
+ * does not drive outlives it as any devm action would (a driver's bug,
+ * Documentation/lifetime.rst, D3).
+ *
+ * Context: process context; the library's exit, before its workqueue
+ * goes.  No user of this copy of the library is left.
+ * Return: nothing.
+ */
+void safe_bindings_exit(void)
+{
+	struct safe_binding *b;
+	struct device *dev;
+	bool any = false;
+
+	for (;;) {
+		dev = NULL;
+		scoped_guard(spinlock_irqsave, &safe_bindings_lock) {
+			b = list_first_entry_or_null(&safe_bindings,
+						     struct safe_binding,
+						     all_node);
+			if (b)
+				kref_get(&b->ref);
+			/*
+			 * Listed, so the device is there; at refcount 0 it is
+			 * being released, and so is the binding, elsewhere.
+			 */
+			if (b && kobject_get_unless_zero(&b->dev->kobj))
+				dev = b->dev;
+		}
+		if (!b)
+			break;
+		if (dev) {
+			scoped_guard(device, dev) {
+				WRITE_ONCE(b->unloading, true);
+				devres_release(dev, safe_binding_release,
+					       safe_binding_match, b);
+			}
+			put_device(dev);
+		}
+		/*
+		 * Released now, or being released elsewhere.  Bounded: a
+		 * binding added while the library is going (a user it should
+		 * not have) is not in devres yet; the next round retries.
+		 */
+		wait_event_timeout(safe_bindings_wq, !safe_binding_listed(b),
+				   HZ);
+		safe_binding_put(b);
+		any = true;
+	}
+	/* Tasks preempted on their way out; see above. */
+	if (any)
+		synchronize_rcu_tasks();
 }
 
 /*
@@ -267,10 +374,17 @@ static struct safe_binding *safe_binding_add(struct device *dev, gfp_t gfp)
 	nb->dev = dev;
 	*slot = nb;
 
+	/* Listed before a release can see it; see safe_bindings_exit(). */
+	scoped_guard(spinlock_irqsave, &safe_bindings_lock)
+		list_add_tail(&nb->all_node, &safe_bindings);
 	/* Finds the device's binding, or adds ours, atomically. */
 	devres_get(dev, slot, safe_binding_match_get, &found);
 	if (found) {
-		kfree(nb);
+		/* safe_bindings_exit() may hold a reference meanwhile. */
+		scoped_guard(spinlock_irqsave, &safe_bindings_lock)
+			list_del_init(&nb->all_node);
+		safe_binding_put(nb);
+		safe_binding_put(nb);
 		return found;
 	}
 	return nb;

@@ -24,6 +24,7 @@ struct safe_revocable_domain;
 extern struct workqueue_struct *safe_wq;
 
 int safe_lib_init(void);
+void safe_lib_drain(void);
 void safe_lib_exit(void);
 
 /**
@@ -58,6 +59,11 @@ void safe_lib_exit(void);
  * @zap_hurry: a wait for an mmap lock ran out (dma.c); until
  *	@zap_hurry_until, zaps try each lock once instead of waiting again
  * @zap_hurry_until: see @zap_hurry
+ * @all_node: entry in binding.c's list of this copy of the library's
+ *	bindings, from before the devres entry is added until its release
+ *	is done; under binding.c's lock, not @lock
+ * @unloading: released by the library's exit (safe_bindings_exit()), for
+ *	good, while the device may stay bound
  *
  * Invariant: DMA memory of @dev is freed before the devres entry's release
  * returns, which is before the driver core tears down @dev's DMA state
@@ -84,6 +90,8 @@ struct safe_binding {
 	bool dead;
 	bool zap_hurry;
 	unsigned long zap_hurry_until;
+	struct list_head all_node;
+	bool unloading;
 };
 
 struct safe_revocable;
@@ -95,6 +103,7 @@ void safe_binding_put(struct safe_binding *b);
 int safe_binding_add_domain(struct safe_binding *b,
 			    struct safe_revocable_domain *d);
 void safe_binding_forget_domain(struct safe_revocable_domain *d);
+void safe_bindings_exit(void);
 
 /* How many domains one quiesce callback may borrow from. */
 #define SAFE_QUIESCER_LOANS	4

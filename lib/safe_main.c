@@ -47,7 +47,7 @@ int safe_lib_init(void)
 }
 
 /**
- * safe_lib_exit() - wait for deferred frees and destroy the workqueue
+ * safe_lib_drain() - wait for deferred work and destroy the workqueue
  *
  * Every deferred free pins the module that runs it, so by the time a
  * module's exit runs, the last of them has started, but it may still be
@@ -56,10 +56,10 @@ int safe_lib_init(void)
  * waits for the rest, then wait for DMA frees that the rest deferred, and
  * for the DMA work to return.
  *
- * Context: process context; module exit.
+ * Context: process context; the library's exit, or a test.
  * Return: nothing.
  */
-void safe_lib_exit(void)
+void safe_lib_drain(void)
 {
 	__safe_dma_flush_deferred();
 	if (safe_wq)
@@ -68,6 +68,22 @@ void safe_lib_exit(void)
 	/* Work drained from safe_wq may have deferred DMA frees in turn. */
 	__safe_dma_flush_deferred();
 	safe_dma_exit();
+}
+
+/**
+ * safe_lib_exit() - release what is left, then drain
+ *
+ * First the bindings of devices that outlive the module (see
+ * safe_bindings_exit()), whose release may defer frees, then
+ * safe_lib_drain().
+ *
+ * Context: process context; module exit, holding no device lock.
+ * Return: nothing.
+ */
+void safe_lib_exit(void)
+{
+	safe_bindings_exit();
+	safe_lib_drain();
 }
 
 #ifndef SAFE_EMBEDDED

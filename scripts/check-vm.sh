@@ -12,7 +12,10 @@
 #                   device_del/device_add cycles with $SAFE_VM_THREADS (4)
 #                   threads doing factorials and checked DMA round trips;
 #   ticker-unbind   examples/ticker unbound and rebound through sysfs
-#                   $SAFE_VM_TICKER_CYCLES (50) times under ticker-load.
+#                   $SAFE_VM_TICKER_CYCLES (50) times under ticker-load;
+#   foreign-unload  a client of safe.ko allocated on the edu device that
+#                   edu_legacy drives; the client and safe.ko are unloaded,
+#                   then the device is unbound and rebound.
 #
 # The debug kernel also runs the hostile scenarios, $SAFE_VM_HOSTILE_CYCLES
 # (50) cycles each:
@@ -83,6 +86,9 @@ for kernel in "$@"; do
 		safe.ko examples/edu/edu.ko
 	run "$kernel" "$build" "$dir" ticker-unbind "$tcycles $threads" "$tcycles" \
 		safe.ko examples/ticker/safe_ticker.ko
+	run "$kernel" "$build" "$dir" foreign-unload "" 1 \
+		examples/edu-legacy/edu_legacy.ko safe.ko \
+		tests/vm/foreign/safe_foreign.ko
 	case $kernel in
 	debug-*)
 		run "$kernel" "$build" "$dir" edu-hostile "$hcycles 6 60" "$hcycles" \

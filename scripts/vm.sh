@@ -52,9 +52,10 @@ vm_dir() {
 	echo "$SAFE_CACHE/vm/$(printf '%s' "$SAFE_ROOT" | cksum | cut -d' ' -f1)"
 }
 
-# vm_build NAME: safe.ko and every example module built for VM kernel
-# NAME, plus the static load tools (examples/*-load/*.c, tests/vm/*.c),
-# into $(vm_dir)/NAME.  Prints that directory.
+# vm_build NAME: safe.ko, every example module and every test module
+# (tests/vm/*/Kbuild) built for VM kernel NAME, plus the static load tools
+# (examples/*-load/*.c, tests/vm/*.c), into $(vm_dir)/NAME.  Prints that
+# directory.
 vm_build() {
 	local name=$1 out d c t
 	vm_kernel "$name" || die "no kernel to build against for $name"
@@ -66,7 +67,7 @@ vm_build() {
 		--exclude '*.ko' --exclude '.*.cmd' "$SAFE_ROOT/" "$out/src/" >&2
 	vm_make "$name" -C "$vm_kdir" M="$out/src" modules > "$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "building safe.ko for $name"; }
-	for d in "$out"/src/examples/*/; do
+	for d in "$out"/src/examples/*/ "$out"/src/tests/vm/*/; do
 		[ -f "$d/Kbuild" ] || continue
 		vm_make "$name" -C "$vm_kdir" M="$d" \
 			KBUILD_EXTRA_SYMBOLS="$out/src/Module.symvers" modules \
