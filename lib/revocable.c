@@ -347,7 +347,8 @@ __safe_revocable_create(struct safe_revocable_domain *d, void *ptr,
  *	remains, or NULL
  *
  * The returned handle belongs to the domain and stays valid for as long as
- * a reference to the domain is held.
+ * a reference to the domain is held, unless safe_revocable_destroy() frees
+ * it before.
  *
  * Context: process context; may sleep.  Not from inside an access.
  * Return: the handle; ERR_PTR(-EINVAL) for a NULL @ptr or a NULL or error
@@ -627,6 +628,65 @@ int safe_revocable_revoke(struct safe_revocable *r)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(safe_revocable_revoke);
+
+/**
+ * safe_revocable_destroy() - revoke a resource and free its handle
+ * @r: the resource
+ *
+ * safe_revocable_revoke(), after which the handle goes too.  A revoked
+ * handle otherwise stays with its domain, valid for a second revocation,
+ * until the domain is freed: a resource that comes and goes while its
+ * domain lives (created at open, revoked at release) would leave one
+ * behind per open.  The handle stays on until the domain is freed where
+ * the domain's own revocation has taken @r, and where the call comes from
+ * a callback of the domain's revocation that releases @r.
+ *
+ * As for kfree(), the caller holds the only copy of @r: every path that
+ * could still load it (an interrupt handler, a timer, work, another
+ * file's operations, a quiesce or release callback of the domain or a DMA
+ * quiesce callback of its device that reaches it through
+ * safe_revocable_teardown()) is stopped, or has dropped its copy, before
+ * the call.  Accesses that have already entered are waited for, as by
+ * safe_revocable_revoke(); one that loaded @r and has not entered yet
+ * is not, and would read freed memory.
+ *
+ * Context: process context; may sleep.  Not from inside an access to the
+ * same domain: refused with lockdep, as by safe_revocable_revoke(), and
+ * a deadlock without it.
+ * Return: 0, the handle freed or left to the domain; -EDEADLK when called
+ * from inside an access, with nothing revoked or freed; -EINVAL for a
+ * NULL or error pointer @r.
+ */
+int safe_revocable_destroy(struct safe_revocable *r)
+{
+	struct safe_revocable_domain *d;
+	bool mine = false;
+	int ret;
+
+	if (IS_ERR_OR_NULL(r))
+		return -EINVAL;
+	d = r->domain;
+	safe_revocable_domain_get(d);
+	ret = __safe_revocable_revoke(r, d);
+	/*
+	 * Released by a single revocation that is over (no revoker left
+	 * to touch @r), and no teardown walks the list (it marks the domain
+	 * dead first): take it off.  When a callback's revocation owns @r,
+	 * the call above returned before the release, and @r stays.
+	 */
+	scoped_guard(spinlock, &d->lock) {
+		if (!ret && !d->dead && r->released && !r->revoker &&
+		    !r->by_domain) {
+			list_del(&r->node);
+			mine = true;
+		}
+	}
+	if (mine)
+		kfree(r);
+	safe_revocable_domain_put(d);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(safe_revocable_destroy);
 
 /*
  * The teardown proper, once the domain is dead and its sleepers woken.

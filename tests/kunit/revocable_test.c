@@ -251,6 +251,106 @@ static void rev_revoke_is_idempotent(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, safe_revocable_domain_dead(d));
 }
 
+/* How many handles the domain keeps, revoked or not. */
+static size_t t_domain_resources(struct safe_revocable_domain *d)
+{
+	struct list_head *pos;
+	size_t n = 0;
+
+	spin_lock(&d->lock);
+	list_for_each(pos, &d->resources)
+		n++;
+	spin_unlock(&d->lock);
+	return n;
+}
+
+/*
+ * A per-open resource on a long-lived domain: each open creates one, each
+ * close revokes it.  The handles must not pile up on the domain until it
+ * is freed; a handle the domain's revocation has taken goes with the
+ * domain (KASAN and kmemleak see a double or missing free).
+ */
+static void rev_destroy_leaves_nothing(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct safe_revocable *r;
+	int released = 0, i;
+	size_t base;
+
+	base = t_domain_resources(d);
+	for (i = 0; i < 100; i++) {
+		r = safe_revocable_create(d, t_res_new(test, i, &released),
+					  t_res_release);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+		KUNIT_EXPECT_EQ(test, safe_revocable_destroy(r), 0);
+	}
+	KUNIT_EXPECT_EQ(test, released, 100);
+	KUNIT_EXPECT_EQ(test, t_domain_resources(d), base);
+
+	/* Revoked alone first: the destroy frees the handle all the same. */
+	r = safe_revocable_create(d, t_res_new(test, 100, &released),
+				  t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	KUNIT_EXPECT_EQ(test, safe_revocable_revoke(r), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_destroy(r), 0);
+	KUNIT_EXPECT_EQ(test, released, 101);
+	KUNIT_EXPECT_EQ(test, t_domain_resources(d), base);
+
+	/*
+	 * Revoked with its domain first: left to the domain, freed with it
+	 * once (the domain's free at the end of the test).
+	 */
+	r = safe_revocable_create(d, t_res_new(test, 101, &released),
+				  t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	KUNIT_EXPECT_EQ(test, safe_revocable_domain_revoke(d), 0);
+	KUNIT_EXPECT_EQ(test, safe_revocable_destroy(r), 0);
+	KUNIT_EXPECT_EQ(test, released, 102);
+	KUNIT_EXPECT_EQ(test, t_domain_resources(d), base + 1);
+	KUNIT_EXPECT_EQ(test, safe_revocable_destroy(NULL), -EINVAL);
+}
+
+/*
+ * Destroying one's own resource from its release callback, and a sibling
+ * from it: the own handle is left to the revocation that releases it, the
+ * sibling's is freed.
+ */
+struct t_destroyer {
+	struct safe_revocable *self, *sibling;
+	int self_ret, sibling_ret;
+};
+
+static void t_destroyer_release(void *ptr)
+{
+	struct t_destroyer *t = ptr;
+
+	t->self_ret = safe_revocable_destroy(t->self);
+	t->sibling_ret = safe_revocable_destroy(t->sibling);
+}
+
+static void rev_destroy_from_own_release(struct kunit *test)
+{
+	struct safe_revocable_domain *d = t_domain(test);
+	struct t_destroyer *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	int released = 0;
+	size_t base;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	base = t_domain_resources(d);
+	t->sibling = safe_revocable_create(d, t_res_new(test, 1, &released),
+					   t_res_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->sibling));
+	t->self = safe_revocable_create(d, t, t_destroyer_release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->self));
+
+	KUNIT_EXPECT_EQ(test, safe_revocable_destroy(t->self), 0);
+	KUNIT_EXPECT_EQ(test, t->self_ret, 0);
+	KUNIT_EXPECT_EQ(test, t->sibling_ret, 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	/* Both gone: the outer destroy freed its own after the callback. */
+	KUNIT_EXPECT_EQ(test, t_domain_resources(d), base);
+}
+
 static void rev_release_in_reverse_order(struct kunit *test)
 {
 	struct safe_revocable_domain *d = t_domain(test);
@@ -2629,18 +2729,6 @@ static void rev_fops_prefault_keeps_lengths(struct kunit *test)
 	kvfree(kbuf);
 }
 
-static size_t t_domain_resources(struct safe_revocable_domain *d)
-{
-	struct list_head *pos;
-	size_t n = 0;
-
-	spin_lock(&d->lock);
-	list_for_each(pos, &d->resources)
-		n++;
-	spin_unlock(&d->lock);
-	return n;
-}
-
 /*
  * A long-lived domain whose nodes come and go (a hot-plugged sub-device,
  * a mode switch): each registration's fasync drain must leave the domain
@@ -3444,6 +3532,8 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_nested_access),
 	KUNIT_CASE(rev_revoke_is_idempotent),
 	KUNIT_CASE(rev_release_in_reverse_order),
+	KUNIT_CASE(rev_destroy_leaves_nothing),
+	KUNIT_CASE(rev_destroy_from_own_release),
 	KUNIT_CASE(rev_create_errors),
 	KUNIT_CASE(rev_last_put_revokes),
 	KUNIT_CASE(rev_last_put_release_takes_reference),

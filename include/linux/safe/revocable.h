@@ -138,7 +138,8 @@ struct safe_revocable_domain {
  * @by_domain: revoked by the domain's revocation, which releases it
  *
  * Allocated by safe_revocable_create() and owned by the domain: a pointer
- * to it stays valid for as long as a reference to the domain is held.
+ * to it stays valid for as long as a reference to the domain is held, or
+ * until safe_revocable_destroy() frees it.
  */
 struct safe_revocable {
 	void __rcu *ptr;
@@ -185,6 +186,7 @@ safe_revocable_create_quiesced(struct safe_revocable_domain *d, void *ptr,
 			       void (*quiesce)(void *ptr),
 			       void (*release)(void *ptr));
 int safe_revocable_revoke(struct safe_revocable *r);
+int safe_revocable_destroy(struct safe_revocable *r);
 void *safe_revocable_teardown(struct safe_revocable *r);
 
 #ifdef CONFIG_SAFE_DEBUG
