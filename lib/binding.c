@@ -61,16 +61,25 @@ static void safe_binding_release(struct device *dev, void *res);
  * its device (the last put hands the teardown to safe's workqueue, where
  * the binding cannot take a reference any more); the domain leaves the
  * list once the callback has returned, so waiting for it would wait for
- * ourselves.
+ * ourselves.  So would waiting for a domain this task is inside an access
+ * to (its last reference dropped inside the access, whose end its free
+ * waits for): unbinding from there is the driver's bug, as for a domain
+ * still referenced (R4), and its teardown follows once the access ends.
  */
 static bool safe_binding_no_domains(struct safe_binding *b)
 {
 	struct safe_revocable_domain *d;
 
 	guard(spinlock_irqsave)(&b->lock);
-	list_for_each_entry(d, &b->domains, binding_node)
-		if (READ_ONCE(d->teardown) != current)
-			return false;
+	list_for_each_entry(d, &b->domains, binding_node) {
+		if (READ_ONCE(d->teardown) == current)
+			continue;
+		if (WARN_ONCE(safe_revocable_in_access(d),
+			      "safe: %s unbound from inside an access to its domain\n",
+			      dev_name(b->dev)))
+			continue;
+		return false;
+	}
 	return true;
 }
 

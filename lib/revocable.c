@@ -25,13 +25,19 @@
 #include <linux/export.h>
 #include "internal.h"
 
-/*
- * Is the current task inside an access to @d?  Lockdep knows: every access
- * holds the domain's SRCU read side.  Without lockdep there is no per-task
- * record to ask, and a revocation from inside an access waits for itself,
- * as synchronize_srcu() would.
+/**
+ * safe_revocable_in_access() - is the current task inside an access to @d?
+ * @d: the domain
+ *
+ * Lockdep knows: every access holds the domain's SRCU read side.  Without
+ * lockdep there is no per-task record to ask, and a revocation from inside
+ * an access waits for itself, as synchronize_srcu() would.
+ *
+ * Context: any; @d must not be freed meanwhile.
+ * Return: true inside an access to @d, as far as lockdep can tell; false
+ * outside one, and always without lockdep.
  */
-static bool safe_revocable_in_access(struct safe_revocable_domain *d)
+bool safe_revocable_in_access(struct safe_revocable_domain *d)
 {
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	return lock_is_held(&d->srcu.dep_map) > 0;

@@ -3525,6 +3525,95 @@ static void rev_unbind_inside_access_kills_domain(struct kunit *test)
 	t_unbind_all(&b);
 }
 
+/*
+ * R4 and R5 at once: a driver drops the last reference to a domain of its
+ * device from inside an access to it, then unbinds the device from inside
+ * the same access.  The domain's free waits for that access, so the
+ * unbind must not wait for the domain's free.
+ */
+struct t_put_unbind {
+	struct kunit *test;
+	struct device *dev;
+	struct completion done;
+	int released;
+	bool inside;
+};
+
+static int t_put_unbind_fn(void *arg)
+{
+	struct t_put_unbind *t = arg;
+	struct safe_revocable_domain *d;
+	struct safe_revocable_access a;
+	struct safe_revocable *r;
+
+	d = safe_revocable_domain_create(t->dev);
+	if (IS_ERR(d))
+		goto out;
+	r = safe_revocable_create(d, t_res_new(t->test, 1, &t->released),
+				  t_res_release);
+	if (IS_ERR(r)) {
+		safe_revocable_domain_put(d);
+		goto out;
+	}
+	if (safe_revocable_try_access(r, &a)) {
+		t->inside = true;
+		safe_revocable_domain_put(d);	/* the last reference */
+		device_release_driver(t->dev);
+	}
+	safe_revocable_end(&a);
+out:
+	complete(&t->done);
+	return 0;
+}
+
+static int t_bare_probe(struct platform_device *pdev)
+{
+	return 0;
+}
+
+/*
+ * Nothing of its own in devres, so the unbind reaches the binding's
+ * release before the domain's free work can run (on one CPU).
+ */
+static struct platform_driver t_bare_drv = {
+	.probe = t_bare_probe,
+	.driver = { .name = "safe-rev-bare" },
+};
+
+static void rev_last_put_then_unbind_inside_access(struct kunit *test)
+{
+	struct platform_device *pdev;
+	struct t_put_unbind *t;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) || !debug_locks)
+		kunit_skip(test, "needs lockdep to know the task is inside an access");
+	/* Not the test's: a thread that hangs keeps using it. */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&t_bare_drv), 0);
+	pdev = platform_device_register_simple("safe-rev-bare", -1, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
+	KUNIT_ASSERT_NOT_NULL(test, pdev->dev.driver);
+	t->test = test;
+	t->dev = &pdev->dev;
+	init_completion(&t->done);
+	pr_info("safe-test: expect report begin\n");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_put_unbind_fn, t,
+						    "safe-put-unbind")));
+	if (!wait_for_completion_timeout(&t->done, 10 * HZ)) {
+		KUNIT_FAIL(test, "the unbind hung waiting for the free of a domain whose access it is inside");
+		return;
+	}
+	pr_info("safe-test: expect report end\n");
+	KUNIT_EXPECT_TRUE(test, t->inside);
+	KUNIT_EXPECT_NULL(test, pdev->dev.driver);
+	safe_revocable_flush();
+	KUNIT_EXPECT_EQ(test, t->released, 1);
+	platform_device_unregister(pdev);
+	platform_driver_unregister(&t_bare_drv);
+	kfree(t);
+}
+
 static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_access_then_revoke),
 	KUNIT_CASE(rev_scoped_forms),
@@ -3582,6 +3671,7 @@ static struct kunit_case safe_revocable_cases[] = {
 	KUNIT_CASE(rev_register_on_revoked_domain),
 	KUNIT_CASE(rev_misuse_returns_errno),
 	KUNIT_CASE(rev_unbind_inside_access_kills_domain),
+	KUNIT_CASE(rev_last_put_then_unbind_inside_access),
 	{}
 };
 
