@@ -590,6 +590,42 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
 	return 0;
 }
 
+/*
+ * safe_revocable_revoke(), and with @unlink safe_revocable_destroy(),
+ * holding a reference of our own: a callback may drop the caller's last
+ * one, and the domain must not be freed before our final wake-up.
+ */
+static int safe_revocable_revoke_ref(struct safe_revocable *r, bool unlink)
+{
+	struct safe_revocable_domain *d;
+	bool mine = false;
+	int ret;
+
+	if (IS_ERR_OR_NULL(r))
+		return -EINVAL;
+	d = r->domain;
+	safe_revocable_domain_get(d);
+	ret = __safe_revocable_revoke(r, d);
+	/*
+	 * Released by a single revocation that is over (no revoker left
+	 * to touch @r), and no teardown walks the list (it marks the domain
+	 * dead first): take it off.  When a callback's revocation owns @r,
+	 * the call above returned before the release, and @r stays.
+	 */
+	if (unlink && !ret) {
+		scoped_guard(spinlock, &d->lock) {
+			mine = !d->dead && r->released && !r->revoker &&
+			       !r->by_domain;
+			if (mine)
+				list_del(&r->node);
+		}
+	}
+	if (mine)
+		kfree(r);
+	safe_revocable_domain_put(d);
+	return ret;
+}
+
 /**
  * safe_revocable_revoke() - revoke one resource
  * @r: the resource
@@ -618,20 +654,7 @@ static int __safe_revocable_revoke(struct safe_revocable *r,
  */
 int safe_revocable_revoke(struct safe_revocable *r)
 {
-	struct safe_revocable_domain *d;
-	int ret;
-
-	if (IS_ERR_OR_NULL(r))
-		return -EINVAL;
-	/*
-	 * Our own reference: a callback may drop the caller's last one, and
-	 * the domain must not be freed before our final wake-up.
-	 */
-	d = r->domain;
-	safe_revocable_domain_get(d);
-	ret = __safe_revocable_revoke(r, d);
-	safe_revocable_domain_put(d);
-	return ret;
+	return safe_revocable_revoke_ref(r, false);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_revoke);
 
@@ -665,32 +688,7 @@ EXPORT_SYMBOL_GPL(safe_revocable_revoke);
  */
 int safe_revocable_destroy(struct safe_revocable *r)
 {
-	struct safe_revocable_domain *d;
-	bool mine = false;
-	int ret;
-
-	if (IS_ERR_OR_NULL(r))
-		return -EINVAL;
-	d = r->domain;
-	safe_revocable_domain_get(d);
-	ret = __safe_revocable_revoke(r, d);
-	/*
-	 * Released by a single revocation that is over (no revoker left
-	 * to touch @r), and no teardown walks the list (it marks the domain
-	 * dead first): take it off.  When a callback's revocation owns @r,
-	 * the call above returned before the release, and @r stays.
-	 */
-	scoped_guard(spinlock, &d->lock) {
-		if (!ret && !d->dead && r->released && !r->revoker &&
-		    !r->by_domain) {
-			list_del(&r->node);
-			mine = true;
-		}
-	}
-	if (mine)
-		kfree(r);
-	safe_revocable_domain_put(d);
-	return ret;
+	return safe_revocable_revoke_ref(r, true);
 }
 EXPORT_SYMBOL_GPL(safe_revocable_destroy);
 
