@@ -71,16 +71,40 @@ static bool safe_binding_no_domains(struct safe_binding *b)
 	struct safe_revocable_domain *d;
 
 	guard(spinlock_irqsave)(&b->lock);
-	list_for_each_entry(d, &b->domains, binding_node) {
-		if (READ_ONCE(d->teardown) == current)
-			continue;
-		if (WARN_ONCE(safe_revocable_in_access(d),
-			      "safe: %s unbound from inside an access to its domain\n",
-			      dev_name(b->dev)))
-			continue;
-		return false;
-	}
+	list_for_each_entry(d, &b->domains, binding_node)
+		if (READ_ONCE(d->teardown) != current &&
+		    !safe_revocable_in_access(d))
+			return false;
 	return true;
+}
+
+/*
+ * The domains left at refcount 0 that this task is inside an access to
+ * (see above): their teardown waits for the access, so the unbind takes
+ * its first step here, as it does for a domain still referenced (R4).
+ * The access keeps each from being freed meanwhile.
+ */
+static void safe_binding_kill_entered(struct safe_binding *b)
+{
+	struct safe_revocable_domain *d, *found;
+
+	do {
+		found = NULL;
+		scoped_guard(spinlock_irqsave, &b->lock) {
+			list_for_each_entry(d, &b->domains, binding_node) {
+				if (!READ_ONCE(d->dead) &&
+				    safe_revocable_in_access(d)) {
+					found = d;
+					break;
+				}
+			}
+		}
+		if (found) {
+			WARN_ONCE(1, "safe: %s unbound from inside an access to its domain\n",
+				  dev_name(b->dev));
+			safe_revocable_domain_kill(found);
+		}
+	} while (found);
 }
 
 static int safe_binding_match_dev(struct device *dev, const void *data)
@@ -235,6 +259,7 @@ static void safe_binding_release(struct device *dev, void *res)
 		safe_revocable_domain_revoke(d);
 		safe_revocable_domain_put(d);
 	}
+	safe_binding_kill_entered(b);
 	wait_event(b->wq, safe_binding_no_domains(b));
 	safe_dma_sweep(b, true);
 	safe_dma_destroy_pools(b);

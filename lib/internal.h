@@ -97,6 +97,7 @@ struct safe_binding {
 struct safe_revocable;
 bool safe_revocable_detach(struct safe_revocable *r);
 bool safe_revocable_in_access(struct safe_revocable_domain *d);
+void safe_revocable_domain_kill(struct safe_revocable_domain *d);
 
 bool safe_device_leaving(struct device *dev, bool releasing);
 struct safe_binding *safe_binding_get(struct device *dev, gfp_t gfp);

@@ -762,6 +762,48 @@ static void safe_revocable_teardown_work(struct work_struct *work)
 }
 
 /*
+ * The teardown's first step, under @d's lock: no access starts from now
+ * on, and every resource is unpublished for the teardown to release.
+ * True for the caller that did it.
+ */
+static bool safe_revocable_mark_dead(struct safe_revocable_domain *d)
+{
+	struct safe_revocable *r;
+
+	lockdep_assert_held(&d->lock);
+	if (d->dead)
+		return false;
+	WRITE_ONCE(d->dead, true);
+	list_for_each_entry(r, &d->resources, node)
+		r->by_domain = safe_revocable_unpublish(r);
+	return true;
+}
+
+/**
+ * safe_revocable_domain_kill() - mark a domain dead, its teardown elsewhere
+ * @d: the domain; the caller's access to it keeps it from being freed
+ *
+ * For an unbind from inside an access to a domain whose last reference is
+ * gone: its teardown, queued already, waits for that access.  The unbind
+ * takes the teardown's first step, so that no access starts after it and
+ * sleepers leave theirs, and DMA quiesce callbacks of its sweep borrow the
+ * resources (safe_revocable_teardown()); the rest runs where it was
+ * queued.
+ *
+ * Context: process context, inside an access to @d.
+ * Return: nothing.
+ */
+void safe_revocable_domain_kill(struct safe_revocable_domain *d)
+{
+	bool first;
+
+	scoped_guard(spinlock, &d->lock)
+		first = safe_revocable_mark_dead(d);
+	if (first)
+		wake_up_all(&d->wq);
+}
+
+/*
  * Revoke the whole domain.  Marking it dead and waking its sleepers come
  * first and take nothing but the spinlock, so a revocation of a single
  * resource in progress (which waits for those sleepers) cannot hold this
@@ -772,8 +814,7 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 					  bool sweep)
 {
 	bool refused = !safe_revocable_may_revoke(d);
-	struct safe_revocable *r;
-	bool first, revoking;
+	bool first, own, revoking;
 
 	/*
 	 * From inside an access we cannot wait for it.  At unbind (the devm
@@ -788,11 +829,9 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 		return 0;
 
 	scoped_guard(spinlock, &d->lock) {
-		first = !d->dead;
-		WRITE_ONCE(d->dead, true);
-		if (first)
-			list_for_each_entry(r, &d->resources, node)
-				r->by_domain = safe_revocable_unpublish(r);
+		first = safe_revocable_mark_dead(d);
+		own = !d->finishing;
+		d->finishing = true;
 		revoking = safe_revocable_revoking(d);
 	}
 	/* Sleepers inside accesses must leave them, or we wait forever. */
@@ -808,14 +847,14 @@ static int safe_revocable_domain_teardown(struct safe_revocable_domain *d,
 	 * an unbind.
 	 */
 	if (revoking || refused) {
-		if (first) {
+		if (own) {
 			d->sweep = sweep && !refused;
 			kref_get(&d->ref);
 			safe_revocable_queue_work(&d->teardown_work);
 		}
 		return refused ? -EDEADLK : -EINPROGRESS;
 	}
-	if (!first) {
+	if (!own) {
 		/* Another task's teardown, which waits for single ones too. */
 		if (!READ_ONCE(d->revoked)) {
 			safe_revocable_lockdep_wait(&d->turn_map);

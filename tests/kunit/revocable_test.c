@@ -3532,36 +3532,30 @@ static void rev_unbind_inside_access_kills_domain(struct kunit *test)
  * unbind must not wait for the domain's free.
  */
 struct t_put_unbind {
-	struct kunit *test;
 	struct device *dev;
+	struct safe_revocable_domain *d;
+	struct safe_revocable *r;
 	struct completion done;
-	int released;
-	bool inside;
+	bool inside, last, dead, again;
 };
 
 static int t_put_unbind_fn(void *arg)
 {
 	struct t_put_unbind *t = arg;
-	struct safe_revocable_domain *d;
-	struct safe_revocable_access a;
-	struct safe_revocable *r;
+	struct safe_revocable_access a, again;
 
-	d = safe_revocable_domain_create(t->dev);
-	if (IS_ERR(d))
-		goto out;
-	r = safe_revocable_create(d, t_res_new(t->test, 1, &t->released),
-				  t_res_release);
-	if (IS_ERR(r)) {
-		safe_revocable_domain_put(d);
-		goto out;
-	}
-	if (safe_revocable_try_access(r, &a)) {
+	if (safe_revocable_try_access(t->r, &a)) {
 		t->inside = true;
-		safe_revocable_domain_put(d);	/* the last reference */
+		safe_revocable_domain_put(t->d);	/* the last reference */
+		/* The free work has not started: the case under test. */
+		t->last = !kref_read(&t->d->ref);
 		device_release_driver(t->dev);
+		/* Our access keeps the domain; no other may start. */
+		t->dead = safe_revocable_domain_dead(t->d);
+		t->again = safe_revocable_try_access(t->r, &again);
+		safe_revocable_end(&again);
 	}
 	safe_revocable_end(&a);
-out:
 	complete(&t->done);
 	return 0;
 }
@@ -3583,34 +3577,67 @@ static struct platform_driver t_bare_drv = {
 static void rev_last_put_then_unbind_inside_access(struct kunit *test)
 {
 	struct platform_device *pdev;
+	struct task_struct *task;
 	struct t_put_unbind *t;
+	int released = 0;
 
 	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) || !debug_locks)
 		kunit_skip(test, "needs lockdep to know the task is inside an access");
-	/* Not the test's: a thread that hangs keeps using it. */
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t);
 	KUNIT_ASSERT_EQ(test, platform_driver_register(&t_bare_drv), 0);
 	pdev = platform_device_register_simple("safe-rev-bare", -1, NULL, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
-	KUNIT_ASSERT_NOT_NULL(test, pdev->dev.driver);
-	t->test = test;
-	t->dev = &pdev->dev;
+	if (IS_ERR(pdev) || !pdev->dev.driver) {
+		if (!IS_ERR(pdev))
+			platform_device_unregister(pdev);
+		platform_driver_unregister(&t_bare_drv);
+		KUNIT_FAIL(test, "the test device did not bind");
+		return;
+	}
+	/* Not the test's: a thread that hangs keeps using it. */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (t) {
+		t->dev = &pdev->dev;
+		t->d = safe_revocable_domain_create(t->dev);
+	}
+	if (!t || IS_ERR(t->d)) {
+		kfree(t);
+		platform_device_unregister(pdev);
+		platform_driver_unregister(&t_bare_drv);
+		KUNIT_FAIL(test, "no domain");
+		return;
+	}
+	t->r = safe_revocable_create(t->d, t_res_new(test, 1, &released),
+				     t_res_release);
 	init_completion(&t->done);
 	pr_info("safe-test: expect report begin\n");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(t_put_unbind_fn, t,
-						    "safe-put-unbind")));
+	task = IS_ERR(t->r) ? ERR_CAST(t->r) :
+	       kthread_run(t_put_unbind_fn, t, "safe-put-unbind");
+	if (IS_ERR(task)) {
+		pr_info("safe-test: expect report end\n");
+		safe_revocable_domain_put(t->d);
+		kfree(t);
+		platform_device_unregister(pdev);
+		platform_driver_unregister(&t_bare_drv);
+		KUNIT_FAIL(test, "no resource or thread: %ld", PTR_ERR(task));
+		return;
+	}
 	if (!wait_for_completion_timeout(&t->done, 10 * HZ)) {
+		pr_info("safe-test: expect report end\n");
 		KUNIT_FAIL(test, "the unbind hung waiting for the free of a domain whose access it is inside");
 		return;
 	}
 	pr_info("safe-test: expect report end\n");
-	KUNIT_EXPECT_TRUE(test, t->inside);
-	KUNIT_EXPECT_NULL(test, pdev->dev.driver);
 	safe_revocable_flush();
-	KUNIT_EXPECT_EQ(test, t->released, 1);
 	platform_device_unregister(pdev);
 	platform_driver_unregister(&t_bare_drv);
+	KUNIT_EXPECT_TRUE(test, t->inside);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	if (!t->last) {
+		kfree(t);
+		kunit_skip(test, "the domain's free started before the unbind");
+	}
+	/* R4: dead from the unbind on, for every task. */
+	KUNIT_EXPECT_TRUE(test, t->dead);
+	KUNIT_EXPECT_FALSE(test, t->again);
 	kfree(t);
 }
 

@@ -65,7 +65,9 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * @free_work: the last put frees the domain from here
  * @teardown_work: a teardown that could not run where it was started
  * @busy: single-resource revocations in progress
- * @dead: set once domain revocation starts; new accesses fail
+ * @dead: set once domain revocation starts, or once an unbind from inside
+ *	an access kills the domain; new accesses fail
+ * @finishing: a task or work item owns the teardown proper
  * @sweep: @teardown_work sweeps the device's DMA buffers (unbind)
  * @releasing: the teardown's release callbacks are about to run
  * @revoked: set once domain revocation has finished
@@ -106,6 +108,7 @@ struct safe_revocable_domain {
 	struct work_struct teardown_work;
 	unsigned int busy;
 	bool dead;
+	bool finishing;
 	bool sweep;
 	bool releasing;
 	bool revoked;
