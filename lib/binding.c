@@ -87,24 +87,26 @@ static bool safe_binding_no_domains(struct safe_binding *b)
 static void safe_binding_kill_entered(struct safe_binding *b)
 {
 	struct safe_revocable_domain *d, *found;
+	bool entered = false;
 
 	do {
 		found = NULL;
 		scoped_guard(spinlock_irqsave, &b->lock) {
 			list_for_each_entry(d, &b->domains, binding_node) {
-				if (!READ_ONCE(d->dead) &&
-				    safe_revocable_in_access(d)) {
+				if (!safe_revocable_in_access(d))
+					continue;
+				entered = true;
+				if (!READ_ONCE(d->dead)) {
 					found = d;
 					break;
 				}
 			}
 		}
-		if (found) {
-			WARN_ONCE(1, "safe: %s unbound from inside an access to its domain\n",
-				  dev_name(b->dev));
+		if (found)
 			safe_revocable_domain_kill(found);
-		}
 	} while (found);
+	WARN_ONCE(entered, "safe: %s unbound from inside an access to its domain\n",
+		  dev_name(b->dev));
 }
 
 static int safe_binding_match_dev(struct device *dev, const void *data)

@@ -51,8 +51,8 @@ token_context_lock(safe_revocable_ctx, __reentrant_ctx_lock);
  * struct safe_revocable_domain - one SRCU read side for many resources
  * @srcu: the read side every access enters
  * @ref: kref; the domain and its resources live until the last put
- * @lock: protects @resources, @dead, @busy and each resource's flags and
- *	revoker
+ * @lock: protects @resources, @dead, @finishing, @busy and each resource's
+ *	flags and revoker
  * @resources: the &struct safe_revocable objects, in creation order
  * @wq: wait queue for sleeps inside accesses; woken before revocation waits
  * @revoke_wq: where concurrent revokers wait for each other
@@ -260,7 +260,8 @@ static inline void *safe_revocable_check_bound(struct safe_revocable *r,
  * For wait conditions; an access already knows from its own result.
  *
  * Context: any.
- * Return: true once safe_revocable_domain_revoke() has started.
+ * Return: true once safe_revocable_domain_revoke() has started, or an
+ * unbind from inside an access to @d has marked it dead (R4).
  */
 static inline bool safe_revocable_domain_dead(struct safe_revocable_domain *d)
 {
